@@ -1,0 +1,45 @@
+"""Typed errors and warnings of the analyses; messages say how to fix the problem."""
+
+from __future__ import annotations
+
+from hotspot.errors import AnalysisError
+
+
+class GeographicCrsError(AnalysisError):
+    """Coordinates are in degrees (lon/lat) where metres are needed."""
+
+
+class NoPointsError(AnalysisError):
+    """No points to analyse, or none inside the study area."""
+
+
+class TooFewPointsError(AnalysisError):
+    """Fewer points than the method needs to be meaningful."""
+
+
+class GridTooLargeError(AnalysisError):
+    """The requested grid has too many cells."""
+
+
+class WeightsError(AnalysisError):
+    """Spatial weights cannot be built (no neighbours, bad geometry ...)."""
+
+
+class VintageMismatchError(AnalysisError):
+    """Tables keyed by LSOA codes of different vintages were joined without a lookup."""
+
+
+class AnalysisWarning(UserWarning):
+    """Something the user should know about a result (also listed in ``result.warnings``)."""
+
+
+__all__ = [
+    "AnalysisError",
+    "AnalysisWarning",
+    "GeographicCrsError",
+    "GridTooLargeError",
+    "NoPointsError",
+    "TooFewPointsError",
+    "VintageMismatchError",
+    "WeightsError",
+]
