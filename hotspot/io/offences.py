@@ -1,0 +1,190 @@
+"""Read offences: police.uk CSVs, folders and archive zips, API JSON, any points file.
+
+:func:`read_offences` is the one entry point. It finds the files, parses each with the
+reader for its kind (:mod:`._policeuk_csv`, :mod:`._policeuk_api`,
+:mod:`._generic_points`) and combines them (:mod:`._assemble`) into points in British
+National Grid with a report that accounts for every row read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from os import PathLike
+from pathlib import Path
+
+from hotspot.errors import InputError
+from hotspot.io._assemble import Part, assemble
+from hotspot.io._columns import check_overrides
+from hotspot.io._encoding import decode_head
+from hotspot.io._generic_points import vector_part
+from hotspot.io._policeuk_api import api_part
+from hotspot.io._policeuk_csv import csv_part
+from hotspot.io._sources import (
+    OTHER_POLICEUK_CSV,
+    STREET_CSV,
+    TABLE_SUFFIXES,
+    VECTOR_SUFFIXES,
+    Member,
+    expand,
+    guard,
+)
+from hotspot.model import OffenceData
+from hotspot.progress import NO_PROGRESS, Progress
+
+#: What a folder or zip is read for, in order of preference.
+_PREFERENCE = ("street", "api", "table", "vector")
+_DESCRIBE = {
+    "street": "police.uk street-level crime CSV",
+    "api": "police.uk API JSON",
+    "table": "CSV table",
+    "vector": "points file",
+    "policeuk_other": "police.uk outcomes or stop-and-search CSV",
+    "other": "other",
+}
+_SIDECARS = (".dbf", ".shx", ".prj", ".cpg", ".qmd", ".qix", ".sbn", ".sbx", ".xml")
+
+
+def classify(member: Member) -> str:
+    """What an offence file is: "street", "policeuk_other", "table", "api", "vector" or "other"."""
+    name = member.label.replace("\\", "/")
+    suffix = member.suffix
+    if STREET_CSV.search(name):
+        return "street"
+    if OTHER_POLICEUK_CSV.search(name):
+        return "policeuk_other"
+    if suffix in TABLE_SUFFIXES:
+        return "table"
+    if suffix in VECTOR_SUFFIXES:
+        return "vector"
+    if suffix == ".json":
+        head = decode_head(member.head(4096)).lstrip()
+        if head.startswith("{") and '"FeatureCollection"' in head.replace(" ", ""):
+            return "vector"
+        return "api"
+    return "other"
+
+
+def _choose(members: list[Member], explicit: bool) -> tuple[list[tuple[Member, str]], list[str]]:
+    kinds = [(m, classify(m)) for m in members]
+    if explicit:  # a file the user named is read for what it is
+        member, kind = kinds[0]
+        if kind == "policeuk_other":
+            kind = "table"
+        elif kind == "other":
+            head = decode_head(member.head(64)).lstrip()
+            kind = "api" if head.startswith("[") else "table"
+        return [(member, kind)], []
+    present = {k for _, k in kinds}
+    for want in _PREFERENCE:
+        if want in present:
+            chosen = [(m, k) for m, k in kinds if k == want]
+            ignored = Counter(
+                k for m, k in kinds if k != want and m.suffix not in _SIDECARS and k != "other"
+            )
+            other = sum(1 for m, k in kinds if k == "other" and m.suffix not in _SIDECARS)
+            notes = [
+                f"ignored {n} {_DESCRIBE[k]} file{'s' if n > 1 else ''} beside the "
+                f"{_DESCRIBE[want]} files"
+                for k, n in sorted(ignored.items())
+            ]
+            if other:
+                notes.append(f"ignored {other} file{'s' if other > 1 else ''} of other kinds")
+            return chosen, notes
+    listed = ", ".join(m.label for m in members[:5])
+    raise InputError(
+        f"no offence files found among {len(members)} files ({listed}"
+        f"{' ...' if len(members) > 5 else ''}); expected police.uk street CSVs "
+        "(YYYY-MM-<force>-street.csv), police.uk API JSON, a CSV with coordinates or a "
+        "points file"
+    )
+
+
+def _source_label(source) -> str:
+    if isinstance(source, list | tuple):
+        if len(source) == 1:
+            return str(source[0])
+        return f"{len(source)} sources ({', '.join(Path(s).name for s in source[:3])}{' ...' if len(source) > 3 else ''})"
+    return str(source)
+
+
+def _parse(member: Member, kind: str, overrides: Mapping[str, str]) -> Part:
+    if kind == "api":
+        return api_part(member)
+    if kind == "vector":
+        return vector_part(member, overrides)
+    return csv_part(member, overrides)
+
+
+def read_offences(
+    source: str | PathLike | Sequence[str | PathLike],
+    *,
+    columns: Mapping[str, str] | None = None,
+    progress: Progress = NO_PROGRESS,
+) -> OffenceData:
+    """Read offence points from police.uk downloads or any points file.
+
+    Parameters
+    ----------
+    source : path or list of paths
+        One of, or a list of:
+
+        - a police.uk street CSV (``2024-10-metropolitan-street.csv``);
+        - a folder holding them in the archive layout (``YYYY-MM/YYYY-MM-<force>-street.csv``,
+          at any depth), or the police.uk archive ``.zip`` itself (read without unpacking;
+          outcomes and stop-and-search files inside are ignored and mentioned);
+        - police.uk API JSON (``crimes-street`` responses): one file or a folder of them;
+        - any CSV with longitude/latitude, easting/northing or x/y columns;
+        - a GeoPackage, GeoJSON or Shapefile of points.
+    columns : dict, optional
+        Names the columns when detection fails or picks the wrong one: keys ``x``, ``y``,
+        ``crs`` (e.g. ``"EPSG:27700"``), ``month``, ``category``, ``crime_id``,
+        ``location``, ``lsoa_code``, ``lsoa_name``, ``outcome``.
+    progress : Progress, optional
+        Receives one update per file; cancellation is checked between files.
+
+    Returns
+    -------
+    OffenceData
+        ``gdf`` has the canonical columns ``crime_id``, ``month`` (first day of the
+        month), ``category`` (police.uk's CSV name; API slugs mapped), ``location``,
+        ``lsoa_code``, ``lsoa_name``, ``outcome``, ``source_file``, then every original
+        column (an original column whose name is canonical is kept as ``<name>_original``),
+        with points in EPSG:27700. ``report`` accounts for every row read: rows without
+        coordinates, at 0,0 or outside Great Britain, with an unreadable month, and
+        duplicate records (the same Crime ID or API ``id`` seen before; empty IDs, as on
+        anti-social behaviour rows, are never duplicates), in that order of precedence.
+
+    Raises
+    ------
+    InputError
+        When a file cannot be read as offences; the message names the file and the
+        column or row, and says how to fix it. No other exception escapes for any file
+        content. Input files are never modified.
+    """
+    overrides = check_overrides(columns)
+    sources = list(source) if isinstance(source, list | tuple) else [source]
+    label = _source_label(source)
+    with contextlib.ExitStack() as stack:
+        chosen: list[tuple[Member, str]] = []
+        notes: list[str] = []
+        for s in sources:
+            p = Path(s).expanduser()
+            members = expand(p, stack)
+            explicit = p.is_file() and p.suffix.lower() != ".zip"
+            picked, why = _choose(members, explicit)
+            chosen.extend(picked)
+            notes.extend(why)
+        parts: list[Part] = []
+        for i, (member, kind) in enumerate(chosen):
+            progress.check_cancelled()
+            progress.update(0.9 * i / len(chosen), f"Reading {member.label}")
+            with guard(member.label, f"a {_DESCRIBE[kind]}"):
+                parts.append(_parse(member, kind, overrides))
+        progress.check_cancelled()
+        progress.update(0.9, "Checking coordinates, months and duplicates")
+        with guard(label, "offence data"):
+            data = assemble(parts, label, [m.label for m, _ in chosen], notes)
+    progress.update(1.0, f"Loaded {data.report.rows_kept:,} offences")
+    return data
