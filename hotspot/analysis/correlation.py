@@ -1,0 +1,473 @@
+"""Spatial correlation between two area measures (e.g. violence rate and deprivation).
+
+:func:`run_bivariate` answers "does violence go with deprivation, and where?":
+
+- global bivariate Moran's I: does an area's ``x`` go with the ``y`` of its
+  neighbours across the whole map, with a permutation test;
+- Spearman and Pearson correlation of ``x`` and ``y`` in the same areas, with
+  their p-values;
+- local bivariate Moran: for each area, ``x`` here against ``y`` around here, with
+  conditional-permutation pseudo p-values, FDR-adjusted q-values and a cluster
+  label (High-High, Low-Low, High-Low, Low-High, Not significant).
+
+Definitions (equal to esda's ``Moran_BV`` and ``Moran_Local_BV``)
+-----------------------------------------------------------------
+``W`` is row-standardised (an area without neighbours, an *island*, has an empty
+row: its lag is 0, as in esda). Global: with ``zx``, ``zy`` standardised with the
+sample standard deviation (ddof=1), ``I = sum_i zx_i (W zy)_i / (n - 1)``; the
+reference distribution permutes ``y`` over all areas. Local: with ``zx``, ``zy``
+standardised with ddof=0, ``I_i = (n - 1) / sum(zx^2) * zx_i (W zy)_i``; the
+conditional permutation holds ``x_i`` fixed and gives ``i``'s neighbours ``y``
+values drawn from the other areas (never ``i`` itself), through
+:func:`hotspot.analysis.significance.permutation_test`.
+
+Pseudo p-values: ``alternative="two-sided"`` (default) doubles the smaller tail,
+``min(1, 2 (min(#>=, #<=) + 1) / (P + 1))``; ``"directed"`` is esda's ``p_sim``
+(the tail on the side of the observation, half the two-sided value: use it only
+to compare with esda or GeoDa); ``"folded"`` counts permuted values at least as
+far from their mean as the observed one. Islands are not tested (p-value empty,
+"Not significant").
+
+Clusters: the quadrant is esda's ``q`` (1 High-High: ``zx > 0`` and lag ``> 0``;
+2 Low-High; 3 Low-Low; 4 High-Low); an area is in its cluster when its p-value
+(q-value when ``fdr``) is at most ``alpha``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from hotspot.analysis._area_inputs import check_projected, list_codes
+from hotspot.analysis._progress import NO_PROGRESS, Progress, SubProgress
+from hotspot.analysis.errors import AnalysisError, WeightsError
+from hotspot.params import param, validate
+
+CLUSTER_LABELS = {1: "High-High", 2: "Low-High", 3: "Low-Low", 4: "High-Low"}
+NOT_SIGNIFICANT = "Not significant"
+CLUSTERS = ("High-High", "Low-Low", "High-Low", "Low-High", NOT_SIGNIFICANT)
+
+CAVEAT = (
+    "Read the local bivariate clusters with care: each compares the first measure in an area "
+    "with the second measure in the neighbouring areas, so it mixes how the two measures go "
+    "together with how the second measure clusters in space. A High-High area has a high "
+    "value of the first measure surrounded by areas with high values of the second; it does "
+    "not show that one causes the other. Look at the Spearman correlation and the two maps "
+    "side by side before drawing conclusions."
+)
+
+
+@dataclass(frozen=True)
+class BivariateParams:
+    """Parameters of :func:`run_bivariate`."""
+
+    weights: str = param(
+        "queen",
+        label="Neighbours",
+        help="Which areas count as neighbours: 'queen' (sharing a boundary or a corner, the "
+        "usual choice), 'rook' (sharing a boundary) or 'knn' (the k nearest areas).",
+        choices=("queen", "rook", "knn"),
+    )
+    k: int = param(
+        6,
+        label="Nearest neighbours (k)",
+        help="How many nearest areas are neighbours, when Neighbours is 'knn'.",
+        minimum=1,
+        maximum=100,
+        advanced=True,
+    )
+    permutations: int = param(
+        999,
+        label="Permutations",
+        help="Random rearrangements used to judge significance; 999 is usual, more gives "
+        "steadier p-values and takes longer.",
+        minimum=99,
+        maximum=99999,
+    )
+    seed: int = param(
+        12345,
+        label="Random seed",
+        help="Fixes the random rearrangements so the same data give the same result; change it "
+        "to check that conclusions do not depend on the particular draws.",
+        minimum=0,
+        advanced=True,
+    )
+    alpha: float = param(
+        0.05,
+        label="Significance level",
+        help="Areas with a p-value (or FDR-adjusted value) at or below this are shown as clusters.",
+        minimum=0.0001,
+        maximum=0.5,
+    )
+    fdr: bool = param(
+        True,
+        label="Correct for many tests (FDR)",
+        help="Adjust the local p-values for testing every area at once (Benjamini-Hochberg), "
+        "so that few clusters appear by chance.",
+    )
+    alternative: str = param(
+        "two-sided",
+        label="Test",
+        help="'two-sided' (recommended) counts unusually high and unusually low values alike; "
+        "'directed' reproduces esda's and GeoDa's one-sided p_sim (half as large); 'folded' "
+        "measures distance from the permutation mean.",
+        choices=("two-sided", "directed", "folded"),
+        advanced=True,
+    )
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+
+@dataclass(frozen=True)
+class BivariateResult:
+    """Global and local bivariate spatial correlation.
+
+    Attributes
+    ----------
+    moran_i : float
+        Global bivariate Moran's I.
+    p_value : float
+        Its permutation pseudo p-value (``params.alternative``).
+    spearman, pearson : tuple of (float, float)
+        Correlation coefficient and two-sided p-value.
+    local : geopandas.GeoDataFrame
+        One row per area analysed: ``code``, ``name``, the two measures (under
+        their column names), ``lag`` (mean ``y`` of the neighbours, standardised),
+        ``local_i``, ``quadrant`` (esda's q: 1 HH, 2 LH, 3 LL, 4 HL), ``p_value``,
+        ``q_value`` (FDR-adjusted; equal to ``p_value`` when ``fdr`` is off),
+        ``cluster``, ``island``, geometry.
+    islands : tuple of str
+        Codes of areas without neighbours (lag 0, not tested).
+    dropped : tuple of str
+        Codes of areas left out because a measure was missing.
+    x, y : str
+        Names of the two measures (``y`` is the one lagged).
+    caveat : str
+        How to read local bivariate clusters, in plain English.
+    params : BivariateParams
+        The parameters used.
+    seed : int
+        The seed used.
+    n : int
+        Areas analysed.
+    expected_i, z_sim : float
+        Mean of the permuted global I and the observed I's z-score in that distribution.
+    warnings : tuple of str
+    """
+
+    moran_i: float
+    p_value: float
+    spearman: tuple[float, float]
+    pearson: tuple[float, float]
+    local: Any
+    islands: tuple[str, ...]
+    dropped: tuple[str, ...]
+    x: str
+    y: str
+    caveat: str
+    params: BivariateParams
+    seed: int
+    n: int
+    expected_i: float
+    z_sim: float
+    warnings: tuple[str, ...] = ()
+
+    def cluster_counts(self) -> dict[str, int]:
+        """Number of areas in each cluster, in the order of ``CLUSTERS``."""
+        counts = self.local["cluster"].value_counts()
+        return {c: int(counts.get(c, 0)) for c in CLUSTERS}
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+def _standardise(v: np.ndarray, ddof: int) -> np.ndarray:
+    sd = v.std(ddof=ddof)
+    if not sd > 0:
+        raise AnalysisError("a measure has the same value in every area; nothing to correlate")
+    return (v - v.mean()) / sd
+
+
+def _average_ranks(a: np.ndarray) -> np.ndarray:
+    """Ranks 1..n, ties given their average rank (as scipy.stats.rankdata)."""
+    order = np.argsort(a, kind="mergesort")
+    s = a[order]
+    new = np.r_[True, s[1:] != s[:-1]]
+    group = np.cumsum(new) - 1
+    starts = np.flatnonzero(new)
+    ends = np.r_[starts[1:], len(a)]
+    avg = (starts + ends + 1) / 2.0
+    ranks = np.empty(len(a))
+    ranks[order] = avg[group]
+    return ranks
+
+
+def pearson(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Pearson's r and its two-sided p-value (exact t / beta distribution, as scipy)."""
+    from scipy import special
+
+    n = len(x)
+    r = float(np.clip(np.corrcoef(x, y)[0, 1], -1.0, 1.0))
+    a = n / 2.0 - 1.0
+    p = float(2.0 * special.betainc(a, a, 0.5 * (1.0 - abs(r)))) if n > 2 else np.nan
+    return r, min(p, 1.0)
+
+
+def spearman(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Spearman's rho and its two-sided p-value (t approximation, as scipy)."""
+    from scipy import special
+
+    n = len(x)
+    rho = float(np.corrcoef(_average_ranks(x), _average_ranks(y))[0, 1])
+    dof = n - 2
+    if dof < 1:
+        return rho, np.nan
+    with np.errstate(divide="ignore"):
+        t = rho * np.sqrt(max(dof / ((rho + 1.0) * (1.0 - rho)), 0.0))
+    p = float(2.0 * special.stdtr(dof, -abs(t)))
+    return rho, p
+
+
+def _global_test(
+    zx: np.ndarray,
+    zy: np.ndarray,
+    w: Any,
+    permutations: int,
+    rng: np.random.Generator,
+    alternative: str,
+) -> tuple[float, float, float, float]:
+    """Observed global I, pseudo p-value, mean and z of the permuted I."""
+    n = len(zx)
+    observed = float(zx @ (w @ zy)) / (n - 1)
+    # Permuted I = zx' W zy_perm / (n - 1) = (W' zx)' zy_perm / (n - 1): one vector.
+    a = (w.T @ zx) / (n - 1)
+    sims = np.empty(permutations)
+    chunk = max(1, 2_000_000 // max(n, 1))
+    done = 0
+    while done < permutations:
+        m = min(chunk, permutations - done)
+        perm = rng.permuted(np.broadcast_to(zy, (m, n)), axis=1)
+        sims[done : done + m] = perm @ a
+        done += m
+    tol = 1e-9 * max(1.0, abs(observed))
+    ge = int((sims >= observed - tol).sum())
+    le = int((sims <= observed + tol).sum())
+    mean, sd = float(sims.mean()), float(sims.std())
+    if alternative == "two-sided":
+        p = min(1.0, 2.0 * (min(ge, le) + 1) / (permutations + 1))
+    elif alternative == "directed":
+        p = (min(ge, permutations - ge) + 1) / (permutations + 1)
+    else:  # folded
+        far = int((np.abs(sims - mean) >= abs(observed - mean) - tol).sum())
+        p = (far + 1) / (permutations + 1)
+    z = (observed - mean) / sd if sd > 0 else np.nan
+    return observed, p, mean, z
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def _measure(gdf: Any, value: Any, default_name: str) -> tuple[str, np.ndarray]:
+    if isinstance(value, str):
+        if value not in gdf.columns:
+            raise AnalysisError(
+                f"no column {value!r} in the areas (columns are "
+                f"{', '.join(map(str, gdf.columns))}); join the measure to the areas first"
+            )
+        s = gdf[value]
+        name = value
+    elif isinstance(value, pd.Series):
+        s = value.reindex(gdf.index)
+        name = str(value.name) if value.name is not None else default_name
+    else:
+        arr = np.asarray(value)
+        if arr.shape != (len(gdf),):
+            raise AnalysisError(
+                f"{default_name}: {arr.shape[0] if arr.ndim else 1} values for {len(gdf)} areas"
+            )
+        s = pd.Series(arr, index=gdf.index)
+        name = default_name
+    return name, pd.to_numeric(s, errors="coerce").to_numpy(float)
+
+
+def run_bivariate(
+    areas_gdf: Any,
+    x: Any,
+    y: Any,
+    params: BivariateParams | None = None,
+    *,
+    progress: Progress = NO_PROGRESS,
+) -> BivariateResult:
+    """Global and local bivariate Moran's I, with Spearman and Pearson correlation.
+
+    Parameters
+    ----------
+    areas_gdf : AreaLayer, AreaStats or geopandas.GeoDataFrame
+        Polygons (EPSG:27700) with ``code`` (and ``name``) and the two measures.
+    x : str, Series or array
+        The measure in each area (a column name, a Series aligned on the index,
+        or values in row order), e.g. the violence rate.
+    y : str, Series or array
+        The measure whose neighbourhood average (spatial lag) ``x`` is compared
+        with, e.g. the IMD score.
+    params : BivariateParams, optional
+    progress : Progress, optional
+        Fractions for the permutations; cancellation is honoured.
+
+    Returns
+    -------
+    BivariateResult
+
+    Raises
+    ------
+    AnalysisError
+        When a measure is missing or constant, or fewer than 3 areas have both.
+    WeightsError
+        When no area has a neighbour.
+    """
+    from hotspot.analysis.contiguity import build_weights, row_standardise
+    from hotspot.analysis.significance import fdr_bh, permutation_test
+
+    params = params or BivariateParams()
+    gdf = areas_gdf
+    if hasattr(areas_gdf, "gdf") and hasattr(areas_gdf, "level"):  # AreaLayer
+        gdf = areas_gdf.gdf
+    elif hasattr(areas_gdf, "table") and hasattr(areas_gdf, "rank_by"):  # AreaStats
+        gdf = areas_gdf.table
+    if not isinstance(gdf, pd.DataFrame) or getattr(gdf, "geometry", None) is None:
+        raise AnalysisError("areas: expected an area layer or a GeoDataFrame of polygons")
+    check_projected(gdf, "areas")
+    x_name, xv = _measure(gdf, x, "x")
+    y_name, yv = _measure(gdf, y, "y")
+    if x_name == y_name:
+        y_name = f"{y_name}_lagged"
+    codes = (
+        gdf["code"].astype(str).to_numpy()
+        if "code" in gdf.columns
+        else gdf.index.astype(str).to_numpy()
+    )
+    names = gdf["name"].astype(str).to_numpy() if "name" in gdf.columns else codes
+    warnings: list[str] = []
+    keep = np.isfinite(xv) & np.isfinite(yv)
+    dropped = tuple(codes[~keep])
+    if dropped:
+        warnings.append(
+            f"{len(dropped)} areas were left out because {x_name} or {y_name} is missing: "
+            f"{list_codes(dropped)}."
+        )
+    n = int(keep.sum())
+    if n < 3:
+        raise AnalysisError(
+            f"only {n} areas have both {x_name} and {y_name}; at least 3 are needed"
+        )
+    xk, yk = xv[keep], yv[keep]
+    progress.update(0.0, "Building neighbours")
+    binary = build_weights(gdf.geometry.to_numpy()[keep], params.weights, k=params.k)
+    w = row_standardise(binary)
+    card = np.diff(binary.indptr)
+    island_mask = card == 0
+    islands = tuple(codes[keep][island_mask])
+    if island_mask.all():
+        raise WeightsError(
+            f"no area has a {params.weights} neighbour; use weights='knn' for areas that do not "
+            "touch"
+        )
+    if islands:
+        island_names = [
+            f"{nm} ({c})" for nm, c in zip(names[keep][island_mask], islands, strict=True)
+        ]
+        warnings.append(
+            f"{len(islands)} areas have no neighbours (islands): {list_codes(island_names)}. "
+            "Their neighbourhood value is taken as 0 (as esda and GeoDa do) and they are not "
+            "tested; use weights='knn' to give them neighbours."
+        )
+    progress.check_cancelled()
+
+    seq = np.random.SeedSequence(params.seed)
+    global_seed, local_seed = seq.spawn(2)
+    zx1, zy1 = _standardise(xk, 1), _standardise(yk, 1)
+    moran_i, p_global, e_i, z_i = _global_test(
+        zx1, zy1, w, params.permutations, np.random.default_rng(global_seed), params.alternative
+    )
+    progress.update(0.1, "Local statistics")
+
+    zx0, zy0 = _standardise(xk, 0), _standardise(yk, 0)
+    lag = w @ zy0
+    scale = (n - 1) / float(zx0 @ zx0)
+    local_i = scale * zx0 * lag
+
+    def statistic(lags: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        return scale * zx0[rows, None] * lags
+
+    counts = permutation_test(
+        w,
+        zy0,
+        permutations=params.permutations,
+        seed=local_seed,
+        statistic=statistic,
+        progress=SubProgress(progress, 0.1, 0.95),
+    )
+    p_local = counts.p_values(params.alternative)
+    p_local = np.where(island_mask, np.nan, p_local)
+    q_local = fdr_bh(p_local) if params.fdr else p_local.copy()
+    quadrant = np.where(zx0 > 0, np.where(lag > 0, 1, 4), np.where(lag > 0, 2, 3))
+    decide = q_local if params.fdr else p_local
+    significant = np.nan_to_num(decide, nan=np.inf) <= params.alpha
+    cluster = np.where(
+        significant, pd.Series(quadrant).map(CLUSTER_LABELS).to_numpy(), NOT_SIGNIFICANT
+    )
+
+    import geopandas as gpd
+
+    local = gpd.GeoDataFrame(
+        {
+            "code": codes[keep],
+            "name": names[keep],
+            x_name: xk,
+            y_name: yk,
+            "lag": lag,
+            "local_i": local_i,
+            "quadrant": quadrant.astype(np.int8),
+            "p_value": p_local,
+            "q_value": q_local,
+            "cluster": cluster,
+            "island": island_mask,
+        },
+        geometry=gdf.geometry.to_numpy()[keep],
+        crs=gdf.crs,
+        index=gdf.index[keep],
+    )
+    progress.update(1.0, "Bivariate correlation done")
+    return BivariateResult(
+        moran_i=moran_i,
+        p_value=p_global,
+        spearman=spearman(xk, yk),
+        pearson=pearson(xk, yk),
+        local=local,
+        islands=islands,
+        dropped=dropped,
+        x=x_name,
+        y=y_name,
+        caveat=CAVEAT,
+        params=replace(params),
+        seed=params.seed,
+        n=n,
+        expected_i=e_i,
+        z_sim=z_i,
+        warnings=tuple(warnings),
+    )
+
+
+__all__ = [
+    "CAVEAT",
+    "CLUSTERS",
+    "BivariateParams",
+    "BivariateResult",
+    "pearson",
+    "run_bivariate",
+    "spearman",
+]

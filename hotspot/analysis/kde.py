@@ -1,0 +1,756 @@
+"""Kernel density estimation of offence points on a raster, and KDE hotspot areas.
+
+``run_kde`` sums a kernel centred on every point at the centre of every cell of a raster over
+the study area. Kernels are normalised to integrate to 1 over the plane, so the surface is a
+density (offences per km²) or, multiplied by the cell area, the expected offences per cell.
+
+Kernels (``d`` = distance, ``h`` = bandwidth)
+---------------------------------------------
+quartic (default, as ArcGIS)
+    ``3 / (pi h²) * (1 - (d/h)²)²`` for ``d < h``; ``h`` is the search radius.
+epanechnikov
+    ``2 / (pi h²) * (1 - (d/h)²)`` for ``d < h``.
+triweight
+    ``4 / (pi h²) * (1 - (d/h)²)³`` for ``d < h``.
+uniform
+    ``1 / (pi h²)`` for ``d <= h``: points within ``h`` divided by the disc's area.
+gaussian
+    ``exp(-d² / (2 h²)) / (2 pi h²)``: ``h`` is the standard deviation; cut at ``5 h``
+    (the part beyond holds less than 0.0004 % of each point's weight).
+
+Method
+------
+``"fft"`` (default): the points are spread over the 4 nearest centres of a grid 3 times finer
+than the output (linear binning; an odd factor, so output cell centres are fine-grid centres;
+finer still, up to 15 times, when the bandwidth spans only a few cells) and convolved with the
+kernel sampled on that fine grid, by FFT. The cost depends on the
+number of cells, not of points (1 million points cost about what 10,000 do). It agrees with
+``"exact"`` (the sum of kernels at each cell centre, with a k-d tree) to within 0.5 % of the
+maximum density whenever the bandwidth is at least the cell size. The discrete kernel is the continuous one sampled, not renormalised, so
+both methods approximate the same quantity.
+
+Example
+-------
+>>> import numpy as np
+>>> rng = np.random.default_rng(0)
+>>> xy = rng.normal([530000, 180000], 500, size=(500, 2))
+>>> res = run_kde(xy, KdeParams(bandwidth=300, cell_size=50))
+>>> res.units
+'offences per km²'
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import shapely
+from affine import Affine
+
+from hotspot.analysis._progress import NO_PROGRESS, Progress
+from hotspot.analysis.errors import AnalysisWarning, NoPointsError
+from hotspot.analysis.grid import (
+    CRS,
+    check_grid_size,
+    default_kde_cell_size,
+    inside_mask,
+    point_coordinates,
+    study_area_from,
+)
+from hotspot.errors import AnalysisError, ProjectError
+from hotspot.params import param, validate
+
+KERNELS = ("quartic", "gaussian", "epanechnikov", "triweight", "uniform")
+_FINE_MIN, _FINE_MAX = 3, 15  # binning grid factor (odd)
+_FINE_PER_BANDWIDTH = 20  # fine cells per bandwidth that keep binning error well under 0.5 %
+_GAUSS_CUT = 5.0  # gaussian support, in bandwidths
+_MIN_POINTS = 30
+_FINE_GRID_LIMIT = 16_000_000  # fine cells binned at once; larger grids go phase by phase
+
+
+# --------------------------------------------------------------------------- params
+
+
+@dataclass(frozen=True)
+class KdeParams:
+    """Parameters of a kernel density surface."""
+
+    kernel: str = param(
+        "quartic",
+        label="Kernel",
+        help="Shape of the bump placed on each offence. Quartic is the usual choice in crime "
+        "mapping (ArcGIS, CrimeStat); the others change the result little.",
+        choices=KERNELS,
+    )
+    bandwidth: float | None = param(
+        None,
+        label="Bandwidth",
+        unit="m",
+        help="How far each offence's influence reaches (the search radius; for the Gaussian "
+        "kernel, its standard deviation). Larger values give smoother maps.",
+        minimum=1.0,
+        maximum=100_000.0,
+        computed="Silverman's rule for points, as ArcGIS: 0.9 x min(standard distance, "
+        "sqrt(1/ln 2) x median distance to the mean centre) x n^-0.2",
+    )
+    cell_size: float | None = param(
+        None,
+        label="Cell size",
+        unit="m",
+        help="Side of the square raster cells.",
+        minimum=1.0,
+        maximum=10_000.0,
+        computed="shorter side of the study area / 250, rounded to a round number of metres",
+    )
+    output: str = param(
+        "density",
+        label="Output",
+        help="Offences per square kilometre, or expected offences per cell (the cells then "
+        "add up to about the number of offences).",
+        choices=("density", "count"),
+    )
+    method: str = param(
+        "fft",
+        label="Method",
+        help="FFT is fast for any number of points; exact sums every kernel at every cell "
+        "centre (slow, for checking and small data).",
+        choices=("fft", "exact"),
+        advanced=True,
+    )
+    hotspot_rule: str = param(
+        "k_mean",
+        label="Hotspot rule",
+        help="How hot cells are picked: above k times the mean of the non-zero cells (the "
+        "Home Office crime-mapping convention), or the top percentage of cells.",
+        choices=("k_mean", "top_percent"),
+    )
+    hotspot_k: tuple[float, ...] = param(
+        (1.0, 2.0, 3.0),
+        label="Hotspot multiples of the mean",
+        help="Multiples of the mean of the non-zero cells that start each hotspot class.",
+    )
+    top_percent: float = param(
+        10.0,
+        label="Top percentage of cells",
+        unit="%",
+        help="With the top-percentage rule, the share of cells (inside the study area) called hot.",
+        minimum=0.1,
+        maximum=100.0,
+    )
+
+    def __post_init__(self) -> None:
+        validate(self, where="kde")
+        if not self.hotspot_k or any(not (k > 0) for k in self.hotspot_k):
+            raise ProjectError(
+                f"kde.hotspot_k: {list(self.hotspot_k)!r}: give one or more positive multiples "
+                "of the mean, e.g. [1, 2, 3]"
+            )
+
+
+# --------------------------------------------------------------------------- result
+
+
+@dataclass(frozen=True, eq=False)
+class DensityResult:
+    """A kernel density surface.
+
+    Attributes
+    ----------
+    values : numpy.ndarray
+        2-D float64, row 0 in the north; NaN outside the study area.
+    transform : affine.Affine
+        Top-left origin and cell size (as rasterio uses).
+    crs : str
+        "EPSG:27700".
+    params : KdeParams
+        Every parameter used, computed bandwidth and cell size filled in.
+    n_points : int
+        Points used (inside the study area).
+    units : str
+        "offences per km²" or "offences per cell".
+    bandwidth_note : str
+        How the bandwidth was chosen, in plain English.
+    warnings : tuple of str
+        What the user should know about this surface.
+    n_outside : int
+        Points left out because they lie outside the study area.
+    study_area : shapely.Geometry or None
+        The study area.
+    """
+
+    values: np.ndarray
+    transform: Affine
+    crs: str
+    params: KdeParams
+    n_points: int
+    units: str
+    bandwidth_note: str
+    warnings: tuple[str, ...] = ()
+    n_outside: int = 0
+    study_area: Any = field(default=None, repr=False)
+
+    @property
+    def extent(self) -> tuple[float, float, float, float]:
+        """``(xmin, ymin, xmax, ymax)`` of the raster in metres."""
+        nrows, ncols = self.values.shape
+        xmin, ymax = self.transform.c, self.transform.f
+        size = self.transform.a
+        return (xmin, ymax - nrows * size, xmin + ncols * size, ymax)
+
+    @property
+    def cell_size(self) -> float:
+        """Side of a cell in metres."""
+        return float(self.transform.a)
+
+    def hotspot_thresholds(self) -> dict[str, float]:
+        """Label -> lowest value of each hotspot class, in the units of ``values``.
+
+        ``k_mean``: ``k`` times the mean of the non-zero cells inside the study area, for each
+        ``k`` of ``params.hotspot_k``. ``top_percent``: the value above which lie the top
+        ``params.top_percent`` % of the cells inside the study area.
+        """
+        inside = self.values[np.isfinite(self.values)]
+        p = self.params
+        if p.hotspot_rule == "top_percent":
+            if inside.size == 0:
+                return {f"Top {p.top_percent:g}% of cells": math.inf}
+            level = float(np.quantile(inside, 1.0 - p.top_percent / 100.0))
+            return {f"Top {p.top_percent:g}% of cells": level}
+        nonzero = inside[inside > 0]
+        mean = float(nonzero.mean()) if nonzero.size else math.inf
+        return {
+            f"Above {k:g}x the mean of non-zero cells": float(k) * mean for k in sorted(p.hotspot_k)
+        }
+
+    def classes(self) -> np.ndarray:
+        """Hotspot class of each cell: 0 = not hot, 1.. = classes in increasing order,
+        -1 = outside the study area (int8, same shape as ``values``)."""
+        out = np.zeros(self.values.shape, dtype=np.int8)
+        finite = np.isfinite(self.values)
+        for i, level in enumerate(self.hotspot_thresholds().values(), start=1):
+            out[finite & (self.values >= level) & (self.values > 0)] = i
+        out[~finite] = -1
+        return out
+
+
+# --------------------------------------------------------------------------- kernels
+
+
+def kernel_value(kernel: str, d: np.ndarray, h: float) -> np.ndarray:
+    """Value of a kernel (normalised to integrate to 1 over the plane) at distances ``d``.
+
+    Parameters
+    ----------
+    kernel : str
+        One of :data:`KERNELS`.
+    d : array_like
+        Distances in metres.
+    h : float
+        Bandwidth in metres (Gaussian: standard deviation).
+
+    Returns
+    -------
+    numpy.ndarray
+        Density per m² contributed by one point of weight 1.
+    """
+    d = np.asarray(d, dtype=float)
+    u2 = (d / h) ** 2
+    inside = u2 < 1.0
+    if kernel == "quartic":
+        return np.where(inside, 3.0 / (math.pi * h * h) * (1.0 - u2) ** 2, 0.0)
+    if kernel == "epanechnikov":
+        return np.where(inside, 2.0 / (math.pi * h * h) * (1.0 - u2), 0.0)
+    if kernel == "triweight":
+        return np.where(inside, 4.0 / (math.pi * h * h) * (1.0 - u2) ** 3, 0.0)
+    if kernel == "uniform":
+        return np.where(u2 <= 1.0, 1.0 / (math.pi * h * h), 0.0)
+    if kernel == "gaussian":
+        return np.where(u2 <= _GAUSS_CUT**2, np.exp(-0.5 * u2) / (2.0 * math.pi * h * h), 0.0)
+    raise AnalysisError(f"kernel={kernel!r}: use one of {', '.join(KERNELS)}")
+
+
+def kernel_radius(kernel: str, h: float) -> float:
+    """Distance beyond which a kernel is zero (Gaussian: its 5-sd cut)."""
+    return h * (_GAUSS_CUT if kernel == "gaussian" else 1.0)
+
+
+# --------------------------------------------------------------------------- bandwidth
+
+
+def silverman_bandwidth(xy: np.ndarray, weights: np.ndarray | None = None) -> tuple[float, str]:
+    """Silverman's rule of thumb for points in the plane, as ArcGIS applies it.
+
+    ``h = 0.9 * min(SD, sqrt(1 / ln 2) * Dm) * n ** -0.2``, with ``SD`` the standard
+    distance, ``Dm`` the median distance to the mean centre (both weighted when weights are
+    given; ``n`` is then the sum of the weights). Repeated locations are fine. When ``Dm`` is
+    0 (over half the points at the mean centre) ``SD`` alone is used.
+
+    Returns
+    -------
+    bandwidth : float
+        In metres; 0 when every point is at the same place.
+    note : str
+        How it was computed, in plain English.
+    """
+    w = np.ones(xy.shape[0]) if weights is None else np.asarray(weights, dtype=float)
+    total = float(w.sum())
+    centre = (xy * w[:, None]).sum(axis=0) / total
+    diff = xy - centre
+    sd = math.sqrt(float((w * (diff**2).sum(axis=1)).sum()) / total)
+    dist = np.hypot(diff[:, 0], diff[:, 1])
+    order = np.argsort(dist, kind="mergesort")
+    cum = np.cumsum(w[order])
+    dm = float(dist[order][np.searchsorted(cum, 0.5 * total)])
+    robust = math.sqrt(1.0 / math.log(2.0)) * dm
+    spread = min(sd, robust) if robust > 0 else sd
+    h = 0.9 * spread * total**-0.2
+    n_text = f"{total:,.0f}" if weights is None else f"total weight {total:,.1f}"
+    note = (
+        f"Silverman's rule for points (as ArcGIS): 0.9 x min(standard distance {sd:,.0f} m, "
+        f"sqrt(1/ln 2) x median distance to the mean centre {robust:,.0f} m) x n^-0.2 "
+        f"(n = {n_text}) = {h:,.0f} m"
+    )
+    return h, note
+
+
+# --------------------------------------------------------------------------- raster
+
+
+def _raster_frame(area: shapely.Geometry, cell: float) -> tuple[float, float, int, int]:
+    xmin, ymin, xmax, ymax = area.bounds
+    x0 = math.floor(xmin / cell) * cell
+    y0 = math.ceil(ymax / cell) * cell
+    ncols = max(1, math.ceil((xmax - x0) / cell))
+    nrows = max(1, math.ceil((y0 - ymin) / cell))
+    return x0, y0, nrows, ncols
+
+
+def _inside_mask(area: shapely.Geometry, x0: float, y0: float, cell: float, shape) -> np.ndarray:
+    nrows, ncols = shape
+    cx = x0 + (np.arange(ncols) + 0.5) * cell
+    cy = y0 - (np.arange(nrows) + 0.5) * cell
+    shapely.prepare(area)
+    gx, gy = np.meshgrid(cx, cy)
+    return shapely.contains_xy(area, gx.ravel(), gy.ravel()).reshape(shape)
+
+
+def fine_factor(h: float, cell: float) -> int:
+    """How many times finer than the output the points are binned (odd, 3 to 15).
+
+    3 when the bandwidth spans at least 20 fine cells (the usual case); finer for bandwidths
+    of a few cells, so the binned surface stays within 0.5 % of the exact one.
+    """
+    f = math.ceil(_FINE_PER_BANDWIDTH * cell / h)
+    f += 1 - f % 2
+    return int(min(max(f, _FINE_MIN), _FINE_MAX))
+
+
+def _binned_phases(i0, j0, fv, fu, w, big_r, big_c, f):
+    """Linear binning on the fine grid, yielded as its f x f phases on the coarse lattice.
+
+    Phase ``(p, q)`` holds the fine cells ``(f * I + p, f * J + q)`` as a ``(big_r, big_c)``
+    array.
+    """
+    corners = (
+        (0, 0, (1 - fv) * (1 - fu) * w),
+        (0, 1, (1 - fv) * fu * w),
+        (1, 0, fv * (1 - fu) * w),
+        (1, 1, fv * fu * w),
+    )
+    fine_cols = big_c * f
+    size = big_r * f * fine_cols
+    if size <= _FINE_GRID_LIMIT:
+        base = i0 * fine_cols + j0
+        fine = np.zeros(size)
+        for di, dj, wt in corners:
+            fine += np.bincount(base + (di * fine_cols + dj), weights=wt, minlength=size)
+        blocks = fine.reshape(big_r, f, big_c, f)
+        for p in range(f):
+            for q in range(f):
+                yield p, q, blocks[:, p, :, q]
+        return
+    # very large grids: one phase at a time keeps memory bounded
+    plane = big_r * big_c
+    index = np.concatenate([((i0 + di) // f) * big_c + (j0 + dj) // f for di, dj, _ in corners])
+    phase = np.concatenate([((i0 + di) % f) * f + (j0 + dj) % f for di, dj, _ in corners])
+    weight = np.concatenate([wt for _, _, wt in corners])
+    del corners
+    order = np.argsort(phase, kind="stable")
+    bounds = np.searchsorted(phase[order], np.arange(f * f + 1))
+    for k in range(f * f):
+        sel = order[bounds[k] : bounds[k + 1]]
+        grid_k = np.bincount(index[sel], weights=weight[sel], minlength=plane)
+        yield k // f, k % f, grid_k.reshape(big_r, big_c)
+
+
+def _kde_fft(xy, w, kernel, h, x0, y0, cell, nrows, ncols) -> np.ndarray:
+    """Density per m² at cell centres: linear binning on a 3x finer grid + FFT convolution."""
+    from scipy import fft
+
+    f = fine_factor(h, cell)
+    fine = cell / f
+    centre = (f - 1) // 2
+    pad = 1  # coarse cells around the raster, so binning never falls off the edge
+    big_r, big_c = nrows + 2 * pad, ncols + 2 * pad
+    # fractional fine-grid index of each point (fine cell centres at integer positions)
+    u = (xy[:, 0] - (x0 - pad * cell)) / fine - 0.5
+    v = ((y0 + pad * cell) - xy[:, 1]) / fine - 0.5
+    j0 = np.floor(u)
+    i0 = np.floor(v)
+    fu = u - j0
+    fv = v - i0
+    j0 = j0.astype(np.int64)
+    i0 = i0.astype(np.int64)
+    # kernel phases: offsets (f * du + centre - p) fine cells, du in [-reach, reach]
+    # (offsets beyond the raster itself never matter, whatever the bandwidth)
+    reach = int(math.ceil((kernel_radius(kernel, h) + cell) / cell)) + 1
+    reach_r, reach_c = min(reach, big_r), min(reach, big_c)
+    shape = (
+        fft.next_fast_len(big_r + 2 * reach_r),
+        fft.next_fast_len(big_c + 2 * reach_c, True),
+    )
+    du_r = np.arange(-reach_r, reach_r + 1)
+    du_c = np.arange(-reach_c, reach_c + 1)
+    acc = None
+    for p, q, grid_k in _binned_phases(i0, j0, fv, fu, w, big_r, big_c, f):
+        if not grid_k.any():
+            continue
+        dy = (f * du_r + centre - p) * fine
+        dx = (f * du_c + centre - q) * fine
+        kern = kernel_value(kernel, np.hypot(dy[:, None], dx[None, :]), h)
+        term = fft.rfft2(grid_k, shape) * fft.rfft2(kern, shape)
+        acc = term if acc is None else acc + term
+    if acc is None:
+        return np.zeros((nrows, ncols))
+    full = fft.irfft2(acc, shape)
+    out = full[reach_r + pad : reach_r + pad + nrows, reach_c + pad : reach_c + pad + ncols]
+    peak = float(out.max()) if out.size else 0.0
+    out[out < 1e-12 * peak] = 0.0  # FFT round-off around zero
+    return np.ascontiguousarray(out)
+
+
+def _kde_exact(xy, w, kernel, h, x0, y0, cell, nrows, ncols) -> np.ndarray:
+    """Density per m² at cell centres: the sum of every point's kernel (k-d tree)."""
+    from scipy.spatial import cKDTree
+
+    # repeated locations (police.uk map points) are merged with summed weights
+    uniq, inverse = np.unique(xy, axis=0, return_inverse=True)
+    wsum = np.bincount(inverse.ravel(), weights=w, minlength=uniq.shape[0])
+    cx = x0 + (np.arange(ncols) + 0.5) * cell
+    cy = y0 - (np.arange(nrows) + 0.5) * cell
+    gx, gy = np.meshgrid(cx, cy)
+    centres = np.column_stack([gx.ravel(), gy.ravel()])
+    tree_c = cKDTree(centres)
+    radius = kernel_radius(kernel, h)
+    out = np.zeros(centres.shape[0])
+    footprint = min(math.pi * (radius / cell + 1.0) ** 2, centres.shape[0])
+    step = max(1, int(5_000_000 / footprint))  # about 5 million pairs per chunk
+    for start in range(0, uniq.shape[0], step):
+        pts = uniq[start : start + step]
+        tree_p = cKDTree(pts)
+        pairs = tree_p.sparse_distance_matrix(tree_c, radius, output_type="ndarray")
+        vals = kernel_value(kernel, pairs["v"], h) * wsum[start + pairs["i"]]
+        out += np.bincount(pairs["j"], weights=vals, minlength=out.size)
+    return out.reshape(nrows, ncols)
+
+
+# --------------------------------------------------------------------------- run
+
+_EXACT_BUDGET = 10_000_000  # kernel evaluations below which exact beats FFT on accuracy
+
+
+def _exact_is_cheap(xy: np.ndarray, kernel: str, h: float, cell: float) -> bool:
+    """Whether to sum kernels exactly instead of by FFT.
+
+    Only for the kernels with an edge (uniform, Epanechnikov), whose binned FFT can be off by
+    a few per cent next to heavily repeated locations, and only when the exact sum is cheap.
+    """
+    if kernel not in ("uniform", "epanechnikov"):
+        return False
+    footprint = math.pi * (kernel_radius(kernel, h) / cell + 1.0) ** 2
+    if xy.shape[0] * footprint <= _EXACT_BUDGET:
+        return True
+    n_unique = np.unique(xy[:, 0] + 1j * xy[:, 1]).size
+    return n_unique * footprint <= _EXACT_BUDGET
+
+
+def _warn(messages: list[str], text: str) -> None:
+    messages.append(text)
+    warnings.warn(text, AnalysisWarning, stacklevel=3)
+
+
+def run_kde(
+    points: Any,
+    params: KdeParams | None = None,
+    *,
+    study_area: Any = None,
+    weights: np.ndarray | None = None,
+    progress: Progress = NO_PROGRESS,
+) -> DensityResult:
+    """Kernel density of offence points over a study area.
+
+    Parameters
+    ----------
+    points : GeoDataFrame or (n, 2) array
+        Offence locations in British National Grid (EPSG:27700) metres.
+    params : KdeParams, optional
+        Kernel, bandwidth, cell size, output, method, hotspot rule (defaults if omitted).
+    study_area : shapely geometry, GeoDataFrame, GeoSeries or AreaLayer, optional
+        Where to estimate (e.g. the borough outline). Default: the convex hull of the points
+        (stray points far from the rest left out) with a small buffer.
+    weights : array_like, optional
+        A non-negative weight per point (e.g. a harm score); default 1.
+    progress : Progress, optional
+        Progress and cancellation.
+
+    Returns
+    -------
+    DensityResult
+
+    Raises
+    ------
+    GeographicCrsError
+        Points or study area in longitude/latitude.
+    NoPointsError
+        No points, or none inside the study area.
+    GridTooLargeError
+        More than 5 million cells; the message suggests a cell size.
+    """
+    params = params or KdeParams()
+    progress.update(0.0, "Preparing points")
+    xy = point_coordinates(points)
+    w = np.ones(xy.shape[0]) if weights is None else np.asarray(weights, dtype=float).ravel()
+    if w.size != xy.shape[0]:
+        raise AnalysisError(
+            f"weights: {w.size} weights for {xy.shape[0]} points; give one weight per point"
+        )
+    if w.size and (not np.all(np.isfinite(w)) or w.min() < 0):
+        raise AnalysisError("weights: every weight must be a non-negative number")
+    if w.size and not w.sum() > 0:
+        raise NoPointsError("weights: every weight is zero, so there is nothing to map")
+    if xy.shape[0] == 0:
+        raise NoPointsError(
+            "there are no offence points with coordinates to map; check the offence group "
+            "and period selected"
+        )
+    area = study_area_from(points=xy) if study_area is None else study_area_from(outline=study_area)
+    inside = inside_mask(area, xy)
+    n_outside = int((~inside).sum())
+    xy, w = xy[inside], w[inside]
+    if xy.shape[0] == 0:
+        raise NoPointsError(
+            f"all {n_outside:,} points lie outside the study area; check that the points and "
+            "the boundary cover the same place and are both in British National Grid"
+        )
+    messages: list[str] = []
+    if n_outside:
+        _warn(
+            messages,
+            f"{n_outside:,} point(s) lie outside the study area and were left out of the "
+            "density surface",
+        )
+    if xy.shape[0] < _MIN_POINTS:
+        _warn(
+            messages,
+            f"only {xy.shape[0]} point(s): a density surface from fewer than {_MIN_POINTS} "
+            "points mostly shows where those few points are",
+        )
+    cell = params.cell_size if params.cell_size is not None else default_kde_cell_size(area)
+    if params.bandwidth is not None:
+        h = float(params.bandwidth)
+        note = f"bandwidth set by the user: {h:,.0f} m"
+    else:
+        h, note = silverman_bandwidth(xy, w if weights is not None else None)
+        if not h > 0:
+            h = 5.0 * cell
+            note = (
+                f"every point is at the same place, so Silverman's rule gives no bandwidth; "
+                f"used 5 cells = {h:,.0f} m"
+            )
+            _warn(messages, note)
+    if h < cell:
+        _warn(
+            messages,
+            f"the bandwidth ({h:,.0f} m) is smaller than the cell size ({cell:,.0f} m): the "
+            "surface will look spotty and miss offences between cell centres; use a larger "
+            "bandwidth or smaller cells",
+        )
+    x0, y0, nrows, ncols = _raster_frame(area, cell)
+    check_grid_size(nrows, ncols, cell, area, "density raster")
+    progress.check_cancelled()
+    progress.update(0.1, "Computing the density surface")
+    method = params.method
+    if method == "fft" and _exact_is_cheap(xy, params.kernel, h, cell):
+        method = "exact"  # kernels with an edge: the exact sum is cheap here and has no error
+    compute = _kde_fft if method == "fft" else _kde_exact
+    dens = compute(xy, w, params.kernel, h, x0, y0, cell, nrows, ncols)
+    progress.check_cancelled()
+    progress.update(0.9, "Masking the study area")
+    if params.output == "density":
+        values = dens * 1e6
+        units = "offences per km²"
+    else:
+        values = dens * cell * cell
+        units = "offences per cell"
+    values[~_inside_mask(area, x0, y0, cell, values.shape)] = np.nan
+    used = replace(params, bandwidth=float(h), cell_size=float(cell), method=method)
+    progress.update(1.0, "Density surface ready")
+    return DensityResult(
+        values=values,
+        transform=Affine(cell, 0.0, x0, 0.0, -cell, y0),
+        crs=CRS,
+        params=used,
+        n_points=int(xy.shape[0]),
+        units=units,
+        bandwidth_note=note,
+        warnings=tuple(messages),
+        n_outside=n_outside,
+        study_area=area,
+    )
+
+
+# --------------------------------------------------------------------------- hotspot areas
+
+
+def _area_names(wards: Any) -> tuple[np.ndarray, np.ndarray]:
+    gdf = getattr(wards, "gdf", wards)
+    if gdf.crs is not None and gdf.crs.to_epsg() != 27700:
+        gdf = gdf.to_crs(27700)
+    for col in ("name", "code"):
+        if col in gdf.columns:
+            names = gdf[col].astype(str).to_numpy()
+            break
+    else:
+        names = gdf.index.astype(str).to_numpy()
+    return np.asarray(gdf.geometry.values), names
+
+
+def hotspot_areas(
+    result: DensityResult,
+    points: Any,
+    *,
+    wards: Any = None,
+    k: float | None = None,
+):
+    """Contiguous hot cells of a density surface as polygons, with what they hold.
+
+    Parameters
+    ----------
+    result : DensityResult
+        From :func:`run_kde`.
+    points : GeoDataFrame or (n, 2) array
+        The offences the surface was made from (counted inside each area).
+    wards : AreaLayer or GeoDataFrame, optional
+        Areas whose names (``name``, else ``code``) are listed for each hotspot it touches.
+    k : float, optional
+        With the ``k_mean`` rule: cells above ``k`` times the mean of the non-zero cells
+        (default: the highest of ``params.hotspot_k``). Ignored with ``top_percent``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per hotspot, largest offence count first: ``hotspot_id`` (1, 2, ...),
+        ``threshold`` (in the surface's units), ``offences`` inside, ``area_km2``,
+        ``share_offences`` (of the offences inside the study area), ``share_area`` (of the
+        study area), ``pai`` (predictive accuracy index = share of offences / share of
+        area), ``wards`` (names, comma-separated), geometry (EPSG:27700).
+    """
+    import geopandas as gpd
+    from rasterio import features
+    from scipy import ndimage
+
+    params = result.params
+    if params.hotspot_rule == "top_percent":
+        threshold = next(iter(result.hotspot_thresholds().values()))
+    else:
+        mult = max(params.hotspot_k) if k is None else float(k)
+        nonzero = result.values[np.isfinite(result.values) & (result.values > 0)]
+        threshold = mult * float(nonzero.mean()) if nonzero.size else math.inf
+    finite = np.isfinite(result.values)
+    hot = finite & (np.nan_to_num(result.values, nan=-1.0) >= threshold) & (result.values > 0)
+    labels, n_labels = ndimage.label(hot)  # 4-connectivity: each hotspot is one polygon
+    columns = [
+        "hotspot_id",
+        "threshold",
+        "offences",
+        "area_km2",
+        "share_offences",
+        "share_area",
+        "pai",
+        "wards",
+    ]
+    if n_labels == 0:
+        return gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs=CRS)
+    shapes = features.shapes(
+        labels.astype(np.int32), mask=hot, connectivity=4, transform=result.transform
+    )
+    polys: dict[int, list] = {}
+    for geom, value in shapes:
+        polys.setdefault(int(value), []).append(shapely.geometry.shape(geom))
+    label_ids = np.arange(1, n_labels + 1)
+    geoms = np.array([shapely.union_all(polys[i]) for i in label_ids], dtype=object)
+    area = result.study_area
+    if area is not None:
+        geoms = shapely.intersection(geoms, area)
+    # offences per hotspot: locate each point's cell
+    xy = point_coordinates(points)
+    if area is not None:
+        xy = xy[inside_mask(area, xy)]
+    size = result.cell_size
+    col = np.floor((xy[:, 0] - result.transform.c) / size).astype(np.int64)
+    row = np.floor((result.transform.f - xy[:, 1]) / size).astype(np.int64)
+    nrows, ncols = result.values.shape
+    on = (row >= 0) & (row < nrows) & (col >= 0) & (col < ncols)
+    lab = labels[row[on], col[on]]
+    offences = np.bincount(lab, minlength=n_labels + 1)[1:]
+    total_offences = max(xy.shape[0], 1)
+    total_area = area.area if area is not None else finite.sum() * size * size
+    areas_m2 = shapely.area(geoms)
+    share_off = offences / total_offences
+    share_area = areas_m2 / total_area
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pai = np.where(share_area > 0, share_off / share_area, np.nan)
+    if wards is not None:
+        ward_geoms, ward_names = _area_names(wards)
+        tree = shapely.STRtree(ward_geoms)
+        hs_idx, ward_idx = tree.query(geoms, predicate="intersects")
+        overlap = shapely.area(shapely.intersection(geoms[hs_idx], ward_geoms[ward_idx]))
+        keep = overlap > 1e-6 * size * size
+        touched: dict[int, list[str]] = {}
+        for h_i, w_i in zip(hs_idx[keep], ward_idx[keep], strict=True):
+            touched.setdefault(int(h_i), []).append(ward_names[w_i])
+        ward_text = [", ".join(sorted(set(touched.get(i, [])))) for i in range(n_labels)]
+    else:
+        ward_text = [""] * n_labels
+    table = gpd.GeoDataFrame(
+        {
+            "threshold": np.full(n_labels, float(threshold)),
+            "offences": offences.astype(np.int64),
+            "area_km2": areas_m2 / 1e6,
+            "share_offences": share_off,
+            "share_area": share_area,
+            "pai": pai,
+            "wards": ward_text,
+        },
+        geometry=geoms,
+        crs=CRS,
+    )
+    table = table.sort_values(["offences", "area_km2"], ascending=[False, False], kind="stable")
+    table.insert(0, "hotspot_id", np.arange(1, n_labels + 1))
+    return table.reset_index(drop=True)
+
+
+__all__ = [
+    "KERNELS",
+    "DensityResult",
+    "KdeParams",
+    "fine_factor",
+    "hotspot_areas",
+    "kernel_radius",
+    "kernel_value",
+    "run_kde",
+    "silverman_bandwidth",
+]

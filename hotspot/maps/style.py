@@ -1,0 +1,600 @@
+"""Palettes, class breaks, legend text, attributions and methods text for every map.
+
+One place decides how a result looks, so the print maps (:mod:`hotspot.maps.static`),
+the interactive map (:mod:`hotspot.maps.web`), the briefing pack and the window agree.
+
+- Colours are colour-blind safe: ColorBrewer sequential ramps (YlOrRd) for counts and
+  rates, a purple-orange diverging ramp (PuOr) for change, red/blue for Gi* hot and cold
+  spots (the ArcGIS convention: three confidence levels each, pale grey not
+  significant), and a purple-blue 3 x 3 scheme for bivariate choropleths.
+- :func:`classify` wraps mapclassify (quantiles, natural breaks = Fisher-Jenks, equal
+  interval) and returns class labels ready for a legend.
+- :func:`attribution_lines` returns the attributions the data require (Open Government
+  Licence, OS copyright, police.uk, SAMHI citation, basemap).
+- :func:`methods_lines` describes how a result was made (kernel, bandwidth, cell size,
+  Gi* neighbourhood, permutations and seed, FDR) from the params stored in the result.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from hotspot.errors import HotspotError
+
+# --------------------------------------------------------------------------- legends
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One line of a legend.
+
+    Attributes
+    ----------
+    label : str
+        The text beside the swatch.
+    colour : str
+        ``"#rrggbb"``.
+    kind : str
+        "fill" (a square), "line" (a boundary) or "point" (a dot).
+    """
+
+    label: str
+    colour: str
+    kind: str = "fill"
+
+
+@dataclass(frozen=True)
+class Legend:
+    """A legend: a title, entries and an optional note (units, caveats).
+
+    Attributes
+    ----------
+    title : str
+        Legend title, including units where they apply.
+    entries : tuple of LegendEntry
+        In display order. For a bivariate grid (``grid=3``) the entries are the
+        ``grid x grid`` cells row by row, starting with the lowest y class and,
+        within a row, the lowest x class.
+    note : str
+        A short line under the entries ("FDR-corrected", a caveat ...).
+    grid : int or None
+        3 for a 3 x 3 bivariate legend, else None.
+    x_label, y_label : str
+        Axis names of a bivariate legend.
+    """
+
+    title: str
+    entries: tuple[LegendEntry, ...] = ()
+    note: str = ""
+    grid: int | None = None
+    x_label: str = ""
+    y_label: str = ""
+
+    @property
+    def labels(self) -> list[str]:
+        """The entry labels, in order."""
+        return [e.label for e in self.entries]
+
+
+# --------------------------------------------------------------------------- palettes
+
+NO_DATA_COLOUR = "#d9d9d9"
+BOUNDARY_COLOUR = "#3a3a3a"
+OUTLINE_COLOUR = "#111111"
+POINT_COLOUR = "#5e3c99"
+
+#: Gi* bins (-3..3) -> colour: reds hot, blues cold, darker = more confident.
+GI_BIN_COLOURS: dict[int, str] = {
+    3: "#d62f27",
+    2: "#ed7551",
+    1: "#fab984",
+    0: "#eeeeee",
+    -1: "#bcd0e6",
+    -2: "#849eba",
+    -3: "#4575b5",
+}
+
+_GI_CONFIDENCE = {3: 99, 2: 95, 1: 90}
+
+
+def gi_bin_label(gi_bin: int) -> str:
+    """Plain-English label of a Gi* bin, e.g. ``3 -> "Hot spot, 99% confidence"``."""
+    b = int(gi_bin)
+    if b == 0:
+        return "Not significant"
+    if abs(b) not in _GI_CONFIDENCE:
+        raise HotspotError(f"gi_bin: {gi_bin!r} is not a Gi* bin; expected a whole number -3..3")
+    kind = "Hot spot" if b > 0 else "Cold spot"
+    return f"{kind}, {_GI_CONFIDENCE[abs(b)]}% confidence"
+
+
+#: Local bivariate Moran clusters (GeoDa's convention of reds for High-High, blues for Low-Low).
+CLUSTER_COLOURS: dict[str, str] = {
+    "High-High": "#d7191c",
+    "Low-Low": "#2c7bb6",
+    "High-Low": "#fdae61",
+    "Low-High": "#abd9e9",
+    "Not significant": "#eeeeee",
+}
+CLUSTER_ORDER = tuple(CLUSTER_COLOURS)
+# esda's quadrant codes: 1 HH, 2 LH, 3 LL, 4 HL (0 = not significant)
+_CLUSTER_CODES = {0: "Not significant", 1: "High-High", 2: "Low-High", 3: "Low-Low", 4: "High-Low"}
+
+
+def cluster_name(value: Any) -> str:
+    """Normalise a cluster value ("HH", "high-high", 1, None ...) to a label in ``CLUSTER_ORDER``."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "Not significant"
+    if isinstance(value, int | np.integer):
+        return _CLUSTER_CODES.get(int(value), "Not significant")
+    text = str(value).strip().lower().replace("_", "-").replace(" ", "-")
+    short = {"hh": "High-High", "ll": "Low-Low", "hl": "High-Low", "lh": "Low-High"}
+    if text in short:
+        return short[text]
+    for name in CLUSTER_ORDER:
+        if text == name.lower().replace(" ", "-"):
+            return name
+    return "Not significant"
+
+
+#: 3 x 3 bivariate palette, row = y class (low..high), column = x class (low..high).
+BIVARIATE_COLOURS: tuple[tuple[str, str, str], ...] = (
+    ("#e8e8e8", "#ace4e4", "#5ac8c8"),
+    ("#dfb0d6", "#a5add3", "#5698b9"),
+    ("#be64ac", "#8c62aa", "#3b4994"),
+)
+
+SEQUENTIAL = "YlOrRd"
+DIVERGING = "PuOr_r"
+DENSITY_RAMP = "YlOrRd"
+
+
+def ramp(name: str, n: int, *, low: float = 0.15, high: float = 0.95) -> list[str]:
+    """``n`` hex colours sampled evenly from the matplotlib colormap ``name``."""
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    cmap = colormaps[name]
+    if n <= 1:
+        return [to_hex(cmap(high))] if n == 1 else []
+    return [to_hex(cmap(low + (high - low) * i / (n - 1))) for i in range(n)]
+
+
+def kde_class_colours(n: int) -> list[str]:
+    """Colours of ``n`` KDE hot classes (lowest threshold first)."""
+    return ramp(DENSITY_RAMP, n, low=0.3, high=0.95)
+
+
+def hex_to_rgba(colour: str, alpha: float = 1.0) -> tuple[int, int, int, int]:
+    """``"#rrggbb"`` -> (r, g, b, a) in 0..255."""
+    c = colour.lstrip("#")
+    return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16), round(255 * alpha)
+
+
+# --------------------------------------------------------------------------- classes
+
+SCHEMES: dict[str, tuple[str, str]] = {
+    "quantiles": ("Quantiles", "quantiles"),
+    "natural_breaks": ("FisherJenks", "natural breaks"),
+    "equal_interval": ("EqualInterval", "equal intervals"),
+}
+"""Scheme -> (mapclassify class it reproduces, legend wording)."""
+
+
+def quantile_breaks(values: np.ndarray, k: int) -> np.ndarray:
+    """Upper bounds of ``k`` quantile classes (as mapclassify's ``Quantiles``).
+
+    Repeated bounds (many ties) collapse, giving fewer classes.
+    """
+    pct = np.linspace(100.0 / k, 100.0, k)
+    return np.unique(np.percentile(np.asarray(values, dtype=float), pct))
+
+
+def equal_interval_breaks(values: np.ndarray, k: int) -> np.ndarray:
+    """Upper bounds of ``k`` classes of equal width (as mapclassify's ``EqualInterval``)."""
+    v = np.asarray(values, dtype=float)
+    lo, hi = float(v.min()), float(v.max())
+    cuts = lo + (hi - lo) / k * np.arange(1, k + 1)
+    cuts[-1] = hi
+    return cuts
+
+
+def fisher_jenks_breaks(values: np.ndarray, k: int) -> np.ndarray:
+    """Upper bounds of ``k`` natural-breaks classes (Fisher's exact optimisation).
+
+    Minimises the total within-class sum of squared deviations by dynamic
+    programming, as mapclassify's ``FisherJenks`` does; plain numpy, so there is no
+    compiler to wait for on first use.
+    """
+    x = np.sort(np.asarray(values, dtype=float))
+    n = len(x)
+    k = min(k, n)
+    s1 = np.concatenate([[0.0], np.cumsum(x)])
+    s2 = np.concatenate([[0.0], np.cumsum(x * x)])
+
+    def ssd(j: np.ndarray, i: int) -> np.ndarray:  # classes x[j..i], j an array of starts
+        cnt = i + 1 - j
+        tot = s1[i + 1] - s1[j]
+        return (s2[i + 1] - s2[j]) - tot * tot / cnt
+
+    cost = np.full((k, n), np.inf)
+    start = np.zeros((k, n), dtype=np.int64)
+    cost[0] = s2[1:] - s1[1:] ** 2 / np.arange(1, n + 1)  # one class from x[0] to x[i]
+    for m in range(1, k):
+        for i in range(m, n):
+            j = np.arange(m, i + 1)
+            c = cost[m - 1, j - 1] + ssd(j, i)
+            best = int(np.argmin(c))
+            cost[m, i] = c[best]
+            start[m, i] = j[best]
+    ends = [n - 1]
+    i = n - 1
+    for m in range(k - 1, 0, -1):
+        i = int(start[m, i]) - 1
+        ends.append(i)
+    return x[np.array(ends[::-1])]
+
+
+_BREAKS = {
+    "quantiles": quantile_breaks,
+    "natural_breaks": fisher_jenks_breaks,
+    "equal_interval": equal_interval_breaks,
+}
+
+
+@dataclass(frozen=True)
+class Classes:
+    """Class breaks of a numeric column and their colours.
+
+    Attributes
+    ----------
+    scheme : str
+        "quantiles", "natural_breaks" or "equal_interval".
+    bins : tuple of float
+        Upper bound of each class (the last is the maximum).
+    labels : tuple of str
+        Legend label of each class, e.g. ``"12.5 - 20.1"``.
+    colours : tuple of str
+        Colour of each class.
+    index : numpy.ndarray
+        Class of each value (``-1`` for missing values).
+    """
+
+    scheme: str
+    bins: tuple[float, ...]
+    labels: tuple[str, ...]
+    colours: tuple[str, ...]
+    index: np.ndarray = field(repr=False)
+
+    def colour_of(self, missing: str = NO_DATA_COLOUR) -> list[str]:
+        """Colour of every value (``missing`` for missing values)."""
+        return [self.colours[i] if i >= 0 else missing for i in self.index]
+
+    def label_of(self, missing: str = "No data") -> list[str]:
+        """Class label of every value."""
+        return [self.labels[i] if i >= 0 else missing for i in self.index]
+
+
+def _fmt_number(x: float, decimals: int) -> str:
+    return f"{x:,.{decimals}f}"
+
+
+def _decimals_for(values: np.ndarray) -> int:
+    span = float(np.nanmax(values) - np.nanmin(values)) if values.size else 0.0
+    if span >= 100:
+        return 0
+    if span >= 1:
+        return 1
+    return 2
+
+
+def classify(
+    values: Sequence[float] | np.ndarray,
+    *,
+    scheme: str = "quantiles",
+    k: int = 5,
+    palette: str | None = None,
+    diverging: bool = False,
+    decimals: int | None = None,
+) -> Classes:
+    """Class breaks (mapclassify's schemes), colours and legend labels.
+
+    Parameters
+    ----------
+    values : array-like of float
+        The values to classify; NaN means missing (drawn in the no-data colour).
+    scheme : {"quantiles", "natural_breaks", "equal_interval"}
+        The breaks of mapclassify's Quantiles, FisherJenks or EqualInterval
+        (computed here with numpy: importing mapclassify compiles numba kernels
+        for several seconds when numba is installed).
+    k : int
+        Number of classes wanted (fewer when there are fewer distinct values).
+    palette : str, optional
+        A matplotlib colormap name; default YlOrRd, or PuOr_r when ``diverging``.
+    diverging : bool
+        Colour classes on a ramp centred on zero (for change): negative classes
+        purple, positive classes orange, the darkest at the largest magnitude.
+    decimals : int, optional
+        Decimals in the labels; chosen from the range of the values by default.
+
+    Returns
+    -------
+    Classes
+
+    Raises
+    ------
+    HotspotError
+        When ``scheme`` is unknown or ``k`` is less than 1.
+    """
+    if scheme not in SCHEMES:
+        raise HotspotError(
+            f"classification scheme {scheme!r} is not known; use one of {', '.join(SCHEMES)}"
+        )
+    if k < 1:
+        raise HotspotError(f"number of classes: {k} is too small; use at least 1")
+    v = np.asarray(values, dtype=float)
+    ok = np.isfinite(v)
+    index = np.full(v.shape, -1, dtype=int)
+    if not ok.any():
+        return Classes(scheme, (), (), (), index)
+    finite = v[ok]
+    dec = _decimals_for(finite) if decimals is None else decimals
+    n_unique = len(np.unique(finite))
+    k_eff = max(1, min(k, n_unique))
+    if k_eff == 1:
+        bins = np.array([finite.max()])
+    else:
+        bins = np.unique(_BREAKS[scheme](finite, k_eff))
+    yb = np.searchsorted(bins, finite, side="left")
+    index[ok] = np.minimum(yb, len(bins) - 1)
+    lows = [float(finite.min()), *bins[:-1].tolist()]
+    labels = tuple(
+        f"{_fmt_number(lo, dec)} – {_fmt_number(hi, dec)}"
+        for lo, hi in zip(lows, bins.tolist(), strict=True)
+    )
+    if diverging:
+        from matplotlib import colormaps
+        from matplotlib.colors import to_hex
+
+        cmap = colormaps[palette or DIVERGING]
+        lim = max(abs(float(finite.min())), abs(float(finite.max()))) or 1.0
+        mids = [(lo + hi) / 2 for lo, hi in zip(lows, bins.tolist(), strict=True)]
+        colours = tuple(to_hex(cmap(0.5 + 0.45 * m / lim)) for m in mids)
+    else:
+        colours = tuple(ramp(palette or SEQUENTIAL, len(bins)))
+    return Classes(scheme, tuple(bins.tolist()), labels, colours, index)
+
+
+def tertiles(values: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Tertile class (0 low, 1 middle, 2 high) of every value; -1 for missing values."""
+    v = np.asarray(values, dtype=float)
+    out = np.full(v.shape, -1, dtype=int)
+    ok = np.isfinite(v)
+    if not ok.any():
+        return out
+    q = np.quantile(v[ok], [1 / 3, 2 / 3])
+    out[ok] = np.searchsorted(q, v[ok], side="left")
+    return out
+
+
+# --------------------------------------------------------------------------- text
+
+OGL_TEXT = "Contains public sector information licensed under the Open Government Licence v3.0."
+POLICE_UK_TEXT = "Offences: police.uk (locations are approximate, snapped to anonymised points)."
+IMD_TEXT = "English Indices of Deprivation 2019 (MHCLG)."
+SAMHI_TEXT = (
+    "SAMHI: Daras K. & Barr B. (2021) Small Area Mental Health Index, "
+    "doi:10.17638/datacat.liverpool.ac.uk/1188."
+)
+OSM_TEXT = "Basemap © OpenStreetMap contributors (ODbL)."
+
+
+def os_copyright(year: int | None = None) -> str:
+    """ "Contains OS data © Crown copyright and database right <year>"."""
+    y = year or _dt.date.today().year
+    return f"Contains OS data © Crown copyright and database right {y}."
+
+
+def attribution_lines(
+    *,
+    year: int | None = None,
+    police: bool = True,
+    imd: bool = False,
+    samhi: bool = False,
+    basemap: str = "none",
+    basemap_note: str = "",
+) -> list[str]:
+    """The attributions a map of these data must carry.
+
+    Parameters
+    ----------
+    year : int, optional
+        Year for the OS copyright line (default: this year).
+    police : bool
+        The map shows police.uk data.
+    imd, samhi : bool
+        The map uses IMD 2019 / SAMHI (SAMHI needs its citation).
+    basemap : {"none", "osm"}
+        The basemap drawn (OpenStreetMap needs its attribution).
+    basemap_note : str
+        Said instead when a basemap was asked for but could not be drawn
+        (e.g. "Basemap not shown: no network").
+    """
+    lines = [OGL_TEXT, os_copyright(year)]
+    if police:
+        lines.append(POLICE_UK_TEXT)
+    if imd:
+        lines.append(IMD_TEXT)
+    if samhi:
+        lines.append(SAMHI_TEXT)
+    if basemap_note:
+        lines.append(basemap_note)
+    elif basemap == "osm":
+        lines.append(OSM_TEXT)
+    return lines
+
+
+def _get(obj: Any, name: str, default: Any = None) -> Any:
+    return getattr(obj, name, default) if obj is not None else default
+
+
+def _metres(x: Any) -> str:
+    # a no-break space keeps the number with its unit when the text is wrapped
+    return "?" if x is None else f"{float(x):,.0f}\u00a0m"
+
+
+def kde_methods(result: Any) -> list[str]:
+    """Methods lines for a KDE result (kernel, bandwidth, cell size, output, hot classes)."""
+    p = _get(result, "params")
+    lines = [
+        f"Kernel density: {_get(p, 'kernel', 'quartic')} kernel, bandwidth "
+        f"{_metres(_get(p, 'bandwidth'))}, cell size {_metres(_get(p, 'cell_size'))}.",
+    ]
+    note = _get(result, "bandwidth_note")
+    if note:
+        lines.append(f"Bandwidth: {note}")
+    units = _get(result, "units")
+    n = _get(result, "n_points")
+    if units or n is not None:
+        lines.append(
+            f"Surface in {units or 'density'}" + (f", from {int(n):,} offences." if n else ".")
+        )
+    rule = _get(p, "hotspot_rule", "k_mean")
+    if rule == "top_percent":
+        lines.append(f"Hotspots: the top {_get(p, 'top_percent', 10):g}% of cells.")
+    else:
+        ks = ", ".join(f"{k:g}" for k in _get(p, "hotspot_k", (1, 2, 3)))
+        lines.append(f"Hotspot classes: density at least {ks} x the mean density.")
+    return lines
+
+
+def gistar_methods(result: Any) -> list[str]:
+    """Methods lines for a Gi* result (cells, neighbourhood, permutations and seed, FDR)."""
+    p = _get(result, "params")
+    kind = _get(result, "kind", "grid")
+    if kind == "areas":
+        lines = [f"Getis-Ord Gi* on areas, {_get(p, 'area_weights', 'queen')} contiguity weights."]
+    else:
+        hood = _get(p, "neighbourhood", "queen")
+        if hood == "distance":
+            hood_text = f"cells within {_metres(_get(p, 'distance'))}"
+        else:
+            hood_text = "the 8 surrounding cells plus the cell itself (binary weights)"
+        lines = [
+            f"Getis-Ord Gi*: {_get(p, 'shape', 'square')} cells of {_metres(_get(p, 'cell_size'))}; "
+            f"neighbourhood = {hood_text}."
+        ]
+    perms = int(_get(p, "permutations", 0) or 0)
+    if perms:
+        lines.append(
+            f"Pseudo p-values from {perms:,} conditional permutations (seed {_get(p, 'seed')})."
+        )
+    else:
+        lines.append("Analytical z-scores and p-values (normal approximation).")
+    alt = _get(p, "alternative", "two-sided")
+    fdr = bool(_get(p, "fdr", True))
+    lines.append(
+        f"{alt.capitalize()} tests; "
+        + ("Benjamini-Hochberg FDR correction." if fdr else "no multiple-testing correction.")
+    )
+    n = _get(result, "n_points")
+    outside = _get(result, "n_outside")
+    if n is not None:
+        extra = f" ({int(outside):,} outside the study area)" if outside else ""
+        lines.append(f"{int(n):,} offences counted{extra}.")
+    return lines
+
+
+def rates_methods(stats: Any) -> list[str]:
+    """Methods lines for area rates (denominator, smoothing, comparison period)."""
+    p = _get(stats, "params")
+    per = _get(p, "per", 1000)
+    lines = [f"Rates per {int(per):,} residents (population denominators)."]
+    if _get(p, "eb", False):
+        lines.append("Empirical-Bayes smoothed rates are given alongside raw rates.")
+    period = _get(stats, "period")
+    comp = _get(stats, "comparison")
+    if period is not None:
+        lines.append(f"Period: {_get(period, 'label', period)}.")
+    if comp is not None:
+        lines.append(f"Change compared with {_get(comp, 'label', comp)}.")
+    return lines
+
+
+def bivariate_methods(result: Any) -> list[str]:
+    """Methods lines for bivariate Moran (weights, permutations, seed, FDR, caveat)."""
+    p = _get(result, "params")
+    perms = int(_get(p, "permutations", 999) or 0)
+    lines = [
+        f"Bivariate Moran's I with {_get(p, 'weights', 'queen')} weights, {perms:,} "
+        f"permutations (seed {_get(p, 'seed')}); significance level {_get(p, 'alpha', 0.05):g}"
+        + (", FDR-corrected." if _get(p, "fdr", True) else "."),
+    ]
+    i = _get(result, "moran_i")
+    pv = _get(result, "p_value")
+    if i is not None:
+        lines.append(f"Global I = {float(i):.3f}" + (f" (p = {float(pv):.3f})." if pv else "."))
+    rho = _get(result, "spearman")
+    if rho is not None:
+        lines.append(f"Spearman rho = {float(rho[0]):.3f} (p = {float(rho[1]):.3f}).")
+    caveat = _get(result, "caveat")
+    if caveat:
+        lines.append(str(caveat))
+    return lines
+
+
+def methods_lines(
+    *, kde: Any = None, gistar: Any = None, rates: Any = None, bivariate: Any = None
+) -> list[str]:
+    """Methods text for whichever results are given (each may be None)."""
+    out: list[str] = []
+    if kde is not None:
+        out += kde_methods(kde)
+    if gistar is not None:
+        out += gistar_methods(gistar)
+    if rates is not None:
+        out += rates_methods(rates)
+    if bivariate is not None:
+        out += bivariate_methods(bivariate)
+    return out
+
+
+def join_nonempty(parts: Iterable[str | None], sep: str = " · ") -> str:
+    """Join the non-empty parts with ``sep``."""
+    return sep.join(p for p in parts if p)
+
+
+__all__ = [
+    "BIVARIATE_COLOURS",
+    "CLUSTER_COLOURS",
+    "CLUSTER_ORDER",
+    "GI_BIN_COLOURS",
+    "OGL_TEXT",
+    "OSM_TEXT",
+    "SAMHI_TEXT",
+    "SCHEMES",
+    "Classes",
+    "Legend",
+    "LegendEntry",
+    "attribution_lines",
+    "bivariate_methods",
+    "classify",
+    "cluster_name",
+    "equal_interval_breaks",
+    "fisher_jenks_breaks",
+    "gi_bin_label",
+    "gistar_methods",
+    "kde_class_colours",
+    "kde_methods",
+    "methods_lines",
+    "os_copyright",
+    "quantile_breaks",
+    "ramp",
+    "rates_methods",
+    "tertiles",
+]

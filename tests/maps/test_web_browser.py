@@ -1,0 +1,135 @@
+"""The offline HTML map opened in a real headless Chromium with networking blocked."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from hotspot.maps import layers as L
+from hotspot.maps import web
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="headless Chromium not installed at /usr/bin/chromium "
+        "(apt-get install chromium; .ci/run installs it)",
+    ),
+]
+
+
+def open_in_chromium(html: str, tmp_path: Path) -> tuple[str, str]:
+    """Load the page from a file with the network blocked; return (DOM, browser log)."""
+    page = tmp_path / "map.html"
+    page.write_text(html, encoding="utf-8")
+    profile = tmp_path / "profile"
+    cmd = [
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={profile}",
+        "--proxy-server=127.0.0.1:9",  # nothing listens there: every request fails
+        "--proxy-bypass-list=<-loopback>",
+        "--enable-logging=stderr",
+        "--v=0",
+        "--window-size=1200,800",
+        "--virtual-time-budget=5000",
+        "--dump-dom",
+        page.as_uri(),
+    ]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=90, check=False)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout, done.stderr
+
+
+def console_errors(log: str) -> list[str]:
+    return [line for line in log.splitlines() if "CONSOLE" in line and "Uncaught" in line]
+
+
+@pytest.fixture(scope="module")
+def map_layers(density, gistar, stats, wards):
+    return [
+        L.DensitySurface(density),
+        L.GiStarCells(gistar, visible=False),
+        L.AreaChoropleth(stats, column="rate", visible=False),
+        L.AreaBoundaries(wards, name="Wards"),
+    ]
+
+
+@pytest.fixture(scope="module")
+def rendered(map_layers, tmp_path_factory):
+    html = web.render_html(web.build_map(map_layers, title="Serious violence"))
+    return open_in_chromium(html, tmp_path_factory.mktemp("chromium"))
+
+
+def test_map_renders_offline(rendered, wards):
+    dom, log = rendered
+    assert console_errors(log) == []
+    assert "leaflet-container" in dom
+    # every ward is drawn as an interactive SVG path
+    assert dom.count("leaflet-interactive") >= len(wards)
+    # the density surface is drawn from an inlined image
+    assert re.search(r'<img[^>]*hotspot-raster[^>]*src="data:image/png;base64,', dom)
+
+
+def test_layer_control_lists_every_layer(rendered, map_layers):
+    dom, _ = rendered
+    names = re.findall(r'leaflet-control-layers-selector"[^>]*><span> ([^<]*)</span>', dom)
+    assert names == [layer.name for layer in map_layers]
+    boxes = re.findall(
+        r'<input type="checkbox" class="leaflet-control-layers-selector"( checked="")?>', dom
+    )
+    assert [bool(b) for b in boxes] == [layer.visible for layer in map_layers]
+
+
+def test_legends_follow_visible_layers(rendered):
+    dom, _ = rendered
+    assert "hotspot-legend" in dom
+    assert "Kernel density: hotspot classes" in dom
+    # the Gi* legend is there but hidden while its layer is off
+    gi = re.search(
+        r'<div class="lg-block" id="[^"]+"( style="display:\s*none;?")?><div class="lg-title">Getis-Ord Gi\*',
+        dom,
+    )
+    assert gi and gi.group(1), "the hidden Gi* layer's legend should start hidden"
+
+
+def test_ward_names_and_attribution_are_shown(rendered, wards):
+    dom, _ = rendered
+    for name in wards["name"]:
+        assert f'class="hotspot-label">{name}<' in dom
+    assert "Open Government Licence v3.0" in dom
+    assert "Serious violence" in dom
+
+
+def test_osm_basemap_page_still_renders_without_network(map_layers, tmp_path, wards):
+    html = web.render_html(web.build_map(map_layers[-1:], basemap="osm"))
+    dom, log = open_in_chromium(html, tmp_path)
+    assert console_errors(log) == []
+    assert "leaflet-container" in dom
+    assert dom.count("leaflet-interactive") >= len(wards)
+    assert "OpenStreetMap" in dom
+
+
+def test_offence_points_are_clustered(points, wards, tmp_path):
+    layers = [L.AreaBoundaries(wards), L.OffencePoints(points, visible=True)]
+    dom, log = open_in_chromium(web.render_html(web.build_map(layers)), tmp_path)
+    assert console_errors(log) == []
+    clusters = re.findall(r'marker-cluster[^"]*"[^>]*><div><span>(\d+)</span>', dom)
+    assert clusters, "no marker clusters drawn"
+    assert sum(int(n) for n in clusters) <= len(points)
