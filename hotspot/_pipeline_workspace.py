@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import shapely
 
@@ -73,6 +74,8 @@ class Workspace:
     lookups: list[Lookup] = field(default_factory=list)
     loads: list[SourceLoad] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Derived tables computed once per workspace (e.g. the LSOA context table)."""
 
     @property
     def wards(self) -> AreaLayer | None:

@@ -479,6 +479,13 @@ class MapParams:
 class OutputParams:
     """What ``hotspot run`` writes (the project's ``[outputs]`` section)."""
 
+    analyses: tuple[str, ...] = param(
+        ("kde", "gistar", "rates", "bivariate"),
+        label="Analyses",
+        help="The analyses hotspot run performs. An analysis whose inputs are not loaded (no "
+        "boundaries, no IMD or SAMHI table) is skipped with a note in the run's messages.",
+        choices=("kde", "gistar", "rates", "bivariate"),
+    )
     load_report: bool = param(True, label="Load report", help="Write load_report.txt.")
     offences_gpkg: bool = param(
         True,

@@ -513,8 +513,26 @@ def run_project(
     )
 
 
+# The analyses and exports (issues 3, 4 and 6) plug in after the loaders' outputs.
+from hotspot._pipeline_analyses import (  # noqa: E402 - needs Step and register_step above
+    LsoaContext,
+    lsoa_context,
+    missing_inputs,
+    rates_for,
+    run_analysis,
+)
+from hotspot._pipeline_outputs import register_output_steps, web_layers  # noqa: E402
+
+register_output_steps()
+
 __all__ = [
     "LOAD_REPORT_FILE",
+    "LsoaContext",
+    "lsoa_context",
+    "missing_inputs",
+    "rates_for",
+    "run_analysis",
+    "web_layers",
     "OFFENCES_FILE",
     "OFFENCES_LAYER",
     "STEPS",

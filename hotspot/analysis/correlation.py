@@ -64,6 +64,20 @@ CAVEAT = (
 class BivariateParams:
     """Parameters of :func:`run_bivariate`."""
 
+    measure: str = param(
+        "rate",
+        label="Offence measure",
+        help="The offence figure of each LSOA: 'rate' per 1,000 residents, 'rate_eb' (the rate "
+        "smoothed towards the borough's rate, steadier for small populations) or 'count'.",
+        choices=("rate", "rate_eb", "count"),
+    )
+    context: str = param(
+        "imd_score",
+        label="Compare with",
+        help="The LSOA measure the offence figure is compared with: 'imd_score' (deprivation, "
+        "higher = more deprived) or 'samhi_index' (mental health, higher = poorer).",
+        choices=("imd_score", "samhi_index"),
+    )
     weights: str = param(
         "queen",
         label="Neighbours",

@@ -101,6 +101,13 @@ class RatesParams:
         "'auto' uses the codes where they are the areas' codes and the locations for the rest.",
         choices=("auto", "location", "lsoa_code"),
     )
+    level: str = param(
+        "ward",
+        label="Areas",
+        help="Which areas the window maps and ranks: 'ward' or 'lsoa' (neighbourhoods of about "
+        "1,500 residents). hotspot run writes tables for both when both are loaded.",
+        choices=("ward", "lsoa"),
+    )
     change_fdr: bool = param(
         False,
         label="Correct change tests for many areas (FDR)",
