@@ -25,21 +25,9 @@ from scipy.spatial import cKDTree
 
 from hotspot._demo_context import Context
 from hotspot._demo_geography import Geography
+from hotspot.taxonomy import STREET_CSV_COLUMNS
 
-HEADER = (
-    "Crime ID",
-    "Month",
-    "Reported by",
-    "Falls within",
-    "Longitude",
-    "Latitude",
-    "Location",
-    "LSOA code",
-    "LSOA name",
-    "Crime type",
-    "Last outcome category",
-    "Context",
-)
+HEADER = STREET_CSV_COLUMNS
 FORCE = "Wrenmoor Constabulary"
 FORCE_SLUG = "wrenmoor"
 N_MONTHS = 24

@@ -218,6 +218,19 @@ class LoadReport:
 # --------------------------------------------------------------------------- data
 
 
+#: The canonical columns every reader gives offences, in order (then the original columns).
+OFFENCE_COLUMNS: tuple[str, ...] = (
+    "crime_id",
+    "month",
+    "category",
+    "location",
+    "lsoa_code",
+    "lsoa_name",
+    "outcome",
+    "source_file",
+)
+
+
 @dataclass(frozen=True)
 class OffenceData:
     """Offence points in British National Grid, with the report of how they were read.
@@ -827,6 +840,7 @@ __all__ = [
     "DROP_NO_COORDINATES",
     "DROP_OUTSIDE_GB",
     "DROP_REASONS",
+    "OFFENCE_COLUMNS",
     "AreaLayer",
     "Indicators",
     "LoadReport",

@@ -29,21 +29,11 @@ from typing import Any
 from hotspot._pipeline_workspace import SourceLoad, Workspace, load_workspace
 from hotspot.atomic import atomic_path, check_writable
 from hotspot.errors import ExportError
-from hotspot.model import OffenceData, Period, Project, month_str
+from hotspot.model import OFFENCE_COLUMNS, OffenceData, Period, Project, month_str
 from hotspot.progress import NO_PROGRESS, Progress, SubProgress
 from hotspot.taxonomy import OffenceGroup, all_groups
 
 #: Canonical offence columns written to the selected-offences GeoPackage.
-OFFENCE_COLUMNS = (
-    "crime_id",
-    "month",
-    "category",
-    "location",
-    "lsoa_code",
-    "lsoa_name",
-    "outcome",
-    "source_file",
-)
 LOAD_REPORT_FILE = "load_report.txt"
 OFFENCES_FILE = "offences.gpkg"
 OFFENCES_LAYER = "offences"

@@ -35,6 +35,22 @@ CATEGORIES: dict[str, str] = {
     "Violence and sexual offences": "violent-crime",
 }
 
+#: The 12 columns of a police.uk street-level crime CSV (the download archive), in order.
+STREET_CSV_COLUMNS: tuple[str, ...] = (
+    "Crime ID",
+    "Month",
+    "Reported by",
+    "Falls within",
+    "Longitude",
+    "Latitude",
+    "Location",
+    "LSOA code",
+    "LSOA name",
+    "Crime type",
+    "Last outcome category",
+    "Context",
+)
+
 #: Categories police.uk used before May 2013, kept so old downloads load.
 LEGACY_CATEGORIES: dict[str, str] = {
     "Violent crime": "violent-crime",
@@ -162,6 +178,7 @@ __all__ = [
     "CATEGORIES",
     "DEFAULT_GROUP",
     "LEGACY_CATEGORIES",
+    "STREET_CSV_COLUMNS",
     "OffenceGroup",
     "all_groups",
     "category_name",

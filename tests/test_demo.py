@@ -19,22 +19,9 @@ from scipy import stats
 from hotspot.demo import DEFAULT_SEED, planned_files, write_demo
 from hotspot.errors import ExportError
 from hotspot.model import Project
-from hotspot.taxonomy import CATEGORIES
+from hotspot.taxonomy import CATEGORIES, STREET_CSV_COLUMNS
 
-POLICE_HEADER = [
-    "Crime ID",
-    "Month",
-    "Reported by",
-    "Falls within",
-    "Longitude",
-    "Latitude",
-    "Location",
-    "LSOA code",
-    "LSOA name",
-    "Crime type",
-    "Last outcome category",
-    "Context",
-]
+POLICE_HEADER = list(STREET_CSV_COLUMNS)
 SERIOUS = {"Violence and sexual offences", "Robbery"}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 from hotspot.errors import AnalysisError
 
 
@@ -33,7 +35,14 @@ class AnalysisWarning(UserWarning):
     """Something the user should know about a result (also listed in ``result.warnings``)."""
 
 
+def warn(messages: list[str], text: str) -> None:
+    """Record ``text`` for ``result.warnings`` and raise it as an :class:`AnalysisWarning`."""
+    messages.append(text)
+    warnings.warn(text, AnalysisWarning, stacklevel=3)
+
+
 __all__ = [
+    "warn",
     "AnalysisError",
     "AnalysisWarning",
     "GeographicCrsError",

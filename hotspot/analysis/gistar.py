@@ -26,7 +26,6 @@ Example
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -36,10 +35,10 @@ import scipy.sparse as sp
 from hotspot.analysis import significance
 from hotspot.analysis._progress import NO_PROGRESS, Progress, SubProgress
 from hotspot.analysis.errors import (
-    AnalysisWarning,
     NoPointsError,
     TooFewPointsError,
     WeightsError,
+    warn,
 )
 from hotspot.analysis.grid import (
     CRS,
@@ -309,7 +308,7 @@ def _check_power(stats: dict[str, np.ndarray], params: GiStarParams, messages: l
         n = int(np.isfinite(stats["p_sim"]).sum())
         tails = 2.0 if params.alternative == "two-sided" else 1.0
         smallest = tails / (params.permutations + 1)
-        _warn(
+        warn(
             messages,
             f"with {params.permutations:,} permutations the smallest possible p-value is "
             f"{smallest:.4f}, too coarse for the false-discovery-rate correction over {n:,} "
@@ -329,11 +328,6 @@ def _with_seed(params: GiStarParams) -> GiStarParams:
     if params.permutations and params.seed is None:
         return replace(params, seed=int(np.random.SeedSequence().entropy % 2**31))
     return params
-
-
-def _warn(messages: list[str], text: str) -> None:
-    messages.append(text)
-    warnings.warn(text, AnalysisWarning, stacklevel=3)
 
 
 # --------------------------------------------------------------------------- grid
@@ -401,7 +395,7 @@ def run_gistar_grid(
         )
     messages: list[str] = []
     if n_outside:
-        _warn(
+        warn(
             messages,
             f"{n_outside:,} offence(s) lie outside the study area and were not counted",
         )
@@ -410,7 +404,7 @@ def run_gistar_grid(
     if params.neighbourhood == "distance":
         distance = float(params.distance) if params.distance is not None else 1.5 * cell
         if distance < cell:
-            _warn(
+            warn(
                 messages,
                 f"the neighbourhood distance ({distance:,.0f} m) is smaller than the cell size "
                 f"({cell:,.0f} m): cells have no neighbours, so Gi* only reflects each cell's "
@@ -520,7 +514,7 @@ def run_gistar_areas(
         )
     messages: list[str] = []
     if y.size < MIN_POINTS:
-        _warn(
+        warn(
             messages,
             f"only {y.size} areas: with fewer than {MIN_POINTS} areas Gi* has little power "
             "and its normal approximation is rough",
@@ -537,7 +531,7 @@ def run_gistar_areas(
     undefined = np.zeros(y.size, dtype=bool)
     if islands:
         undefined[islands] = True
-        _warn(
+        warn(
             messages,
             f"{len(islands)} area(s) have no neighbour and are left unclassified; use 'knn' "
             "weights to give every area neighbours",

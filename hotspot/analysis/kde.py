@@ -42,7 +42,6 @@ Example
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -51,7 +50,7 @@ import shapely
 from affine import Affine
 
 from hotspot.analysis._progress import NO_PROGRESS, Progress
-from hotspot.analysis.errors import AnalysisWarning, NoPointsError
+from hotspot.analysis.errors import NoPointsError, warn
 from hotspot.analysis.grid import (
     CRS,
     check_grid_size,
@@ -477,11 +476,6 @@ def _exact_is_cheap(xy: np.ndarray, kernel: str, h: float, cell: float) -> bool:
     return n_unique * footprint <= _EXACT_BUDGET
 
 
-def _warn(messages: list[str], text: str) -> None:
-    messages.append(text)
-    warnings.warn(text, AnalysisWarning, stacklevel=3)
-
-
 def run_kde(
     points: Any,
     params: KdeParams | None = None,
@@ -547,13 +541,13 @@ def run_kde(
         )
     messages: list[str] = []
     if n_outside:
-        _warn(
+        warn(
             messages,
             f"{n_outside:,} point(s) lie outside the study area and were left out of the "
             "density surface",
         )
     if xy.shape[0] < _MIN_POINTS:
-        _warn(
+        warn(
             messages,
             f"only {xy.shape[0]} point(s): a density surface from fewer than {_MIN_POINTS} "
             "points mostly shows where those few points are",
@@ -570,9 +564,9 @@ def run_kde(
                 f"every point is at the same place, so Silverman's rule gives no bandwidth; "
                 f"used 5 cells = {h:,.0f} m"
             )
-            _warn(messages, note)
+            warn(messages, note)
     if h < cell:
-        _warn(
+        warn(
             messages,
             f"the bandwidth ({h:,.0f} m) is smaller than the cell size ({cell:,.0f} m): the "
             "surface will look spotty and miss offences between cell centres; use a larger "

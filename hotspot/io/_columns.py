@@ -12,17 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from hotspot.errors import InputError
+from hotspot.model import OFFENCE_COLUMNS
 
-CANONICAL = (
-    "crime_id",
-    "month",
-    "category",
-    "location",
-    "lsoa_code",
-    "lsoa_name",
-    "outcome",
-    "source_file",
-)
+CANONICAL = OFFENCE_COLUMNS
 
 #: Keys accepted in ``read_offences(columns=...)``.
 OVERRIDE_KEYS = ("x", "y", "crs", "month", "category", "crime_id", "location") + (

@@ -11,21 +11,9 @@ from hypothesis import strategies as st
 from hotspot.errors import InputError
 from hotspot.io import detect_kind, read_indicators, read_lookup, read_offences
 from hotspot.model import OffenceData
+from hotspot.taxonomy import STREET_CSV_COLUMNS
 
-HEADER = [
-    "Crime ID",
-    "Month",
-    "Reported by",
-    "Falls within",
-    "Longitude",
-    "Latitude",
-    "Location",
-    "LSOA code",
-    "LSOA name",
-    "Crime type",
-    "Last outcome category",
-    "Context",
-]
+HEADER = list(STREET_CSV_COLUMNS)
 GOOD = [
     "abc123",
     "2024-01",
