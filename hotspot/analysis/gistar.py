@@ -111,6 +111,7 @@ class GiStarParams:
         "areas whose centres lie within this distance.",
         minimum=1.0,
         computed="cell size x 1.5 for grids",
+        advanced=True,
     )
     area_weights: str = param(
         "queen",
@@ -118,6 +119,7 @@ class GiStarParams:
         help="For areas (wards, LSOAs): neighbours share a border or corner (queen), a "
         "border (rook), are the k nearest, or lie within a distance.",
         choices=("queen", "rook", "knn", "distance"),
+        advanced=True,
     )
     k: int = param(
         6,
@@ -125,6 +127,7 @@ class GiStarParams:
         help="With nearest-neighbour weights for areas: how many neighbours each area has.",
         minimum=1,
         maximum=100,
+        advanced=True,
     )
     permutations: int = param(
         0,

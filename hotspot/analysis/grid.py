@@ -242,7 +242,8 @@ def suggest_cell_size(study_area: shapely.Geometry, max_cells: int = MAX_CELLS) 
     size = math.sqrt(max((xmax - xmin) * (ymax - ymin), 1.0) / max_cells)
     out = round_cell_size(size)
     while math.ceil((xmax - xmin) / out + 1) * math.ceil((ymax - ymin) / out + 1) > max_cells:
-        out = round_cell_size(out * 1.1)
+        step = 1.0 if out < 10 else 5.0 if out < 100 else 10.0 if out < 1000 else 50.0
+        out = max(round_cell_size(out * 1.1), out + step)  # always grows: rounding may not
     return out
 
 

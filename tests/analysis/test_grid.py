@@ -233,3 +233,16 @@ def test_lon_lat_study_area_is_refused(shared_data):
     wards = gpd.read_file(shared_data / "boundaries" / "lewisham_wards_2022.geojson")
     with pytest.raises(GeographicCrsError, match="to_crs"):
         make_grid(wards, 100)
+
+
+@pytest.mark.parametrize(("width", "height"), [(8_000, 10_400), (3_000, 2_000), (60_000, 45_000)])
+def test_suggested_cell_size_always_fits_the_limit(width, height):
+    """Borough-sized areas where rounding alone would stall (e.g. 10 m -> 11 m -> 10 m)."""
+    area = shapely.box(X0, Y0, X0 + width, Y0 + height)
+    size = suggest_cell_size(area)
+    cells = math.ceil(width / size + 1) * math.ceil(height / size + 1)
+    assert cells <= MAX_CELLS
+    smaller = size - (1.0 if size <= 10 else 5.0 if size <= 100 else 10.0)
+    assert math.ceil(width / smaller + 1) * math.ceil(height / smaller + 1) > MAX_CELLS * 0.8
+    with pytest.raises(GridTooLargeError, match=f"at least {size:g} m"):
+        make_grid(area, 1.0)

@@ -1,0 +1,164 @@
+"""File > Export...: write maps, tables, GIS files and the briefing pack.
+
+The dialog edits the project's ``[outputs]`` section (a form generated from
+:class:`hotspot.model.OutputParams`) and a folder, then runs
+:func:`hotspot.pipeline.run_outputs` on the loaded workspace in the background: the
+files are exactly those ``hotspot run`` writes for the saved project. Existing
+files are replaced only after the user confirms.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hotspot.errors import ExportError, HotspotError
+from hotspot.model import OutputParams
+from hotspot.ui import errors
+from hotspot.ui.widgets.message_bar import MessageBar
+from hotspot.ui.widgets.params_form import ParamsForm
+
+
+def ask_replace(parent: QWidget, message: str) -> bool:
+    """Ask whether existing files may be replaced. Tests replace this."""
+    buttons = QMessageBox.StandardButton
+    answer = QMessageBox.question(
+        parent,
+        "Replace files?",
+        f"{message}\n\nReplace the existing files?",
+        buttons.Yes | buttons.No,
+    )
+    return answer == buttons.Yes
+
+
+class ExportDialog(QDialog):
+    """Choose what to write (the project's outputs) and where."""
+
+    def __init__(self, outputs: OutputParams, folder: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Export")
+        self.resize(620, 640)
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "Writes the files hotspot run writes for this project: choose what, and the folder. "
+            "Offence locations are left out of the interactive map unless you tick them."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.message = MessageBar()
+        layout.addWidget(self.message)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Folder"))
+        self.folder = QLineEdit(folder)
+        row.addWidget(self.folder, 1)
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        row.addWidget(browse)
+        layout.addLayout(row)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        self.form = ParamsForm(OutputParams, outputs, section="outputs")
+        scroll.setWidget(self.form)
+        layout.addWidget(scroll, 1)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Export to folder", self.folder.text())
+        if folder:
+            self.folder.setText(folder)
+
+    def accept(self) -> None:
+        try:
+            self.form.value()
+        except HotspotError as exc:
+            self.message.show_message(str(exc), "error")
+            return
+        if not self.folder.text().strip():
+            self.message.show_message("Choose a folder to export to.", "error")
+            return
+        super().accept()
+
+
+def choose_outputs(window: Any, outputs: OutputParams, folder: str) -> tuple[Any, Path] | None:
+    """Show the dialog; (outputs, folder) or None when cancelled. Tests replace this."""
+    dialog = ExportDialog(outputs, folder, window)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.form.value(), Path(dialog.folder.text().strip())
+
+
+def default_folder(window: Any) -> str:
+    """``<project folder>/outputs``, or the home folder for an unsaved project."""
+    project = window.session.project
+    base = project.folder if project.folder is not None else Path.home()
+    return str(base / "outputs")
+
+
+def run_export_dialog(window: Any) -> None:
+    """Ask what to export and where, then export in the background."""
+    session = window.session
+    if session.workspace is None:
+        window.message.show_message("Load some data before exporting.", "error")
+        return
+    window.collect_params()
+    chosen = choose_outputs(window, session.project.outputs, default_folder(window))
+    if chosen is None:
+        return
+    outputs, folder = chosen
+    if outputs != session.project.outputs:
+        session.project.outputs = outputs
+        session.dirty = True
+        window.update_title()
+    export(window, folder, force=False)
+
+
+def export(window: Any, folder: Path, *, force: bool) -> None:
+    """Write the project's outputs into ``folder`` (asks before replacing files)."""
+    from hotspot import pipeline
+
+    session = window.session
+    project = session.project.copy()
+
+    def done(files: list[Path]) -> None:
+        names = ", ".join(p.name for p in files[:8]) + (" …" if len(files) > 8 else "")
+        window.message.show_message(f"Exported {len(files)} files to {folder}: {names}", "info")
+        window.last_export = files
+
+    def failed(exc: BaseException) -> None:
+        if isinstance(exc, ExportError) and "already exists" in str(exc) and not force:
+            if ask_replace(window, str(exc)):
+                export(window, folder, force=True)
+            return
+        errors.dispatch(exc, lambda msg: window.message.show_message(msg, "error"))
+
+    session.runner.submit(
+        "export",
+        pipeline.run_outputs,
+        project,
+        session.workspace,
+        folder,
+        force=force,
+        on_success=done,
+        on_error=failed,
+        message="Exporting",
+    )

@@ -1,0 +1,148 @@
+"""Help pages: Methods (generated from the parameter declarations) and About.
+
+The Methods page pairs a short plain-English description of each analysis with
+a table of its parameters built from :func:`hotspot.params.specs`, so what the
+page says about defaults is always what the code does.
+"""
+
+from __future__ import annotations
+
+import html
+import platform
+from importlib.metadata import PackageNotFoundError, version
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+
+from hotspot.model import SelectionParams
+from hotspot.params import specs
+from hotspot.ui.widgets.param_editors import format_value
+
+INTRO = {
+    "selection": (
+        "Which offences",
+        "Every analysis uses the same selection: an offence group (a preset such as Serious "
+        "violence, or a group defined in the project) and a period of whole months, by default "
+        "the 12 months up to the latest month in the data. The comparison period is the period "
+        "of equal length just before it.",
+    ),
+    "kde": (
+        "Kernel density (KDE)",
+        "Kernel density estimation spreads each offence over a smooth bump (the kernel) of a "
+        "given radius (the bandwidth) and adds the bumps up on a grid of cells, giving a "
+        "surface of how concentrated offending is. Hotspots are the areas where the surface is "
+        "above a multiple of its mean (1, 2 and 3 times by default). The default bandwidth "
+        "follows the spatial Silverman rule used by ArcGIS; the default cell size is the "
+        "shorter side of the study area divided by 250, rounded. KDE shows where offences "
+        "concentrate, not whether the concentration is statistically significant.",
+    ),
+    "gistar": (
+        "Hot spots (Getis-Ord Gi*)",
+        "Gi* counts offences in grid cells and compares each cell and its neighbours (the 8 "
+        "surrounding cells and the cell itself) with the whole study area. A hot spot is a "
+        "cluster of high counts unlikely to arise by chance, a cold spot a cluster of low "
+        "counts. Classes follow the ArcGIS convention: 99%, 95% and 90% confidence. By "
+        "default the p-values are corrected for testing many cells at once (false discovery "
+        "rate, Benjamini-Hochberg), which the legend says.",
+    ),
+    "rates": (
+        "Rates and change",
+        "Counts offences in each ward and LSOA, divides by the resident population to give a "
+        "rate per 1,000 residents, ranks the areas and compares with the previous period of "
+        "equal length. Small populations give unstable rates; the smoothed (empirical Bayes) "
+        "rate pulls them towards the borough average.",
+    ),
+    "bivariate": (
+        "Correlation with deprivation and mental health",
+        "Measures how the offence rate of an area relates to its deprivation (IMD) or mental "
+        "health (SAMHI): Spearman's rank correlation, and the bivariate Moran's I, which also "
+        "looks at neighbouring areas. The local version maps High-High, Low-Low, High-Low and "
+        "Low-High clusters; it mixes correlation and spatial lag, so read it with care.",
+    ),
+}
+
+ATTRIBUTIONS = [
+    "Offence data: police.uk, Open Government Licence v3.0 (Contains public sector "
+    "information licensed under the Open Government Licence v3.0).",
+    "Boundaries and lookups: Office for National Statistics, Open Government Licence v3.0. "
+    "Contains OS data © Crown copyright and database right.",
+    "English Indices of Deprivation 2019: Ministry of Housing, Communities and Local "
+    "Government, Open Government Licence v3.0.",
+    "Population estimates: Office for National Statistics, Open Government Licence v3.0.",
+    "SAMHI: Daras, K. and Barr, B. (2021) Small Area Mental Health Index (SAMHI), "
+    "doi:10.17638/datacat.liverpool.ac.uk/1188.",
+    "OpenStreetMap basemap (when switched on): © OpenStreetMap contributors.",
+    "The demo borough is fictional: its names, boundaries and offences are made up.",
+]
+
+
+def _params_table(cls: type) -> str:
+    rows = []
+    for s in specs(cls):
+        default = format_value(s.default)
+        if s.default is None and s.computed:
+            default = f"computed: {s.computed}"
+        unit = f" ({s.unit})" if s.unit else ""
+        rows.append(
+            f"<tr><td><b>{html.escape(s.label)}</b>{html.escape(unit)}<br><code>{s.name}</code>"
+            f"</td><td>{html.escape(default)}</td><td>{html.escape(s.help)}</td></tr>"
+        )
+    return (
+        "<table border='1' cellspacing='0' cellpadding='4'>"
+        "<tr><th>Parameter</th><th>Default</th><th>What it does</th></tr>"
+        + "".join(rows)
+        + "</table>"
+    )
+
+
+def methods_html() -> str:
+    """The Methods page: each analysis in plain English with its parameters and defaults."""
+    from hotspot.analysis import params_classes
+
+    sections = [("selection", SelectionParams), *params_classes().items()]
+    parts = ["<h1>Methods</h1>"]
+    for key, cls in sections:
+        title, prose = INTRO.get(key, (key, ""))
+        parts.append(f"<h2>{html.escape(title)}</h2><p>{html.escape(prose)}</p>")
+        parts.append(_params_table(cls))
+    return "\n".join(parts)
+
+
+def _version(dist: str) -> str:
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def about_html() -> str:
+    """The About page: versions and data attributions."""
+    import hotspot
+
+    dists = ["PySide6", "numpy", "pandas", "geopandas", "shapely", "pyproj", "esda", "folium"]
+    versions = "".join(f"<li>{d} {html.escape(_version(d))}</li>" for d in dists)
+    attributions = "".join(f"<li>{html.escape(a)}</li>" for a in ATTRIBUTIONS)
+    return (
+        f"<h1>Hotspot {html.escape(hotspot.__version__)}</h1>"
+        "<p>A desktop GIS for community-safety analysts: police.uk offences, hotspots "
+        "(kernel density, Getis-Ord Gi*), deprivation and mental-health context, briefing "
+        "maps.</p>"
+        f"<h3>Versions</h3><ul><li>Python {platform.python_version()}</li>{versions}</ul>"
+        f"<h3>Data attributions</h3><ul>{attributions}</ul>"
+    )
+
+
+class HelpDialog(QDialog):
+    """A scrollable page of help text."""
+
+    def __init__(self, title: str, page: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.resize(760, 640)
+        layout = QVBoxLayout(self)
+        self.browser = QTextBrowser()
+        self.browser.setOpenExternalLinks(True)
+        self.browser.setHtml(page)
+        layout.addWidget(self.browser)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)

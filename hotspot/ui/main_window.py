@@ -1,0 +1,264 @@
+"""The main window: map in the middle, data and layers on the left, analyses on the right.
+
+A thin front end: the project, its workspace and the results live in a
+:class:`~hotspot.ui.session.Session` that goes through :mod:`hotspot.pipeline`;
+project files, adding files and help pages are handled by :class:`ProjectActions`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QMainWindow,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hotspot.ui import errors, map_layers
+from hotspot.ui.map_view import MapView, build_page
+from hotspot.ui.panels.analyses import analysis_panels
+from hotspot.ui.panels.data import DataPanel
+from hotspot.ui.panels.layers import LayersPanel
+from hotspot.ui.panels.results import ResultsPanel
+from hotspot.ui.project_actions import ProjectActions
+from hotspot.ui.session import Session
+from hotspot.ui.settings import Settings
+from hotspot.ui.widgets.job_status import JobStatus
+from hotspot.ui.widgets.message_bar import MessageBar
+from hotspot.ui.workers import JobRunner
+
+MAP_DELAY_MS = 150  # gather quick successive layer edits into one map update
+
+
+class MainWindow(ProjectActions, QMainWindow):
+    """The Hotspot window."""
+
+    def __init__(self, settings: Settings | None = None):
+        super().__init__()
+        self.settings = settings or Settings()
+        self.runner = JobRunner(self)
+        self.session = Session(self.runner, self)
+        self.last_export: list = []
+        self.setWindowTitle("Hotspot")
+        self.setObjectName("mainWindow")
+        self.setAcceptDrops(True)
+        self.resize(1400, 900)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.message = MessageBar()
+        self.map = MapView()
+        layout.addWidget(self.message)
+        layout.addWidget(self.map, 1)
+        self.setCentralWidget(central)
+
+        self.data_panel = DataPanel()
+        self.layers_panel = LayersPanel(self.session.layers)
+        self.analysis_tabs = QTabWidget()
+        self.analysis = {}
+        for panel in analysis_panels(self.session):
+            self.analysis[panel.section] = panel
+            self.analysis_tabs.addTab(panel, panel.title)
+        self.results_panel = ResultsPanel(self.session)
+        self.docks = {
+            "data": self._dock("Data", self.data_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
+            "layers": self._dock("Layers", self.layers_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
+            "analysis": self._dock(
+                "Analysis", self.analysis_tabs, Qt.DockWidgetArea.RightDockWidgetArea
+            ),
+            "results": self._dock(
+                "Results", self.results_panel, Qt.DockWidgetArea.BottomDockWidgetArea
+            ),
+        }
+        self.job_status = JobStatus(self.runner)
+        self.statusBar().addPermanentWidget(self.job_status)
+        self.build_menus()
+
+        self._map_timer = QTimer(self, singleShot=True, interval=MAP_DELAY_MS)
+        self._map_timer.timeout.connect(self.refresh_map)
+        self._fit_next = True
+        self.session.layers.changed.connect(self._map_timer.start)
+        self.session.workspace_changed.connect(self._workspace_changed)
+        self.session.project_changed.connect(self._project_changed)
+        self.session.result_changed.connect(self._result_changed)
+        self.session.selection_changed.connect(self._selection_changed)
+        self.session.problem.connect(self.show_problem)
+        self.data_panel.selection_changed.connect(self.session.set_selection)
+        self.data_panel.remove_source_requested.connect(self.session.remove_source)
+        errors.reporter().parent_widget = self
+        self.restore_geometry()
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{title.lower()}")
+        if title == "Data":  # tall content: scroll rather than squeeze the map
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            scroll.setWidget(widget)
+            widget = scroll
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    # ---------------------------------------------------------------- session -> view
+
+    def _project_changed(self) -> None:
+        project = self.session.project
+        self.data_panel.set_offences(None)
+        self.data_panel.set_selection(project.selection, project.groups)
+        self.data_panel.set_sources(map_layers.source_labels(project))
+        for panel in self.analysis.values():
+            panel.set_project(project)
+        self.acts["osm"].blockSignals(True)
+        self.acts["osm"].setChecked(project.map.basemap == "osm")
+        self.acts["osm"].blockSignals(False)
+        self._fit_next = True
+        self.update_title()
+        if not project.sources:
+            self.map.clear(
+                "Add offence data or boundaries to see the map (File menu, or drop files here)."
+            )
+
+    def _workspace_changed(self) -> None:
+        ws = self.session.workspace
+        project = self.session.project
+        offences = getattr(ws, "offences", None) if ws is not None else None
+        self.data_panel.set_offences(offences)
+        self.data_panel.set_selection(project.selection, project.groups)
+        self.data_panel.set_sources(map_layers.source_labels(project))
+        self._show_load_report()
+        self.session.layers.remove_prefix("result:")
+        entries = map_layers.workspace_layers(ws, project)
+        keep = {e.key for e in entries}
+        for key in self.session.layers.key_order():
+            if key not in keep:  # a source that was removed, or data that no longer apply
+                self.session.layers.remove(key)
+        for entry in entries:
+            self.session.layers.put(entry)
+        for panel in self.analysis.values():
+            panel.set_workspace(ws)
+        self.update_title()
+
+    def _show_load_report(self) -> None:
+        text = map_layers.load_report(self.session)
+        if text:
+            self.data_panel.set_report(text)
+
+    def _selection_changed(self) -> None:
+        """New offence group or period: redraw the selected offences and the map title."""
+        self._show_load_report()
+        entries = map_layers.offence_layers(self.session.workspace, self.session.project)
+        if not entries:
+            self.session.layers.remove_prefix("offences:")
+        for entry in entries:
+            self.session.layers.put(entry)
+        self._map_timer.start()
+        self.update_title()
+
+    def _result_changed(self, section: str) -> None:
+        result = self.session.results.get(section)
+        self.session.layers.remove_prefix(f"result:{section}")
+        if result is not None:
+            for entry in map_layers.result_layers(section, result, self.session):
+                self.session.layers.put(entry)
+        self.update_title()
+
+    def show_problem(self, where: str, message: str) -> None:
+        """Show an expected problem in the panel it belongs to, else in the message bar."""
+        panel = self.analysis.get(where)
+        if panel is not None:
+            panel.message.show_message(message, "error")
+        else:
+            self.message.show_message(message, "error")
+
+    def update_title(self) -> None:
+        """Window title: project name and file, with [*] when there are unsaved changes."""
+        p = self.session.project
+        where = f" ({p.path})" if p.path else ""
+        self.setWindowTitle(f"{p.name}{where}[*] - Hotspot")
+        self.setWindowModified(self.session.dirty)
+
+    # ---------------------------------------------------------------- map
+
+    def refresh_map(self) -> None:
+        """Rebuild the map page from the layer stack (in the background)."""
+        layers = self.session.layers.map_layers(visible_only=True)
+        if not layers:
+            self.map.clear("Nothing to show yet: add offence data or boundaries.")
+            return
+        keep_view = not self._fit_next
+        self._fit_next = False
+        self.runner.submit(
+            "map",
+            build_page,
+            layers,
+            self.session.project.map.basemap,
+            title=self.session.project.name,
+            subtitle=map_layers.selection_label(self.session),
+            on_success=lambda html: self.map.show_html(html, keep_view=keep_view),
+            on_error=lambda exc: errors.dispatch(
+                exc, lambda m: self.message.show_message(m, "error")
+            ),
+            message="Drawing the map",
+        )
+
+    def set_osm_basemap(self, on: bool) -> None:
+        """Switch the OpenStreetMap basemap (remembered in settings and the project)."""
+        from dataclasses import replace
+
+        basemap = "osm" if on else "none"
+        self.settings.basemap = basemap
+        if self.session.project.map.basemap != basemap:
+            self.session.project.map = replace(self.session.project.map, basemap=basemap)
+            self.session.dirty = True
+            self.update_title()
+        self._map_timer.start()
+
+    # ---------------------------------------------------------------- drag and drop
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt API
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        event.acceptProposedAction()
+        self.add_files(paths)
+
+    # ---------------------------------------------------------------- closing
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        if not self.confirm_discard():
+            event.ignore()
+            return
+        self._map_timer.stop()
+        self.runner.cancel()
+        self.settings.set_geometry(self.saveGeometry(), self.saveState())
+        if self.session.project.path is not None:
+            self.settings.last_project = self.session.project.path
+        self.settings.sync()
+        self.runner.wait(3000)
+        self.runner.shutdown()
+        self.map.dispose()
+        event.accept()
+
+    def restore_geometry(self) -> None:
+        """Put the window and docks where they were last time (a roomy map by default)."""
+        geometry, state = self.settings.geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None and self.restoreState(state):
+            return
+        QTimer.singleShot(0, self._default_dock_sizes)
+
+    def _default_dock_sizes(self) -> None:
+        horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+        self.resizeDocks([self.docks["data"], self.docks["analysis"]], [340, 420], horizontal)
+        self.resizeDocks([self.docks["results"]], [250], vertical)
+        self.resizeDocks([self.docks["data"], self.docks["layers"]], [440, 180], vertical)

@@ -1,0 +1,166 @@
+"""Which map layers the window shows for a workspace and for each result.
+
+The layers themselves (colours, legends, tooltips) come from
+:mod:`hotspot.maps.layers`, shared with the print and HTML maps; this module only
+decides which to add, their names and whether they start visible.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from hotspot.errors import HotspotError
+from hotspot.model import Project
+from hotspot.ui.layer_stack import LayerEntry
+
+log = logging.getLogger(__name__)
+
+CONTEXT_MEASURES = {
+    "imd": ("imd_score", "Deprivation (IMD score)"),
+    "samhi": ("samhi_index", "Mental health (SAMHI index)"),
+}
+
+
+def selection_label(session: Any) -> str:
+    """E.g. "Serious violence (police.uk), 12 months to October 2024"."""
+    from hotspot import pipeline
+
+    ws = session.workspace
+    if ws is None:
+        return ""
+    try:
+        return pipeline.select(session.project, ws).label
+    except HotspotError:
+        return ""
+
+
+def load_report(session: Any) -> str:
+    """The text of ``load_report.txt`` for the window's project (as ``hotspot run`` writes)."""
+    from hotspot import pipeline
+
+    ws = session.workspace
+    if ws is None:
+        return ""
+    try:
+        return pipeline.load_report_text(session.project, ws, pipeline.select(session.project, ws))
+    except HotspotError as exc:
+        return str(exc)
+
+
+def source_labels(project: Project) -> list[str]:
+    """One line per source: what it is and its file, e.g. "Boundaries (wards): wards.geojson"."""
+    kinds = {
+        "offences": "Offences",
+        "areas": "Boundaries",
+        "indicators": "Context",
+        "lookup": "Lookup",
+    }
+    out = []
+    for s in project.sources:
+        detail = s.options.get("role") or s.options.get("indicator") or ""
+        name = s.options.get("label") or Path(s.path).name
+        out.append(f"{kinds.get(s.kind, s.kind)}{f' ({detail})' if detail else ''}: {name}")
+    return out
+
+
+def workspace_layers(ws: Any, project: Project) -> list[LayerEntry]:
+    """Boundaries, the selected offences (hidden: they are sensitive) and context layers."""
+    if ws is None:
+        return []
+    from hotspot.maps import layers as ml
+
+    out: list[LayerEntry] = []
+    areas = getattr(ws, "areas", {}) or {}
+    spec = {
+        "wards": ("Wards", True, True),
+        "lsoas": ("LSOAs", False, False),
+        "study_area": ("Study area outline", True, False),
+    }
+    for role, (title, visible, labels) in spec.items():
+        layer = areas.get(role)
+        if layer is not None and len(layer.gdf):
+            boundary = ml.AreaBoundaries(layer, name=title, show_labels=labels, visible=visible)
+            out.append(LayerEntry(f"boundaries:{role}", title, "Boundaries", boundary, visible))
+    for i, layer in enumerate(getattr(ws, "other_areas", []) or []):
+        title = f"Areas: {layer.label}"
+        boundary = ml.AreaBoundaries(layer, name=title, show_labels=False, visible=False)
+        out.append(LayerEntry(f"boundaries:other{i}", title, "Boundaries", boundary, False))
+    out.extend(offence_layers(ws, project))
+    out.extend(context_layers(ws))
+    return out
+
+
+def offence_layers(ws: Any, project: Project) -> list[LayerEntry]:
+    """The selected offences as points (hidden at first: offence locations are sensitive)."""
+    if ws is None or getattr(ws, "offences", None) is None:
+        return []
+    from hotspot import pipeline
+    from hotspot.maps import layers as ml
+
+    sel = pipeline.select(project, ws)
+    if sel.offences is None or not len(sel.offences):
+        return []
+    title = f"Offences: {sel.label} (approximate locations)"
+    points = ml.OffencePoints(sel.offences, name=title, visible=False)
+    return [LayerEntry("offences:selected", title, "Offences", points, False)]
+
+
+def context_layers(ws: Any) -> list[LayerEntry]:
+    """LSOA choropleths of deprivation and mental health (as the pipeline joins them)."""
+    if getattr(ws, "lsoas", None) is None or not getattr(ws, "indicators", None):
+        return []
+    from hotspot import pipeline
+    from hotspot.maps import layers as ml
+
+    try:
+        ctx = pipeline.lsoa_context(ws)
+    except HotspotError as exc:
+        log.info("no context layers: %s", exc)
+        return []
+    out = []
+    for kind, (column, title) in CONTEXT_MEASURES.items():
+        values = ctx.column(column) if ctx is not None else None
+        if values is None or not values.notna().any():
+            continue
+        gdf = ws.lsoas.gdf[["code", "name", "geometry"]].copy()
+        gdf[column] = gdf["code"].astype(str).map(values).to_numpy()
+        try:
+            layer = ml.AreaChoropleth(gdf, column=column, name=title, title=title, visible=False)
+        except HotspotError as exc:
+            log.info("no %s context layer: %s", kind, exc)
+            continue
+        out.append(LayerEntry(f"context:{kind}", title, "Context", layer, False))
+    return out
+
+
+def result_layers(section: str, result: Any, session: Any) -> list[LayerEntry]:
+    """The map layers of one analysis result."""
+    from hotspot.maps import layers as ml
+
+    key = f"result:{section}"
+    if section == "kde":
+        layer = ml.DensitySurface(result, name="Kernel density hotspots")
+        return [LayerEntry(key, layer.name, "Results", layer)]
+    if section == "gistar":
+        # Only significant cells are drawn: thousands of pale "not significant" cells
+        # would make the page slow to redraw; the Gi* table lists every cell.
+        layer = ml.GiStarCells(result, name="Gi* hot and cold spots", show_not_significant=False)
+        return [LayerEntry(key, layer.name, "Results", layer)]
+    if section == "rates":
+        out = []
+        level = {"ward": "wards", "lsoa": "LSOAs"}.get(getattr(result, "level", ""), "areas")
+        table = result.table
+        if "change" in table.columns:
+            change = ml.AreaChoropleth(result, column="change", visible=False)
+            title = f"Change since previous period ({level})"
+            out.append(LayerEntry(f"{key}:change", title, "Results", change, False))
+        column = "rate" if table["rate"].notna().any() else "count"
+        layer = ml.AreaChoropleth(result, column=column)
+        out.append(LayerEntry(f"{key}:{column}", f"{layer.title} ({level})", "Results", layer))
+        return out
+    if section == "bivariate":
+        layer = ml.ClusterMap(result, name="Local bivariate Moran clusters")
+        return [LayerEntry(key, layer.name, "Results", layer)]
+    return []

@@ -1,0 +1,171 @@
+"""The map: a QWebEngineView showing the Leaflet page built by :mod:`hotspot.maps.web`.
+
+The page is built off the GUI thread (:func:`build_page`) and loaded from a
+temporary file (``setHtml`` refuses pages over 2 MB). Leaflet comes from the
+project's own files, so the map works with no network; the OpenStreetMap basemap
+is a switch. When a new page replaces the old one the view (centre and zoom) is
+kept.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTemporaryDir, QUrl, Signal
+from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
+
+from hotspot.progress import NO_PROGRESS, Progress
+
+log = logging.getLogger(__name__)
+ZOOM = 0.8  # the page's controls and legends at the size of the window's own text
+
+_FIND_MAP = (
+    "(function(){for (const k of Object.keys(window)) {"
+    "if (k.startsWith('map_') && window.L && window[k] instanceof L.Map) return window[k];}"
+    "return null;})()"
+)
+GET_VIEW = f"(function(){{const m={_FIND_MAP}; if(!m) return null;"
+GET_VIEW += " const c=m.getCenter(); return [c.lat, c.lng, m.getZoom()];})()"
+
+
+def build_page(
+    layers: Sequence[Any],
+    basemap: str = "none",
+    *,
+    title: str | None = None,
+    subtitle: str | None = None,
+    progress: Progress = NO_PROGRESS,
+) -> str:
+    """Render the map page for ``layers`` (bottom first). Runs on a worker thread.
+
+    Parameters
+    ----------
+    layers : sequence of hotspot.maps.layers.MapLayer
+        Drawn in order, the first at the bottom.
+    basemap : {"none", "osm"}
+        OpenStreetMap tiles need the network; "none" keeps everything local.
+    title, subtitle : str, optional
+        Shown in a box on the map.
+
+    Returns
+    -------
+    str
+        The HTML of a Leaflet page that refers to Hotspot's local copy of Leaflet.
+    """
+    from hotspot.maps import web
+
+    progress.update(0.1, "Drawing the map")
+    m = web.build_map(
+        list(layers), basemap=basemap, title=title, subtitle=subtitle, collapsed_control=True
+    )
+    progress.update(0.7, "Drawing the map")
+    return web.render_html(m, inline=False)
+
+
+class MapView(QWidget):
+    """Shows map pages; ``html`` holds the page last loaded (for tests and exports).
+
+    Signals
+    -------
+    page_loaded(bool)
+        Emitted when a page finished loading (True on success); ``loaded_html`` is then
+        the HTML of the page on screen.
+    """
+
+    page_loaded = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.html = ""
+        self.loaded_html = ""
+        self._loading_html = ""
+        self.page_path: Path | None = None
+        self._counter = itertools.count(1)
+        self._tmp = QTemporaryDir()
+        self._restore: list | None = None
+        self._stack = QStackedLayout(self)
+        self.placeholder = QLabel("Add offence data or boundaries to see the map.")
+        self.placeholder.setWordWrap(True)
+        self._stack.addWidget(self.placeholder)
+        self.web = None
+        try:
+            from PySide6.QtWebEngineWidgets import QWebEngineView
+        except ImportError as exc:  # pragma: no cover - QtWebEngine missing
+            self.placeholder.setText(f"The map needs QtWebEngine, which is not available: {exc}")
+            return
+        self.web = QWebEngineView(self)
+        self.web.setZoomFactor(ZOOM)
+        self.web.loadFinished.connect(self._loaded)
+        self._stack.addWidget(self.web)
+
+    def show_html(self, html: str, *, keep_view: bool = True) -> None:
+        """Load a page, keeping the current centre and zoom when asked and there is a map."""
+        self.html = html
+        if self.web is None:
+            return
+        path = Path(self._tmp.path()) / f"map-{next(self._counter)}.html"
+        path.write_text(html, encoding="utf-8")
+        old, self.page_path = self.page_path, path
+        self._stack.setCurrentWidget(self.web)
+
+        def load(view: Any) -> None:
+            self._restore = view if isinstance(view, list) and len(view) == 3 else None
+            self._loading_html = html
+            self.web.load(QUrl.fromLocalFile(str(path)))
+            if old is not None and old != path:
+                old.unlink(missing_ok=True)
+
+        if old is None or not keep_view:
+            load(None)
+        else:
+            self.web.page().runJavaScript(GET_VIEW, 0, load)
+
+    def clear(self, message: str = "") -> None:
+        """Show the placeholder instead of a map."""
+        if message:
+            self.placeholder.setText(message)
+        self.html = ""
+        self.loaded_html = ""
+        self._stack.setCurrentWidget(self.placeholder)
+
+    def run_js(self, script: str, callback: Callable[[Any], None] | None = None) -> None:
+        """Run JavaScript in the page; ``callback(result)`` gets the value."""
+        if self.web is None:
+            return
+        if callback is None:
+            self.web.page().runJavaScript(script, 0)
+        else:
+            self.web.page().runJavaScript(script, 0, callback)
+
+    def dispose(self) -> None:
+        """Delete the web view now (QtWebEngine pages must go before the application)."""
+        if self.web is None:
+            return
+        import shiboken6
+
+        web, self.web = self.web, None
+        web.loadFinished.disconnect(self._loaded)
+        self._stack.removeWidget(web)
+        web.stop()
+        shiboken6.delete(web.page())
+        shiboken6.delete(web)
+        self._stack.setCurrentWidget(self.placeholder)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.dispose()
+        super().closeEvent(event)
+
+    def _loaded(self, ok: bool) -> None:
+        if ok:
+            self.loaded_html = self._loading_html
+        if ok and self._restore is not None:
+            lat, lng, zoom = self._restore
+            self.run_js(
+                f"(function(){{const m={_FIND_MAP}; if(m) m.setView([{lat},{lng}],{zoom});}})()"
+            )
+        self._restore = None
+        self.page_loaded.emit(ok)

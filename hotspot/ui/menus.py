@@ -1,0 +1,104 @@
+"""Menus and toolbar of the main window (actions call the window's methods)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+
+if TYPE_CHECKING:  # pragma: no cover
+    from hotspot.ui.main_window import MainWindow
+
+
+def _action(window, text, slot, *, shortcut=None, tip="", name=""):
+    act = QAction(text, window)
+    if shortcut is not None:
+        act.setShortcut(shortcut)
+    if tip:
+        act.setStatusTip(tip)
+        act.setToolTip(tip)
+    act.setObjectName(name or text.strip(".… ").lower().replace(" ", "_"))
+    act.triggered.connect(lambda _checked=False: slot())
+    return act
+
+
+def build(window: MainWindow) -> dict[str, QAction]:
+    """Create the menus and toolbar; return the actions by name."""
+    std = QKeySequence.StandardKey
+    acts = {
+        "new": _action(window, "&New project", window.new_project, shortcut=std.New),
+        "open": _action(window, "&Open project…", window.open_project_dialog, shortcut=std.Open),
+        "save": _action(window, "&Save project", window.save_project, shortcut=std.Save),
+        "save_as": _action(
+            window, "Save project &as…", window.save_project_as, shortcut=std.SaveAs
+        ),
+        "add_offences": _action(
+            window,
+            "Add &offence data…",
+            lambda: window.add_file_dialog("offences"),
+            tip="police.uk CSVs (a file, folder or the archive zip), API JSON, or any points",
+        ),
+        "add_offences_folder": _action(
+            window,
+            "Add offence data &folder…",
+            window.add_folder_dialog,
+            tip="A folder of police.uk monthly CSVs (the archive layout)",
+        ),
+        "add_areas": _action(
+            window,
+            "Add &boundaries…",
+            lambda: window.add_file_dialog("areas"),
+            tip="Ward or LSOA boundaries, or a borough outline (GeoJSON, GeoPackage, Shapefile)",
+        ),
+        "add_context": _action(
+            window,
+            "Add &context table…",
+            lambda: window.add_file_dialog("indicators"),
+            tip="IMD, SAMHI or population by LSOA, or a code lookup",
+        ),
+        "export": _action(window, "&Export…", window.export_dialog, shortcut="Ctrl+E"),
+        "quit": _action(window, "&Quit", window.close, shortcut=std.Quit),
+        "methods": _action(window, "&Methods", window.show_methods, shortcut=std.HelpContents),
+        "about": _action(window, "&About Hotspot", window.show_about),
+    }
+    acts["osm"] = QAction("&OpenStreetMap basemap", window, checkable=True)
+    acts["osm"].setObjectName("osm")
+    acts["osm"].setStatusTip("Show OpenStreetMap under the layers (needs the internet)")
+    acts["osm"].toggled.connect(window.set_osm_basemap)
+
+    bar = window.menuBar()
+    file_menu = bar.addMenu("&File")
+    for key in ("new", "open"):
+        file_menu.addAction(acts[key])
+    window.recent_menu = file_menu.addMenu("Open &recent")
+    window.recent_menu.aboutToShow.connect(window.fill_recent_menu)
+    for key in ("save", "save_as"):
+        file_menu.addAction(acts[key])
+    file_menu.addSeparator()
+    for key in ("add_offences", "add_offences_folder", "add_areas", "add_context"):
+        file_menu.addAction(acts[key])
+    file_menu.addSeparator()
+    file_menu.addAction(acts["export"])
+    file_menu.addSeparator()
+    file_menu.addAction(acts["quit"])
+
+    view_menu = bar.addMenu("&View")
+    view_menu.addAction(acts["osm"])
+    view_menu.addSeparator()
+    for dock in window.docks.values():
+        view_menu.addAction(dock.toggleViewAction())
+
+    help_menu = bar.addMenu("&Help")
+    help_menu.addAction(acts["methods"])
+    help_menu.addAction(acts["about"])
+
+    tools = window.addToolBar("Main")
+    tools.setObjectName("mainToolbar")
+    for key in ("new", "open", "save", None, "add_offences", "add_areas", "add_context", None):
+        if key is None:
+            tools.addSeparator()
+        else:
+            tools.addAction(acts[key])
+    tools.addAction(acts["export"])
+    tools.addAction(acts["osm"])
+    return acts

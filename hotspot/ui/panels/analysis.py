@@ -1,0 +1,170 @@
+"""The common shape of every analysis panel: parameters, Run and Cancel, what came out.
+
+A panel is declared by a subclass that names its project-file section, says what
+inputs it needs and how to describe a result. Parameters come from the params
+dataclass (:class:`~hotspot.ui.widgets.params_form.ParamsForm`); the run goes
+through :meth:`hotspot.ui.session.Session.run`, i.e. through the pipeline.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+from hotspot.errors import HotspotError
+from hotspot.model import Project
+from hotspot.ui import errors
+from hotspot.ui.widgets.message_bar import MessageBar
+from hotspot.ui.widgets.params_form import ParamsForm
+
+
+class AnalysisPanel(QWidget):
+    """Base class of the analysis panels.
+
+    Class attributes
+    ----------------
+    section : str
+        Project-file section ("kde", "gistar", "rates", "bivariate").
+    title : str
+        Tab title.
+    intro : str
+        One or two sentences on what the analysis shows.
+    """
+
+    section = ""
+    title = ""
+    intro = ""
+
+    def __init__(self, session: Any, params_cls: type, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.workspace: Any = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(scroll)
+        body = QWidget()
+        scroll.setWidget(body)
+        layout = QVBoxLayout(body)
+        intro = QLabel(self.intro)
+        intro.setObjectName("panelIntro")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.message = MessageBar()
+        layout.addWidget(self.message)
+        self.form = ParamsForm(params_cls, section=f"analysis.{self.section}")
+        self.form.changed.connect(self._params_edited)
+        layout.addWidget(self.form)
+        buttons = QHBoxLayout()
+        self.run_button = QPushButton("Run")
+        self.run_button.setObjectName("runButton")
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.setEnabled(False)
+        buttons.addWidget(self.run_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.summary)
+        layout.addStretch(1)
+        session.result_changed.connect(self._result_changed)
+        session.runner.started.connect(self._job_state)
+        session.runner.finished.connect(self._job_state)
+        self.set_workspace(None)
+
+    # ---------------------------------------------------------------- for subclasses
+
+    def missing_inputs(self, workspace: Any) -> str | None:
+        """Why the analysis cannot run on ``workspace`` (None when it can)."""
+        from hotspot import pipeline
+
+        return pipeline.missing_inputs(self.section, workspace)
+
+    def describe(self, result: Any) -> str:
+        """A few lines on the result, shown under the Run button."""
+        return ""
+
+    def computed_notes(self, result: Any) -> dict[str, str]:
+        """Parameter name -> how its "auto" value was computed, from the result."""
+        return {}
+
+    # ---------------------------------------------------------------- state
+
+    def set_project(self, project: Project) -> None:
+        """Show the project's parameters for this analysis."""
+        try:
+            self.form.blockSignals(True)
+            self.form.set_value(project.params(self.section))
+        except HotspotError as exc:
+            self.message.show_message(str(exc), "error")
+        finally:
+            self.form.blockSignals(False)
+        self.summary.clear()
+
+    def set_workspace(self, workspace: Any) -> None:
+        """Enable Run when the inputs the analysis needs are loaded."""
+        self.workspace = workspace
+        missing = self.missing_inputs(workspace)
+        self.run_button.setEnabled(missing is None)
+        self.run_button.setToolTip(missing or f"Run {self.title.lower()} on the selection")
+        if missing and workspace is not None:
+            self.message.show_message(missing, "info")
+        else:
+            self.message.clear()
+
+    def params_or_none(self) -> Any:
+        """The parameters entered, or None when they are invalid."""
+        try:
+            return self.form.value()
+        except HotspotError:
+            return None
+
+    def _params_edited(self) -> None:
+        params = self.params_or_none()
+        if params is not None:
+            self.session.set_params(self.section, params)
+
+    # ---------------------------------------------------------------- running
+
+    def run(self) -> None:
+        """Run the analysis with the parameters shown."""
+        self.message.clear()
+        try:
+            params = self.form.value()
+            self.session.run(self.section, params, on_error=self._failed)
+        except HotspotError as exc:
+            self.message.show_message(str(exc), "error")
+
+    def cancel(self) -> None:
+        """Stop the running analysis (nothing it made is kept)."""
+        self.session.runner.cancel(self.section)
+
+    def _failed(self, exc: BaseException) -> None:
+        errors.dispatch(exc, lambda msg: self.message.show_message(msg, "error"))
+
+    def _job_state(self, name: str, *_args) -> None:
+        if name == self.section:
+            running = self.session.runner.is_running(self.section)
+            self.cancel_button.setEnabled(running)
+
+    def _result_changed(self, section: str) -> None:
+        if section != self.section:
+            return
+        result = self.session.results.get(section)
+        if result is None:
+            self.summary.clear()
+            self.form.show_computed(self.form.cls(), {})
+            return
+        self.form.show_computed(result.params, self.computed_notes(result))
+        self.summary.setText(self.describe(result))
+        warnings = list(getattr(result, "warnings", ()) or ())
+        if warnings:
+            self.message.show_message(" ".join(warnings), "warning")

@@ -1,0 +1,195 @@
+"""The window's state: the project, its loaded workspace, the results and the layers.
+
+Every computation goes through :mod:`hotspot.pipeline` (the same calls ``hotspot run``
+makes), on the window's :class:`~hotspot.ui.workers.JobRunner`. Results are stored
+only when a job succeeds, so a cancelled or failed run leaves nothing half-made.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from hotspot.errors import HotspotError
+from hotspot.model import Project, SelectionParams
+from hotspot.ui import errors
+from hotspot.ui.layer_stack import LayerStack
+from hotspot.ui.workers import JobRunner
+
+log = logging.getLogger(__name__)
+
+
+class Session(QObject):
+    """Holds what the window shows and runs the pipeline steps.
+
+    Signals
+    -------
+    project_changed()
+        A different project was opened or made (also after New).
+    workspace_changed()
+        Sources were (re)loaded; ``workspace`` is the pipeline's Workspace or None.
+    selection_changed()
+        The offence group or period changed; results were cleared.
+    result_changed(str)
+        ``results[section]`` was set (or removed).
+    problem(str, str)
+        An expected problem to show: (where, message); where is "load" or a section.
+    """
+
+    project_changed = Signal()
+    workspace_changed = Signal()
+    selection_changed = Signal()
+    result_changed = Signal(str)
+    problem = Signal(str, str)
+
+    def __init__(self, runner: JobRunner, parent: QObject | None = None):
+        super().__init__(parent)
+        self.runner = runner
+        self.project = Project()
+        self.workspace: Any = None
+        self.results: dict[str, Any] = {}
+        self.layers = LayerStack(self)
+        self.pending: Project | None = None
+        self.dirty = False
+
+    # ---------------------------------------------------------------- project
+
+    def set_project(self, project: Project) -> None:
+        """Make ``project`` current and load its sources in the background."""
+        self.runner.cancel()
+        self.project = project
+        self.workspace = None
+        self.results.clear()
+        self.layers.clear()
+        self.dirty = False
+        self.project_changed.emit()
+        self.workspace_changed.emit()
+        if project.sources:
+            self.load(project)
+
+    def load(self, project: Project, *, on_done=None, on_error=None) -> None:
+        """Load ``project``'s sources; on success it becomes current with its workspace."""
+        from hotspot import pipeline
+
+        self.pending = project
+
+        def loaded(workspace: Any) -> None:
+            self.pending = None
+            self.cancel_analyses()
+            self.project = project
+            self.workspace = workspace
+            self.results.clear()
+            if on_done is not None:
+                on_done()
+            self.workspace_changed.emit()
+
+        def failed(exc: BaseException) -> None:
+            self.pending = None
+            if on_error is not None and isinstance(exc, HotspotError):
+                on_error(str(exc))
+            else:
+                errors.dispatch(exc, lambda msg: self.problem.emit("load", msg))
+
+        def cancelled() -> None:
+            if self.pending is project:
+                self.pending = None
+
+        self.runner.submit(
+            "load",
+            pipeline.load_workspace,
+            project,
+            on_success=loaded,
+            on_error=failed,
+            on_cancelled=cancelled,
+            message="Loading data",
+        )
+
+    def add_sources(self, items: list[tuple[str, str, dict[str, Any]]]) -> None:
+        """Add files ``(kind, path, options)`` and reload; nothing changes if one fails."""
+        candidate = (self.pending or self.project).copy()
+        try:
+            for kind, path, options in items:
+                candidate.add_source(kind, path, **options)
+        except HotspotError as exc:
+            self.problem.emit("load", str(exc))
+            return
+
+        def done() -> None:
+            self.dirty = True
+
+        self.load(candidate, on_done=done, on_error=lambda m: self.problem.emit("load", m))
+
+    def add_source(self, kind: str, path: str, **options: Any) -> None:
+        """Add one file to the project and reload."""
+        self.add_sources([(kind, path, options)])
+
+    def remove_source(self, index: int) -> None:
+        """Remove the project's source at ``index`` and reload."""
+        candidate = self.project.copy()
+        del candidate.sources[index]
+        self.dirty = True
+        self.load(candidate)
+
+    # ---------------------------------------------------------------- selection and params
+
+    def set_selection(self, selection: SelectionParams, groups: dict[str, list[str]]) -> None:
+        """Change the offence group / period; existing results no longer apply."""
+        if selection == self.project.selection and groups == self.project.groups:
+            return
+        self.cancel_analyses()
+        self.project.selection = selection
+        self.project.groups = {k: list(v) for k, v in groups.items()}
+        self.dirty = True
+        self.clear_results()
+        self.selection_changed.emit()
+
+    def cancel_analyses(self) -> None:
+        """Stop running analyses: their inputs changed, so their results would be stale."""
+        from hotspot.analysis import params_classes
+
+        for section in params_classes():
+            self.runner.cancel(section)
+
+    def set_params(self, section: str, params: Any) -> None:
+        """Store an analysis's parameters in the project."""
+        if self.project.analysis.get(section) != params:
+            self.project.analysis[section] = params
+            self.dirty = True
+
+    def clear_results(self) -> None:
+        """Forget every result and remove the result layers."""
+        sections = list(self.results)
+        self.results.clear()
+        self.layers.remove_prefix("result:")
+        for s in sections:
+            self.result_changed.emit(s)
+
+    # ---------------------------------------------------------------- analyses
+
+    def run(self, section: str, params: Any, *, on_done=None, on_error=None) -> None:
+        """Run one analysis through the pipeline; the result is kept only on success."""
+        from hotspot import pipeline
+
+        if self.workspace is None:
+            raise HotspotError("Load offence data first (File > Add offence data).")
+        self.set_params(section, params)
+        project = self.project.copy()
+
+        def succeeded(result: Any) -> None:
+            self.results[section] = result
+            self.result_changed.emit(section)
+            if on_done is not None:
+                on_done(result)
+
+        self.runner.submit(
+            section,
+            pipeline.run_analysis,
+            section,
+            project,
+            self.workspace,
+            on_success=succeeded,
+            on_error=on_error,
+            message=f"Running {section}",
+        )

@@ -1,0 +1,145 @@
+"""A form generated from a params dataclass (the QGIS Processing approach).
+
+Labels, defaults, units, choices and help texts all come from the ``param(...)``
+declarations in :mod:`hotspot.params`, so the panel, the project file and the
+command line never disagree. Optional numbers have an "auto" state; once an
+analysis has run, :meth:`ParamsForm.show_computed` shows what "auto" came to and
+how it was computed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFormLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+
+from hotspot.params import ParamSpec, from_dict, specs
+from hotspot.ui.widgets.param_editors import ParamEditor, format_value, make_editor
+
+
+def tooltip(spec: ParamSpec) -> str:
+    """The help text of a parameter, with its unit, range and computed default."""
+    parts = [spec.help]
+    if spec.unit:
+        parts.append(f"Unit: {spec.unit}.")
+    if spec.minimum is not None or spec.maximum is not None:
+        lo = format_value(spec.minimum) if spec.minimum is not None else "-"
+        hi = format_value(spec.maximum) if spec.maximum is not None else "-"
+        parts.append(f"Range: {lo} to {hi}.")
+    if spec.computed:
+        parts.append(f"When left on auto: {spec.computed}.")
+    parts.append(f"Default: {format_value(spec.default)}. Project file key: {spec.name}.")
+    return " ".join(parts)
+
+
+class ParamsForm(QWidget):
+    """Edit an instance of a params dataclass.
+
+    Parameters
+    ----------
+    cls : type
+        A frozen params dataclass declared with :func:`hotspot.params.param`.
+    value : instance of ``cls``, optional
+        Initial values (defaults when omitted).
+    section : str, optional
+        Where the params live in the project file ("analysis.kde"), for messages.
+    """
+
+    changed = Signal()
+
+    def __init__(
+        self, cls: type, value: Any = None, *, section: str = "", parent: QWidget | None = None
+    ):
+        super().__init__(parent)
+        self.cls = cls
+        self.section = section
+        self.specs = {s.name: s for s in specs(cls)}
+        self.editors: dict[str, ParamEditor] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        main = QFormLayout()
+        layout.addLayout(main)
+        advanced_specs = [s for s in self.specs.values() if s.advanced]
+        self.advanced_toggle = QToolButton(text="Advanced")
+        self.advanced_toggle.setCheckable(True)
+        self.advanced_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.advanced_box = QWidget(self)
+        advanced = QFormLayout(self.advanced_box)
+        advanced.setContentsMargins(0, 0, 0, 0)
+        for spec in self.specs.values():
+            target = advanced if spec.advanced else main
+            editor = make_editor(spec, self)
+            editor.setObjectName(f"param_{spec.name}")
+            editor.setToolTip(tooltip(spec))
+            label = QLabel(spec.label + (f" ({spec.unit})" if spec.unit else ""))
+            label.setToolTip(tooltip(spec))
+            label.setBuddy(editor)
+            target.addRow(label, editor)
+            target.addRow("", editor.computed)
+            editor.changed.connect(self.changed)
+            self.editors[spec.name] = editor
+        self.advanced_toggle.toggled.connect(self._show_advanced)
+        self._show_advanced(False)
+        if advanced_specs:
+            layout.addWidget(self.advanced_toggle)
+            layout.addWidget(self.advanced_box)
+        else:
+            self.advanced_toggle.hide()
+        self.set_value(value if value is not None else cls())
+
+    def _show_advanced(self, on: bool) -> None:
+        self.advanced_box.setVisible(on)
+        arrow = Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow
+        self.advanced_toggle.setArrowType(arrow)
+
+    def set_value(self, value: Any) -> None:
+        """Show the values of a params instance."""
+        for name, editor in self.editors.items():
+            editor.blockSignals(True)
+            try:
+                editor.set(getattr(value, name))
+            finally:
+                editor.blockSignals(False)
+            editor.set_computed("")
+        self.changed.emit()
+
+    def raw(self) -> dict[str, Any]:
+        """The values as entered, by parameter name (``None`` for auto)."""
+        return {name: editor.get() for name, editor in self.editors.items()}
+
+    def value(self) -> Any:
+        """The params instance the form describes.
+
+        Raises
+        ------
+        hotspot.errors.ProjectError
+            When a value is invalid; the message names the parameter.
+        """
+        return from_dict(self.cls, self.raw(), where=self.section)
+
+    def show_computed(self, used: Any, notes: dict[str, str] | None = None) -> None:
+        """After a run: show the value each "auto" parameter came to, and how.
+
+        Parameters
+        ----------
+        used : params instance
+            The params the analysis actually used (computed defaults filled in).
+        notes : dict, optional
+            Parameter name -> plain-English note on how it was computed (e.g. the
+            result's ``bandwidth_note``); the declaration's ``computed`` text otherwise.
+        """
+        notes = notes or {}
+        entered = self.raw()
+        for name, spec in self.specs.items():
+            self.editors[name].set_computed("")
+            if entered.get(name) is not None or not spec.optional:
+                continue
+            actual = getattr(used, name, None)
+            if actual is None:
+                continue
+            how = notes.get(name) or spec.computed or ""
+            unit = f" {spec.unit}" if spec.unit else ""
+            text = f"{format_value(actual)}{unit}" + (f" ({how})" if how else "")
+            self.editors[name].set_computed(text)

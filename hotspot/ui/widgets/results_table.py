@@ -1,0 +1,169 @@
+"""A sortable table of a DataFrame, with Copy (to the clipboard) and Save CSV."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hotspot.atomic import atomic_write_text
+from hotspot.errors import HotspotError
+
+SORT_ROLE = Qt.ItemDataRole.UserRole
+
+
+def ask_csv_path(parent: QWidget, suggested: str) -> str:
+    """Ask where to save a CSV; empty when cancelled. Tests replace this."""
+    return QFileDialog.getSaveFileName(parent, "Save table as CSV", suggested, "CSV (*.csv)")[0]
+
+
+def _display(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return f"{value:,.0f}" if value.is_integer() and abs(value) < 1e15 else f"{value:,.4g}"
+    if isinstance(value, pd.Timestamp):
+        return f"{value:%Y-%m}"
+    return str(value)
+
+
+def _sort_key(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return float("-inf")
+    return value if isinstance(value, int | float | str) else str(value)
+
+
+class DataFrameModel(QAbstractTableModel):
+    """Read-only model of a DataFrame (geometry columns are left out).
+
+    Display texts and sort keys are computed once per table, so scrolling and
+    sorting large tables (thousands of Gi* cells) stay quick.
+    """
+
+    def __init__(self, frame: pd.DataFrame | None = None):
+        super().__init__()
+        self.frame = pd.DataFrame()
+        self._text: list[list[str]] = []
+        self._keys: list[list[Any]] = []
+        self._numeric: list[bool] = []
+        if frame is not None:
+            self.set_frame(frame)
+
+    def set_frame(self, frame: pd.DataFrame) -> None:
+        self.beginResetModel()
+        cols = [c for c in frame.columns if c != "geometry" and not str(c).startswith("_")]
+        self.frame = pd.DataFrame(frame[cols]).reset_index(drop=True)
+        self._text, self._keys, self._numeric = [], [], []
+        for c in self.frame.columns:
+            values = [v.item() if hasattr(v, "item") else v for v in self.frame[c].tolist()]
+            self._text.append([_display(v) for v in values])
+            self._keys.append([_sort_key(v) for v in values])
+            self._numeric.append(pd.api.types.is_numeric_dtype(self.frame[c].dtype))
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.frame)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.frame.columns)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, col = index.row(), index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text[col][row]
+        if role == SORT_ROLE:
+            return self._keys[col][row]
+        if role == Qt.ItemDataRole.TextAlignmentRole and self._numeric[col]:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return str(self.frame.columns[section])
+        return str(section + 1)
+
+
+class ResultsTable(QWidget):
+    """A titled, sortable table with Copy and Save CSV buttons."""
+
+    def __init__(self, name: str = "table", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.name = name
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        self.caption = QLabel()
+        row.addWidget(self.caption, 1)
+        self.copy_button = QPushButton("Copy")
+        self.copy_button.setToolTip("Copy the table (or the selected rows) for a spreadsheet")
+        self.copy_button.clicked.connect(self.copy)
+        self.save_button = QPushButton("Save CSV…")
+        self.save_button.clicked.connect(self.save_csv)
+        row.addWidget(self.copy_button)
+        row.addWidget(self.save_button)
+        layout.addLayout(row)
+        self.model = DataFrameModel()
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        header = self.view.horizontalHeader()
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the table's own order
+        header.setResizeContentsPrecision(200)  # size columns from the first rows only
+        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        layout.addWidget(self.view, 1)
+        self.set_frame(pd.DataFrame(), "")
+
+    def set_frame(self, frame: pd.DataFrame, caption: str = "") -> None:
+        """Show a table (geometry dropped)."""
+        self.model.set_frame(frame)
+        self.caption.setText(caption)
+        self.copy_button.setEnabled(not frame.empty)
+        self.save_button.setEnabled(not frame.empty)
+        self.view.resizeColumnsToContents()
+
+    def visible_frame(self, selected_only: bool = False) -> pd.DataFrame:
+        """The table in the order shown (optionally only the selected rows)."""
+        rows = range(self.proxy.rowCount())
+        if selected_only:
+            chosen = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
+            rows = chosen or rows
+        order = [self.proxy.mapToSource(self.proxy.index(r, 0)).row() for r in rows]
+        return self.model.frame.iloc[order]
+
+    def copy(self) -> None:
+        """Copy the selected rows (or the whole table) as tab-separated text."""
+        frame = self.visible_frame(selected_only=True)
+        QGuiApplication.clipboard().setText(frame.to_csv(sep="\t", index=False))
+
+    def save_csv(self, path: str | None = None) -> str | None:
+        """Save the whole table as CSV (atomically); returns the path written."""
+        path = path or ask_csv_path(self, f"{self.name}.csv")
+        if not path:
+            return None
+        try:
+            atomic_write_text(path, self.visible_frame().to_csv(index=False))
+        except HotspotError as exc:
+            self.caption.setText(str(exc))
+            return None
+        return path

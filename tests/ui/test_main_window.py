@@ -1,0 +1,577 @@
+"""The real main window on the demo project, offscreen: load, select, run, cancel, save."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from hotspot.model import Project, SelectionParams
+from hotspot.ui import dropping
+from hotspot.ui.main_window import MainWindow
+from hotspot.ui.settings import Settings
+from hotspot.ui.widgets.param_editors import display_number
+
+ROOT = Path(__file__).resolve().parents[2]
+LOAD_TIMEOUT = 60_000
+
+
+@pytest.fixture(scope="session")
+def demo_project(tmp_path_factory) -> Path:
+    """The demo data set, written once per test session."""
+    from hotspot.demo import write_demo
+
+    return write_demo(tmp_path_factory.mktemp("demo")).project
+
+
+def wait_for_map(qtbot, window: MainWindow) -> None:
+    """Wait until no job runs and the map page reflects the current layers."""
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=LOAD_TIMEOUT)
+    qtbot.waitUntil(lambda: not window._map_timer.isActive(), timeout=5000)
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=LOAD_TIMEOUT)
+    if window.map.html:
+        qtbot.waitUntil(lambda: window.map.loaded_html == window.map.html, timeout=30_000)
+
+
+def js(qtbot, window: MainWindow, script: str):
+    """Run JavaScript in the map page and return its value."""
+    box = {}
+    window.map.run_js(script, lambda value: box.setdefault("value", value))
+    qtbot.waitUntil(lambda: "value" in box, timeout=10_000)
+    return box["value"]
+
+
+OVERLAYS = (
+    "Array.from(document.querySelectorAll('.leaflet-control-layers-overlays span'))"
+    ".map(s => s.textContent.trim()).join('|')"
+)
+
+
+@pytest.fixture
+def window(qtbot, demo_project, fresh_settings):
+    w = MainWindow(Settings())
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    assert w.open_project(demo_project)
+    wait_for_map(qtbot, w)
+    yield w
+    w.runner.cancel()
+    w.runner.wait(5000)
+    w.session.dirty = False  # no "save changes?" question when the test closes it
+
+
+def select_serious_violence_12_months(window: MainWindow) -> None:
+    panel = window.data_panel
+    panel.group.setCurrentIndex(panel.group.findData("Serious violence (police.uk)"))
+    panel.months.setValue(12)
+
+
+def test_opens_the_demo_project_with_its_data_and_map(qtbot, window):
+    project = window.session.project
+    assert project.name in window.windowTitle()
+    assert "Rows read:" in window.data_panel.report.toPlainText()
+    assert window.data_panel.end.count() > 12  # months of the demo, newest first
+    keys = window.session.layers.key_order()
+    assert {"boundaries:wards", "boundaries:study_area"} <= set(keys)
+    overlays = js(qtbot, window, OVERLAYS).split("|")
+    assert "Wards" in overlays
+    assert "https://unpkg.com" not in window.map.html  # offline Leaflet, no CDN
+
+
+def test_selection_changes_reach_the_project_and_the_map(qtbot, window):
+    panel = window.data_panel
+    panel.group.setCurrentIndex(panel.group.findData("All crime"))
+    panel.months.setValue(6)
+    assert window.session.project.selection.group == "All crime"
+    assert window.session.project.selection.months == 6
+    select_serious_violence_12_months(window)
+    sel = window.session.project.selection
+    assert (sel.group, sel.months) == ("Serious violence (police.uk)", 12)
+    assert "12 months to" in panel.period_label.text()
+    wait_for_map(qtbot, window)
+    assert "Serious violence" in window.map.html  # the subtitle names the selection
+
+
+def test_layers_panel_visibility_reaches_the_map(qtbot, window):
+    window.session.layers.set_visible("boundaries:lsoas", True)
+    wait_for_map(qtbot, window)
+    shown = js(
+        qtbot,
+        window,
+        "Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label'))"
+        ".filter(l => l.querySelector('input').checked)"
+        ".map(l => l.textContent.trim()).join('|')",
+    )
+    assert "LSOAs" in shown.split("|")
+
+
+def test_a_broken_file_is_explained_and_the_window_keeps_working(
+    qtbot, window, tmp_path, monkeypatch
+):
+    broken = tmp_path / "garbled.csv"
+    broken.write_bytes(b"\x00\x01this is not,a police.uk file\n\xff\xfe,,,\n")
+    asked = []
+
+    def ask(path, candidates, parent=None):
+        asked.append(path.name)
+        return "offences"
+
+    monkeypatch.setattr(dropping, "ask_kind", ask)
+    before = [s.path for s in window.session.project.sources]
+    window.add_files([str(broken)])
+    wait_for_map(qtbot, window)
+    assert asked == ["garbled.csv"]  # it could not tell, so it asked
+    assert "garbled.csv" in window.message.text()
+    assert [s.path for s in window.session.project.sources] == before
+    assert window.session.workspace is not None  # the loaded data are still there
+    # and the window still works: a selection change still updates the map
+    window.data_panel.months.setValue(3)
+    wait_for_map(qtbot, window)
+    assert "3 months to" in window.map.html
+
+
+def test_a_dropped_boundary_file_is_detected_and_added(qtbot, window, demo_project):
+    wards = demo_project.parent / "boundaries" / "wrenmoor_wards_2024.geojson"
+    copy = wards.with_name("council_wards.geojson")
+    copy.write_bytes(wards.read_bytes())
+    n = len(window.session.project.sources)
+    window.add_files([str(copy)])
+    wait_for_map(qtbot, window)
+    added = window.session.project.sources[n:]
+    assert [(s.kind, Path(s.path).name) for s in added] == [("areas", "council_wards.geojson")]
+    assert window.isWindowModified()
+
+
+def test_saved_project_reopens_with_identical_parameters(qtbot, window, tmp_path):
+    from dataclasses import replace
+
+    project = window.session.project
+    panel = window.data_panel
+    panel.add_group("Robbery and weapons", ["Robbery", "Possession of weapons"])
+    panel.months.setValue(6)
+    for section, form_panel in window.analysis.items():
+        cls = form_panel.form.cls
+        changed = _non_default(cls)
+        form_panel.form.set_value(changed)
+        assert form_panel.form.value() == changed, section
+    target = tmp_path / "saved" / "my project.toml"
+    target.parent.mkdir()
+    assert window.save_project_as(target)
+    assert not window.isWindowModified()
+    reopened = Project.load(target)
+    assert reopened.selection == replace(project.selection, group="Robbery and weapons", months=6)
+    assert reopened.groups == {"Robbery and weapons": ["Robbery", "Possession of weapons"]}
+    for section, form_panel in window.analysis.items():
+        assert reopened.params(section) == form_panel.form.value(), section
+    # a second window opening the file shows the same values
+    other = MainWindow(Settings())
+    qtbot.addWidget(other)
+    assert other.open_project(target)
+    wait_for_map(qtbot, other)
+    assert other.data_panel.selection() == reopened.selection
+    for section, form_panel in other.analysis.items():
+        assert form_panel.form.value() == reopened.params(section), section
+    other.session.dirty = False
+
+
+def _non_default(cls):
+    """An instance of ``cls`` with its first few editable values changed from the defaults."""
+    from hotspot.params import specs
+
+    values = {}
+    for s in specs(cls):
+        if s.type is bool:
+            values[s.name] = not s.default
+        elif s.choices and s.type is str and len(s.choices) > 1:
+            values[s.name] = next(c for c in s.choices if c != s.default)
+        elif s.type in (int, float) and s.default is None and s.minimum is not None:
+            values[s.name] = s.type(max(s.minimum, 1) * 50)
+        elif s.type is int and s.default is not None:
+            bump = s.default + 1
+            if s.maximum is None or bump <= s.maximum:
+                values[s.name] = bump
+    try:
+        return cls(**values)
+    except ValueError:
+        return cls()
+
+
+def test_basemap_switch_is_remembered(qtbot, window):
+    window.acts["osm"].setChecked(True)
+    assert Settings().basemap == "osm"
+    assert window.session.project.map.basemap == "osm"
+    wait_for_map(qtbot, window)
+    assert "tile.openstreetmap.org" in window.map.html
+    window.acts["osm"].setChecked(False)
+    assert Settings().basemap == "none"
+    wait_for_map(qtbot, window)
+    assert "tile.openstreetmap.org" not in window.map.html
+
+
+def test_new_project_empties_the_window(qtbot, window):
+    window.session.dirty = False
+    window.new_project()
+    assert window.session.workspace is None
+    assert len(window.session.layers) == 0
+    assert window.data_panel.report.toPlainText() == ""
+    assert window.data_panel.selection() == SelectionParams()
+
+
+def test_methods_and_about_open(qtbot, window, monkeypatch):
+    from hotspot.ui import help as help_module
+
+    shown = []
+    monkeypatch.setattr(help_module.HelpDialog, "exec", lambda self: shown.append(self))
+    monkeypatch.setattr(
+        "hotspot.ui.project_actions.HelpDialog.exec", lambda self: shown.append(self)
+    )
+    window.show_methods()
+    window.show_about()
+    assert [d.windowTitle() for d in shown] == ["Methods", "About Hotspot"]
+    assert "Kernel density" in shown[0].browser.toPlainText()
+
+
+def test_recent_projects_list_the_opened_project(window, demo_project):
+    assert demo_project.resolve() in Settings().recent_projects()
+    window.fill_recent_menu()
+    texts = [a.text() for a in window.recent_menu.actions()]
+    assert str(demo_project.resolve()) in texts
+
+
+def test_the_window_stays_responsive_while_loading(qtbot, window, demo_project):
+    """The GUI thread keeps processing events while the demo loads on a worker."""
+    ticks = []
+    from PySide6.QtCore import QTimer
+
+    timer = QTimer(interval=20)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    window.session.load(window.session.project.copy())
+    qtbot.waitUntil(lambda: not window.runner.is_running("load"), timeout=LOAD_TIMEOUT)
+    timer.stop()
+    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+    assert len(ticks) > 5
+    assert max(gaps) < 0.5  # never frozen for half a second
+
+
+# --------------------------------------------------------------------------- analyses
+
+
+def run_panel(qtbot, window: MainWindow, section: str) -> None:
+    """Click Run on a panel and wait for its result and the map."""
+    panel = window.analysis[section]
+    assert panel.run_button.isEnabled(), panel.run_button.toolTip()
+    with qtbot.waitSignal(
+        window.session.result_changed, timeout=LOAD_TIMEOUT, check_params_cb=lambda s: s == section
+    ):
+        panel.run_button.click()
+    wait_for_map(qtbot, window)
+
+
+def result_entries(window: MainWindow, section: str):
+    return [e for e in window.session.layers.entries if e.key.startswith(f"result:{section}")]
+
+
+def test_each_analysis_runs_and_its_layers_reach_the_map(qtbot, window):
+    select_serious_violence_12_months(window)
+    sections = list(window.analysis)
+    assert sections == ["kde", "gistar", "rates", "bivariate"]
+    for section in sections:
+        run_panel(qtbot, window, section)
+        assert section in window.session.results
+        assert result_entries(window, section), section
+        assert window.analysis[section].summary.text()  # what came out, in words
+    overlays = js(qtbot, window, OVERLAYS).split("|")
+    for section in sections:
+        for entry in result_entries(window, section):
+            # shown layers are on the page; hidden ones wait in the Layers panel
+            assert (entry.title in overlays) == entry.visible, (entry.title, overlays)
+    assert "Gi* hot and cold spots" in overlays
+    # the tables and the computed defaults
+    assert set(window.results_panel.tables) == set(sections)
+    gistar = window.session.results["gistar"]
+    table = window.results_panel.tables["gistar"]
+    assert table.model.rowCount() == len(gistar.cells)
+    kde = window.session.results["kde"]
+    note = window.analysis["kde"].form.editors["bandwidth"].computed_text()
+    assert note.startswith(f"{display_number(kde.params.bandwidth)} m")
+    assert kde.bandwidth_note in note  # how it was computed
+    # the charts have their data
+    window.results_panel.tabs.setCurrentWidget(window.results_panel.ranking)
+    qtbot.waitUntil(lambda: window.results_panel.ranking.axes is not None, timeout=10_000)
+    ward_names = set(window.session.results["rates"].table["name"])
+    bars = {t.get_text() for t in window.results_panel.ranking.axes.get_yticklabels()}
+    assert bars and bars <= ward_names
+    window.results_panel.tabs.setCurrentWidget(window.results_panel.scatter)
+    qtbot.waitUntil(lambda: window.results_panel.scatter.axes is not None, timeout=10_000)
+    biv = window.session.results["bivariate"]
+    ax = window.results_panel.scatter.axes
+    assert len(ax.collections[0].get_offsets()) == len(biv.local)
+    assert biv.y == "imd_score" and ax.get_xlabel().startswith("Deprivation (IMD")
+    assert biv.x == "rate" and ax.get_ylabel() == "Offences per 1,000 residents"
+
+
+def test_window_results_equal_what_hotspot_run_writes(qtbot, window, tmp_path):
+    """Save the project, run the pipeline on the file, compare with what the window shows."""
+    import dataclasses
+
+    import numpy as np
+    import pandas as pd
+    import rasterio
+
+    from hotspot import pipeline
+
+    select_serious_violence_12_months(window)
+    window.analysis["gistar"].form.editors["permutations"].set(999)  # seeded: reproducible
+    window.analysis["kde"].form.editors["bandwidth"].set(350.0)
+    for section in window.analysis:
+        run_panel(qtbot, window, section)
+    path = tmp_path / "run" / "project.toml"
+    path.parent.mkdir()
+    assert window.save_project_as(path)
+    project = Project.load(path)
+    project.outputs = dataclasses.replace(
+        project.outputs, gpkg=False, offences_gpkg=False, maps=(), html=False, briefing=False
+    )
+    out = tmp_path / "out"
+    pipeline.run_project(project, out)
+    shown = window.session.results
+
+    gi = pd.read_csv(out / "gistar_cells.csv", encoding="utf-8-sig").set_index("cell_id")
+    cells = shown["gistar"].cells.set_index("cell_id")
+    assert list(gi.index) == list(cells.index)
+    np.testing.assert_allclose(gi["gi_z"], cells["gi_z"], rtol=1e-9)
+    assert (gi["gi_bin"].to_numpy() == cells["gi_bin"].to_numpy()).all()
+    np.testing.assert_allclose(gi["p_sim"], cells["p_sim"], rtol=0)  # same seed, same draws
+
+    rates = shown["rates"]
+    written = pd.read_csv(out / f"rates_{rates.level}s.csv", encoding="utf-8-sig")
+    written = written.set_index("code").loc[rates.table["code"]]
+    np.testing.assert_array_equal(written["count"], rates.table["count"])
+    np.testing.assert_allclose(written["rate"], rates.table["rate"], rtol=1e-9)
+
+    biv = pd.read_csv(out / "bivariate_lsoas.csv", encoding="utf-8-sig").set_index("code")
+    local = shown["bivariate"].local.set_index("code")
+    np.testing.assert_allclose(biv.loc[local.index, "local_i"], local["local_i"], rtol=1e-9)
+    assert list(biv.loc[local.index, "cluster"]) == list(local["cluster"])
+
+    with rasterio.open(out / "kde.tif") as src:
+        surface = src.read(1, masked=True).filled(np.nan)
+    np.testing.assert_allclose(surface, shown["kde"].values, rtol=1e-6, equal_nan=True)
+
+
+def test_cancel_stops_a_long_run_and_leaves_nothing(qtbot, window):
+    select_serious_violence_12_months(window)
+    panel = window.analysis["gistar"]
+    panel.form.editors["cell_size"].set(100.0)
+    panel.form.editors["permutations"].set(99999)  # several seconds of work
+    panel.run_button.click()
+    qtbot.waitUntil(lambda: window.job_status.bar.value() > 0, timeout=20_000)
+    assert panel.cancel_button.isEnabled()
+    job = window.runner._active["gistar"].job
+    t0 = time.perf_counter()
+    panel.cancel_button.click()
+    assert job.finished.wait(1.0), "the analysis did not stop within a second"
+    assert time.perf_counter() - t0 < 1.0
+    qtbot.wait(200)  # let late signals arrive: they must be ignored
+    assert "gistar" not in window.session.results
+    assert not result_entries(window, "gistar")
+    assert "gistar" not in window.results_panel.tables
+    assert window.job_status.label.text() == "Cancelled"
+    wait_for_map(qtbot, window)
+    assert "Gi* hot and cold spots" not in window.map.html
+    # the panel still works
+    panel.form.editors["permutations"].set(0)
+    run_panel(qtbot, window, "gistar")
+    assert result_entries(window, "gistar")
+
+
+def test_running_again_replaces_the_previous_run(qtbot, window):
+    panel = window.analysis["kde"]
+    panel.form.editors["bandwidth"].set(800.0)
+    panel.run_button.click()
+    panel.form.editors["bandwidth"].set(300.0)
+    run_panel(qtbot, window, "kde")
+    qtbot.wait(200)
+    assert window.session.results["kde"].params.bandwidth == 300.0
+    assert len(result_entries(window, "kde")) == 1
+
+
+def test_an_analysis_error_shows_in_its_panel(qtbot, window):
+    # a period with no offences at all: KDE refuses, saying why, in its own panel
+    window.data_panel.set_selection(SelectionParams(end="2001-01"), {})
+    window.session.set_selection(SelectionParams(end="2001-01"), {})
+    panel = window.analysis["kde"]
+    panel.run_button.click()
+    qtbot.waitUntil(lambda: bool(panel.message.text()), timeout=LOAD_TIMEOUT)
+    assert panel.message.level == "error"
+    assert "offence" in panel.message.text().lower()
+    assert "kde" not in window.session.results
+    assert not window.message.text()  # not in the window's bar, and no error dialog
+
+
+def test_screenshot_of_the_window_after_analysis(qtbot, window):
+    select_serious_violence_12_months(window)
+    for section in ("rates", "gistar"):
+        run_panel(qtbot, window, section)
+    window.session.layers.set_visible("result:rates:change", False)
+    window.session.layers.set_visible("result:rates:rate", False)
+    window.analysis_tabs.setCurrentWidget(window.analysis["gistar"])
+    window.results_panel.tabs.setCurrentWidget(window.results_panel.ranking)
+    wait_for_map(qtbot, window)
+    qtbot.wait(1500)  # let the page paint its tiles and legend
+    target = ROOT / "docs" / "screenshot-window.png"
+    tmp = target.with_name(".screenshot-window.part.png")
+    assert window.grab().save(str(tmp))
+    tmp.replace(target)
+    assert target.stat().st_size > 10_000
+
+
+def test_export_writes_what_hotspot_run_writes_and_asks_before_replacing(
+    qtbot, window, tmp_path, monkeypatch
+):
+    from hotspot.model import OutputParams
+    from hotspot.ui import export_dialog
+
+    out = tmp_path / "exported"
+    outputs = OutputParams(
+        analyses=("gistar", "rates"),
+        offences_gpkg=False,
+        geotiff=False,
+        gpkg=False,
+        csv=True,
+        html=True,
+    )
+    monkeypatch.setattr(export_dialog, "choose_outputs", lambda w, o, f: (outputs, out))
+    answers = []
+
+    def ask(parent, message):
+        answers.append(message)
+        return len(answers) == 1  # yes the first time, no the second
+
+    monkeypatch.setattr(export_dialog, "ask_replace", ask)
+    window.export_dialog()
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=LOAD_TIMEOUT)
+    names = {p.name for p in window.last_export}
+    assert {"load_report.txt", "gistar_cells.csv", "rates_wards.csv", "map.html"} <= names
+    assert window.session.project.outputs == outputs  # remembered for hotspot run
+    html = (out / "map.html").read_text(encoding="utf-8")
+    assert "Gi* hot and cold spots" in html and "unpkg.com" not in html
+    # again: the files exist, so the window asks; yes replaces them
+    stamp = (out / "map.html").stat().st_mtime_ns
+    window.export_dialog()
+    qtbot.waitUntil(lambda: len(answers) == 1 and not window.runner.busy, timeout=LOAD_TIMEOUT)
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=LOAD_TIMEOUT)
+    assert "already exists" in answers[0]
+    assert (out / "map.html").stat().st_mtime_ns != stamp
+    # and no leaves them alone
+    stamp = (out / "map.html").stat().st_mtime_ns
+    window.export_dialog()
+    qtbot.waitUntil(lambda: len(answers) == 2, timeout=LOAD_TIMEOUT)
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=LOAD_TIMEOUT)
+    assert (out / "map.html").stat().st_mtime_ns == stamp
+
+
+def test_files_dropped_on_the_window_are_added(qtbot, window, demo_project, tmp_path):
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+
+    samhi = demo_project.parent / "context" / "wrenmoor_samhi_lsoa21.csv"
+    copy = tmp_path / "samhi_dropped.csv"
+    copy.write_bytes(samhi.read_bytes())
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(copy))])
+    enter = QDragEnterEvent(
+        QPointF(window.rect().center()),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(
+        QPointF(window.rect().center()),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    n = len(window.session.project.sources)
+    window.dropEvent(drop)
+    wait_for_map(qtbot, window)
+    added = window.session.project.sources[n:]
+    assert [(s.kind, s.options.get("indicator")) for s in added] == [("indicators", "samhi")]
+
+
+@pytest.mark.realdata
+def test_real_lewisham_files_load_and_run_in_the_window(
+    qtbot, shared_data, tmp_path, fresh_settings
+):
+    d = shared_data
+    project = Project(name="Lewisham", selection=SelectionParams(end="2018-06", months=12))
+    project.add_source("offences", str(d / "police-uk" / "lewisham-api-json"))
+    project.add_source("areas", str(d / "boundaries" / "lewisham_wards_2022.geojson"))
+    project.add_source("areas", str(d / "boundaries" / "lewisham_lsoa_2011.geojson"))
+    project.add_source("indicators", str(d / "context" / "imd2019_london_lsoa11.xlsx"))
+    path = project.save(tmp_path / "lewisham.toml")
+    w = MainWindow(Settings())
+    qtbot.addWidget(w)
+    w.show()
+    assert w.open_project(path)
+    wait_for_map(qtbot, w)
+    report = w.data_panel.report.toPlainText()
+    # the data README: 76,760 records, 73,260 unique ids (repeats across ward files)
+    assert "Rows read: 76,760" in report and "Rows kept: 73,260" in report
+    assert "duplicate record: 3,500" in report
+    assert "2017-07 to 2018-06" in w.data_panel.period_label.text()
+    for section in ("gistar", "rates"):
+        run_panel(qtbot, w, section)
+        assert result_entries(w, section)
+    assert "Gi* hot and cold spots" in js(qtbot, w, OVERLAYS).split("|")
+    ward_names = set(w.session.results["rates"].table["name"])
+    assert {"Deptford", "Rushey Green", "Lewisham Central"} <= ward_names
+    w.session.dirty = False
+
+
+def test_load_report_and_sources_can_be_read_and_a_source_removed(qtbot, window):
+    panel = window.data_panel
+    report = panel.report.toPlainText()
+    assert report.startswith("Hotspot load report")
+    assert "== Selection ==" in report and "Offence group: Serious violence" in report
+    labels = [panel.sources.item(i).text() for i in range(panel.sources.count())]
+    assert len(labels) == len(window.session.project.sources)
+    row = next(i for i, t in enumerate(labels) if t.startswith("Boundaries (lsoas)"))
+    panel.sources.setCurrentRow(row)
+    panel.remove_source.click()
+    wait_for_map(qtbot, window)
+    assert all(s.options.get("role") != "lsoas" for s in window.session.project.sources)
+    assert window.session.layers.get("boundaries:lsoas") is None
+    assert panel.sources.count() == len(labels) - 1
+
+
+def test_window_layout_and_last_project_are_remembered(qtbot, window, demo_project):
+    window.docks["results"].hide()  # the user closed the Results panel
+    window.close()
+    geometry, state = Settings().geometry()
+    assert geometry is not None and state is not None
+    assert Settings().last_project == demo_project.resolve()
+    again = MainWindow(Settings())
+    qtbot.addWidget(again)
+    again.show()
+    assert again.docks["results"].isHidden()
+    assert not again.docks["analysis"].isHidden()
+
+
+def test_changing_the_selection_stops_a_running_analysis(qtbot, window):
+    panel = window.analysis["gistar"]
+    panel.form.editors["cell_size"].set(100.0)
+    panel.form.editors["permutations"].set(99999)
+    panel.run_button.click()
+    qtbot.waitUntil(lambda: window.runner.is_running("gistar"), timeout=5000)
+    window.data_panel.months.setValue(6)  # the running result would be for the old period
+    assert not window.runner.is_running("gistar")
+    qtbot.wait(300)
+    assert "gistar" not in window.session.results
