@@ -48,6 +48,7 @@ CSV_FILES = {
     "bivariate": "bivariate_lsoas.csv",
     "kde_areas": "kde_hotspot_areas.csv",
     "gistar": "gistar_cells.csv",
+    "gistar_lsoas": "gistar_lsoas.csv",
 }
 
 
@@ -102,6 +103,8 @@ def _compute_rates(ctx: Any, progress: Any) -> None:
         stats = rates_for(level, project, ws, progress=part)
         ctx.results[f"rates_{level}"] = stats
         _report_warnings(ctx, f"rates ({'wards' if level == 'ward' else 'LSOAs'})", stats)
+    if "rates_lsoa" in ctx.results:
+        _compute_lsoa_hotspots(ctx, ctx.results["rates_lsoa"])
     main = project.params("rates").level
     ctx.results["rates"] = ctx.results.get(f"rates_{main}") or ctx.results[f"rates_{levels[0]}"]
     if "rates_ward" in ctx.results and "rates_lsoa" in ctx.results:
@@ -124,6 +127,20 @@ def _compute_rates(ctx: Any, progress: Any) -> None:
             )
         except AnalysisError as exc:
             ctx.warn(f"ward summary: not made. {exc}")
+
+
+def _compute_lsoa_hotspots(ctx: Any, stats: Any) -> None:
+    """Gi* of the LSOA rates (counts when there is no population): hot and cold LSOAs."""
+    from hotspot.analysis.gistar import run_gistar_areas
+
+    table = stats.table
+    column = "rate" if table["rate"].notna().all() else "count"
+    try:
+        ctx.results["gistar_lsoas"] = run_gistar_areas(
+            table[["code", "name", column, "geometry"]], column, ctx.project.params("gistar")
+        )
+    except AnalysisError as exc:
+        ctx.warn(f"Gi* of LSOA {column}s: not made. {exc}")
 
 
 def _compute_kde_areas(ctx: Any) -> None:
@@ -170,6 +187,13 @@ def summary_text(ctx: Any) -> str:
         for label, n in g.counts_by_label().items():
             if n:
                 lines.append(f"  {label}: {n:,} cells")
+        lines.append("")
+    if "gistar_lsoas" in r:
+        g = r["gistar_lsoas"]
+        lines.append(f"Getis-Ord Gi* of the LSOA {g.value_column}s ({len(g.cells):,} LSOAs)")
+        for label, n in g.counts_by_label().items():
+            if n and label != "Not significant":
+                lines.append(f"  {label}: {n:,} LSOAs")
         lines.append("")
     for level in ("ward", "lsoa"):
         stats = r.get(f"rates_{level}")
@@ -248,6 +272,7 @@ def write_csv_step(ctx: Any) -> None:
         "bivariate": r["bivariate"].local if "bivariate" in r else None,
         "kde_areas": r.get("kde_areas"),
         "gistar": r["gistar"].cells if "gistar" in r else None,
+        "gistar_lsoas": r["gistar_lsoas"].cells if "gistar_lsoas" in r else None,
     }
     suppress = ctx.project.outputs.suppress_below
     for key, table in tables.items():
@@ -275,6 +300,16 @@ def write_gpkg_step(ctx: Any) -> None:
                 r["kde_areas"],
                 result_params(r["kde"]),
                 "Contiguous KDE hotspots: offences, area, share of offences and PAI",
+            )
+        )
+    if r.get("gistar_lsoas") is not None:
+        g = r["gistar_lsoas"]
+        layers.append(
+            GpkgLayer(
+                "gistar_lsoas",
+                g.cells,
+                result_params(g),
+                f"Getis-Ord Gi* of the LSOA {g.value_column}s: hot and cold LSOAs",
             )
         )
     for level, title in (("ward", "wards"), ("lsoa", "lsoas")):

@@ -79,6 +79,7 @@ def test_every_requested_output_is_written(run):
         "bivariate_lsoas.csv",
         "kde_hotspot_areas.csv",
         "gistar_cells.csv",
+        "gistar_lsoas.csv",
     } | {f"map_{k}.{f}" for k in ALL_MAPS for f in ("png", "pdf")}
     assert names == expected
     assert all((out / n).stat().st_size > 0 for n in names)
@@ -117,6 +118,24 @@ def test_gistar_layer_matches_the_window_and_finds_the_planted_hotspots(run, win
     stored = params[params["layer"] == "gistar_cells"].set_index("parameter")["value"]
     assert json.loads(stored["fdr"]) is True
     assert json.loads(stored["cell_size"]) == window_results[1]["gistar"].params.cell_size
+
+
+def test_lsoa_gistar_is_esda_gi_star_of_the_lsoa_rates(run):
+    """The hot and cold LSOAs: Gi* of the written LSOA rates, queen contiguity, as esda."""
+    import warnings
+
+    from esda import G_Local
+    from libpysal.weights import Queen
+
+    out, _, _ = run
+    rates = pyogrio.read_dataframe(out / "results.gpkg", layer="rates_lsoas")
+    gi = pyogrio.read_dataframe(out / "results.gpkg", layer="gistar_lsoas")
+    assert list(gi["code"]) == list(rates["code"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = Queen.from_dataframe(rates, use_index=False)
+        ref = G_Local(rates["rate"].to_numpy(), w, star=True, transform="B", permutations=0)
+    np.testing.assert_allclose(gi["gi_z"].to_numpy(), ref.Zs, atol=1e-8)
 
 
 def test_ward_rates_count_every_selected_offence_inside_the_wards(
@@ -228,7 +247,13 @@ def test_lewisham_run_writes_every_output(lewisham):
         "ward_summary.csv",
     } <= names
     layers = {row[0] for row in pyogrio.list_layers(out / "results.gpkg")}
-    assert {"gistar_cells", "rates_wards", "rates_lsoas", "bivariate_local"} <= layers
+    assert {
+        "gistar_cells",
+        "gistar_lsoas",
+        "rates_wards",
+        "rates_lsoas",
+        "bivariate_local",
+    } <= layers
 
 
 @pytest.mark.realdata

@@ -90,7 +90,7 @@ def area_weights(
     distance: float | None = None,
     include_self: bool = True,
 ) -> tuple[sp.csr_matrix, list[int]]:
-    """Binary weights between polygons (libpysal), as a sparse matrix aligned with ``gdf``.
+    """Binary weights between polygons, as a sparse matrix aligned with ``gdf``.
 
     Parameters
     ----------
@@ -112,34 +112,30 @@ def area_weights(
     islands : list of int
         Positions of polygons without any neighbour.
     """
-    import warnings
+    import shapely
 
-    from libpysal import graph
+    from hotspot.analysis.contiguity import build_weights
 
     if kind not in AREA_WEIGHTS:
         raise WeightsError(f"area_weights={kind!r}: use one of {', '.join(AREA_WEIGHTS)}")
-    geo = gdf.reset_index(drop=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        if kind in ("queen", "rook"):
-            builder = graph.Graph.build_contiguity
-            g = builder(geo, rook=(kind == "rook"), strict=False)
-        elif kind == "knn":
-            if not 1 <= k < len(geo):
-                raise WeightsError(
-                    f"k={k}: the number of nearest neighbours must be between 1 and "
-                    f"{len(geo) - 1} (the number of areas minus one)"
-                )
-            g = graph.Graph.build_knn(geo.centroid, k=int(k))
-        else:
-            if distance is None or not distance > 0:
-                raise WeightsError(
-                    "area_weights='distance' needs a positive distance in metres "
-                    "(parameter 'distance')"
-                )
-            g = graph.Graph.build_distance_band(geo.centroid, float(distance))
-    w = sp.csr_matrix(g.sparse, dtype=float)
-    w.eliminate_zeros()  # libpysal keeps islands as zero-weight self links
+    geoms = np.asarray(gdf.geometry.values)
+    if kind == "distance":
+        if distance is None or not distance > 0:
+            raise WeightsError(
+                "area_weights='distance' needs a positive distance in metres "
+                "(parameter 'distance')"
+            )
+        from scipy.spatial import cKDTree
+
+        xy = shapely.get_coordinates(shapely.centroid(geoms))
+        pairs = cKDTree(xy).query_pairs(float(distance), output_type="ndarray")
+        rows = np.concatenate([pairs[:, 0], pairs[:, 1]])
+        cols = np.concatenate([pairs[:, 1], pairs[:, 0]])
+        g_sparse = sp.csr_matrix((np.ones(rows.size), (rows, cols)), shape=(len(xy), len(xy)))
+    else:
+        g_sparse = build_weights(geoms, kind, k=int(k))
+    w = sp.csr_matrix(g_sparse, dtype=float)
+    w.eliminate_zeros()
     w.data[:] = 1.0
     w.setdiag(0.0)
     w.eliminate_zeros()
