@@ -90,12 +90,12 @@ def _vector_kind(path: str) -> FileKind:
         return FileKind("offences", "points", ("offences",))
     if any("Polygon" in g for g in gtypes) or "Unknown" in gtypes:
         fields = [str(f) for f in info["fields"]]
-        detail = "other"
-        for p in catalogue().products:
-            if find(fields, [norm(p.code_field)]) is not None:
-                detail = p.level
-                break
-        return FileKind("areas", detail, ("areas",))
+        levels = [
+            p.level for p in catalogue().products if find(fields, [norm(p.code_field)]) is not None
+        ]
+        if info.get("features") == 1:  # a single outline: the coarsest product, as read_areas
+            levels.sort(key=lambda lv: {"other": 0, "ward": 1, "lsoa": 2}.get(lv, 0))
+        return FileKind("areas", levels[0] if levels else "other", ("areas",))
     return UNKNOWN
 
 

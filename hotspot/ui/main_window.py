@@ -165,6 +165,11 @@ class MainWindow(ProjectActions, QMainWindow):
         result = self.session.results.get(section)
         self.session.layers.remove_prefix(f"result:{section}")
         if result is not None:
+            # the newest result is what the map shows; earlier ones wait, unticked, in the
+            # Layers panel (several filled layers on top of each other hide one another)
+            for entry in self.session.layers.entries:
+                if entry.key.startswith("result:"):
+                    self.session.layers.set_visible(entry.key, False)
             for entry in map_layers.result_layers(section, result, self.session):
                 self.session.layers.put(entry)
         self.update_title()

@@ -25,6 +25,7 @@ from hotspot.io import FileKind, detect_kind
         ("boundaries/lewisham_lsoa_2021.geojson", "areas", "lsoa"),
         ("boundaries/london_lsoa_2011_bng_shp/london-2011-lsoa-gen20.shp", "areas", "lsoa"),
         ("boundaries/london_boroughs.gpkg", "areas", "other"),
+        ("boundaries/lewisham_borough_bng.geojson", "areas", "other"),  # one polygon, ward fields
         ("context/imd2019_london_lsoa11.xlsx", "indicators", "imd"),
         ("context/imd2019_lewisham_lsoa11_ranks.csv", "indicators", "imd"),
         ("context/samhi_london_lsoa21.csv", "indicators", "samhi"),

@@ -283,11 +283,18 @@ def test_each_analysis_runs_and_its_layers_reach_the_map(qtbot, window):
         assert section in window.session.results
         assert result_entries(window, section), section
         assert window.analysis[section].summary.text()  # what came out, in words
-    overlays = js(qtbot, window, OVERLAYS).split("|")
-    for section in sections:
+        overlays = js(qtbot, window, OVERLAYS).split("|")
         for entry in result_entries(window, section):
             # shown layers are on the page; hidden ones wait in the Layers panel
             assert (entry.title in overlays) == entry.visible, (entry.title, overlays)
+        assert any(e.visible for e in result_entries(window, section))  # the newest shows
+        earlier = [
+            e for s in sections[: sections.index(section)] for e in result_entries(window, s)
+        ]
+        assert not any(e.visible for e in earlier)  # earlier results are unticked
+    window.session.layers.set_visible("result:gistar", True)  # the user ticks one again
+    wait_for_map(qtbot, window)
+    overlays = js(qtbot, window, OVERLAYS).split("|")
     assert "Gi* hot and cold spots" in overlays
     # the tables and the computed defaults
     assert set(window.results_panel.tables) == set(sections)
@@ -507,32 +514,61 @@ def test_files_dropped_on_the_window_are_added(qtbot, window, demo_project, tmp_
 
 
 @pytest.mark.realdata
-def test_real_lewisham_files_load_and_run_in_the_window(
-    qtbot, shared_data, tmp_path, fresh_settings
+def test_an_analyst_does_the_whole_job_on_the_real_lewisham_files(
+    qtbot, shared_data, tmp_path, fresh_settings, monkeypatch
 ):
+    """New project, drop the downloaded files, choose the period, run everything, export."""
+    from hotspot.model import OutputParams
+    from hotspot.ui import export_dialog
+
     d = shared_data
-    project = Project(name="Lewisham", selection=SelectionParams(end="2018-06", months=12))
-    project.add_source("offences", str(d / "police-uk" / "lewisham-api-json"))
-    project.add_source("areas", str(d / "boundaries" / "lewisham_wards_2022.geojson"))
-    project.add_source("areas", str(d / "boundaries" / "lewisham_lsoa_2011.geojson"))
-    project.add_source("indicators", str(d / "context" / "imd2019_london_lsoa11.xlsx"))
-    path = project.save(tmp_path / "lewisham.toml")
+    files = [
+        d / "police-uk" / "lewisham-api-json",
+        d / "boundaries" / "lewisham_wards_2022.geojson",
+        d / "boundaries" / "lewisham_lsoa_2021.geojson",
+        d / "boundaries" / "lewisham_borough_bng.geojson",
+        d / "context" / "imd2019_london_lsoa11.xlsx",
+        d / "context" / "samhi_london_lsoa21.csv",
+        d / "context" / "population_london_lsoa11_mid2019.csv",
+        d / "context" / "lookup_lsoa11_lsoa21_lad22_ew.csv",
+    ]
     w = MainWindow(Settings())
     qtbot.addWidget(w)
+    w.resize(1400, 900)
     w.show()
-    assert w.open_project(path)
+    w.new_project()
+    w.add_files([str(f) for f in files])  # what dropping them on the window does
     wait_for_map(qtbot, w)
+    ws = w.session.workspace
+    assert ws is not None and len(w.session.project.sources) == len(files)
+    assert (ws.wards.vintage, ws.lsoas.vintage, ws.outline.level) == (2022, 2021, "other")
+    assert {i.kind for i in ws.indicators} == {"imd", "samhi", "population"}
     report = w.data_panel.report.toPlainText()
     # the data README: 76,760 records, 73,260 unique ids (repeats across ward files)
     assert "Rows read: 76,760" in report and "Rows kept: 73,260" in report
     assert "duplicate record: 3,500" in report
-    assert "2017-07 to 2018-06" in w.data_panel.period_label.text()
-    for section in ("gistar", "rates"):
+    panel = w.data_panel
+    panel.end.setCurrentIndex(panel.end.findData("2018-06"))
+    panel.months.setValue(12)
+    assert "2017-07 to 2018-06" in panel.period_label.text()
+    for section in ("kde", "gistar", "rates", "bivariate"):
         run_panel(qtbot, w, section)
-        assert result_entries(w, section)
-    assert "Gi* hot and cold spots" in js(qtbot, w, OVERLAYS).split("|")
-    ward_names = set(w.session.results["rates"].table["name"])
+        assert result_entries(w, section), section
+        overlays = js(qtbot, w, OVERLAYS).split("|")
+        assert any(e.title in overlays for e in result_entries(w, section)), section
+    results = w.session.results
+    ward_names = set(results["rates"].table["name"])
     assert {"Deptford", "Rushey Green", "Lewisham Central"} <= ward_names
+    assert results["rates"].table["population"].notna().all()  # LSOA residents summed
+    assert results["bivariate"].n == 175  # IMD carried onto every 2021 LSOA
+    assert results["bivariate"].spearman[0] > 0.2  # violence goes with deprivation
+    out = tmp_path / "briefing"
+    outputs = OutputParams(maps=("gistar",), briefing=True, briefing_wards=("Rushey Green",))
+    monkeypatch.setattr(export_dialog, "choose_outputs", lambda win, o, f: (outputs, out))
+    w.export_dialog()
+    qtbot.waitUntil(lambda: not w.runner.busy, timeout=LOAD_TIMEOUT)
+    names = {p.name for p in w.last_export}
+    assert {"briefing.pdf", "map_gistar.png", "results.gpkg", "kde.tif"} <= names
     w.session.dirty = False
 
 

@@ -99,6 +99,18 @@ def test_trend_has_one_point_per_month_and_shades_the_periods():
     assert labels == ["Offences per month", "Selected period", "Comparison period"]
 
 
+def test_a_month_missing_from_the_data_is_a_gap_not_a_zero():
+    ax = Figure().add_subplot()
+    months = pd.date_range("2016-01-01", periods=6, freq="MS")
+    counts = np.array([5.0, 6.0, np.nan, 7.0, 0.0, 4.0])  # 2016-03 absent, 2016-05 truly zero
+    charts.plot_trend(ax, months, counts)
+    (line,) = ax.get_lines()
+    y = np.asarray(line.get_ydata(), dtype=float)
+    assert np.isnan(y[2]) and y[4] == 0.0
+    notes = [t.get_text() for t in ax.texts]
+    assert any("No data for 2016-03" in n for n in notes)
+
+
 def test_ranking_shows_the_top_areas_highest_first():
     ax = Figure().add_subplot()
     names = [f"Ward {i}" for i in range(15)]

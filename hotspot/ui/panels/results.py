@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
@@ -82,7 +83,10 @@ class ResultsPanel(QWidget):
             return
         monthly = ws.offences.select(sel.group).gdf.groupby("month").size()
         months = pd.date_range(min(ws.offences.months()), max(ws.offences.months()), freq="MS")
-        monthly = monthly.reindex(months, fill_value=0)
+        monthly = monthly.reindex(months, fill_value=0).astype(float)
+        # a month absent from the data is unknown, not zero: leave a gap in the line
+        absent = pd.to_datetime([f"{m}-01" for m in ws.offences.report.missing_months])
+        monthly[monthly.index.isin(absent)] = np.nan
         period = (sel.period.start, sel.period.end) if sel.period else None
         comp = sel.comparison_period
         comparison = (comp.start, comp.end) if comp else None

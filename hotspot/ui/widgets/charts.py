@@ -42,6 +42,18 @@ def plot_trend(
             start = np.datetime64(span[0], "ns") - half
             end = np.datetime64(span[1], "ns") + half
             ax.axvspan(start, end, color=colour, alpha=0.35, label=label, zorder=0)
+    gaps = x[~np.isfinite(np.asarray(counts, dtype=float))]
+    if gaps.size:
+        names = ", ".join(str(g)[:7] for g in gaps[:6]) + (" ..." if gaps.size > 6 else "")
+        ax.annotate(
+            f"No data for {names} (gap in the line)",
+            xy=(1, 1),
+            xycoords="axes fraction",
+            ha="right",
+            va="bottom",
+            fontsize="small",
+            color="0.35",
+        )
     ax.set_ylabel("Offences per month")
     ax.set_ylim(bottom=0)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))

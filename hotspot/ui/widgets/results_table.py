@@ -111,6 +111,7 @@ class ResultsTable(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
         self.caption = QLabel()
+        self.caption.setWordWrap(True)  # a long caption must not widen the window
         row.addWidget(self.caption, 1)
         self.copy_button = QPushButton("Copy")
         self.copy_button.setToolTip("Copy the table (or the selected rows) for a spreadsheet")
