@@ -2,10 +2,10 @@
 
 Run: ``python benchmarks/bench_export.py`` (after ``pip install -e .``).
 
-Builds the demo borough with :mod:`hotspot.demo`, reads it through the real readers
-(:func:`hotspot.pipeline.load_workspace`), runs KDE, Gi* (default parameters), ward
-rates with the previous period and a bivariate Moran of LSOA rate against IMD, then
-times, in the same process:
+Builds the demo borough with :mod:`hotspot.demo`, reads it and runs KDE, Gi*, ward
+rates with the previous period and the bivariate Moran of LSOA rate against IMD with
+the calls ``hotspot run`` makes (:mod:`hotspot.pipeline`, the demo project's
+parameters), then times, in the same process:
 
 * ``hotspot``: :func:`hotspot.maps.briefing.write_briefing` with a page for every ward
   (about 20-25 pages), and the other exports (GeoPackage, GeoTIFF, CSV, offline HTML);
@@ -28,78 +28,27 @@ TARGET_S = 15.0
 
 
 def _prepare(folder: Path):
+    """The demo borough, read and analysed by the calls ``hotspot run`` makes."""
     from hotspot import demo
-    from hotspot.analysis.correlation import BivariateParams, run_bivariate
-    from hotspot.analysis.gistar import GiStarParams, run_gistar_grid
-    from hotspot.analysis.kde import KdeParams, run_kde
-    from hotspot.analysis.rates import area_rates
     from hotspot.model import Project
-    from hotspot.pipeline import load_workspace, select
+    from hotspot.pipeline import load_workspace, rates_for, run_analysis, select
 
     files = demo.write_demo(folder)
     project = Project.load(files.project)
     ws = load_workspace(project)
-    sel = select(project, ws)
-    wards = ws.wards
-    lsoas = ws.lsoas
-    outline = ws.areas.get("study_area") if isinstance(ws.areas, dict) else None
-    outline_gdf = getattr(outline, "gdf", None)
-    if outline_gdf is None:
-        outline_gdf = wards.gdf.dissolve()
-    offences = sel.offences.gdf
-    both = offences
-    if sel.comparison is not None:
-        import pandas as pd
-
-        both = pd.concat([offences, sel.comparison.gdf])
-    pop = next((i for i in ws.indicators if i.kind == "population"), None)
-    imd = next((i for i in ws.indicators if i.kind == "imd"), None)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        kde = run_kde(offences, KdeParams(), study_area=outline_gdf)
-        gi = run_gistar_grid(offences, GiStarParams(), study_area=outline_gdf)
-        ward_rates = _ward_rates(both, wards, lsoas, pop, sel, area_rates)
-        lsoa_stats = area_rates(
-            both, lsoas, population=pop, period=sel.period, comparison=sel.comparison_period
-        )
-        table = lsoa_stats.table
-        biv = None
-        if imd is not None:
-            measure = next(c for c in imd.measures if "score" in c)
-            table = table.merge(
-                imd.table[["lsoa_code", measure]].rename(columns={"lsoa_code": "code"}), on="code"
-            )
-            biv = run_bivariate(table, "rate", measure, BivariateParams(permutations=999, seed=1))
+        results = {name: run_analysis(name, project, ws) for name in ("kde", "gistar", "bivariate")}
+        results["rates"] = rates_for("ward", project, ws)
     return {
-        "project": project,
-        "selection": sel,
-        "wards": wards,
-        "outline": outline_gdf,
-        "offences": offences,
-        "kde": kde,
-        "gistar": gi,
-        "rates": ward_rates,
-        "bivariate": biv,
+        "selection": select(project, ws),
+        "wards": ws.wards,
+        "outline": ws.outline,
+        "imd": ws.indicator("imd") is not None,
+        "samhi": ws.indicator("samhi") is not None,
         "load_report": ws.offences.report.summary() if ws.offences is not None else "",
+        **results,
     }
-
-
-def _ward_rates(both, wards, lsoas, pop, sel, area_rates):
-    """Ward rates with ward populations summed from the LSOAs (centroid in ward)."""
-    import geopandas as gpd
-
-    population = None
-    if pop is not None and lsoas is not None:
-        cents = lsoas.gdf[["code", "geometry"]].copy()
-        cents["geometry"] = cents.geometry.representative_point()
-        joined = gpd.sjoin(cents, wards.gdf[["code", "geometry"]], predicate="within")
-        col = "population" if "population" in pop.table.columns else pop.measures[0]
-        lsoa_pop = pop.table.set_index("lsoa_code")[col]
-        joined["pop"] = joined["code_left"].map(lsoa_pop)
-        population = joined.groupby("code_right")["pop"].sum()
-    return area_rates(
-        both, wards, population=population, period=sel.period, comparison=sel.comparison_period
-    )
 
 
 def _hotspot_pack(data, out: Path) -> tuple[float, int]:
@@ -119,7 +68,8 @@ def _hotspot_pack(data, out: Path) -> tuple[float, int]:
         rates=data["rates"],
         bivariate=data["bivariate"],
         ward_pages=list(data["wards"].gdf["name"]),
-        imd=data["bivariate"] is not None,
+        imd=data["imd"],
+        samhi=data["samhi"],
         load_report=data["load_report"],
         marking="OFFICIAL",
     )

@@ -12,25 +12,16 @@
 from __future__ import annotations
 
 import argparse
-import time
 import warnings
 
 import numpy as np
 import shapely
+from _timing import best
 
 from hotspot.analysis import significance
 from hotspot.analysis._weights import grid_weights
 from hotspot.analysis.gistar import gi_star_z
 from hotspot.analysis.grid import make_grid
-
-
-def _best(fn, repeat: int) -> tuple[float, object]:
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, out
 
 
 def _grid(side_cells: int):
@@ -57,10 +48,10 @@ def main() -> None:
     grid = _grid(316)
     n = len(grid.cells)
     y = _counts(n)
-    t_weights, w = _best(lambda: grid_weights(grid), args.repeat)
-    t_ours, z = _best(lambda: gi_star_z(y, w), args.repeat)
+    t_weights, w = best(lambda: grid_weights(grid), args.repeat)
+    t_ours, z = best(lambda: gi_star_z(y, w), args.repeat)
     w_lib = W.from_sparse(grid_weights(grid, include_self=False))
-    t_esda, lg = _best(
+    t_esda, lg = best(
         lambda: esda.G_Local(y, w_lib, star=True, transform="B", permutations=0), args.repeat
     )
     agree = float(np.nanmax(np.abs(z - lg.Zs)))
@@ -74,8 +65,8 @@ def main() -> None:
 
     big = _grid(1000)
     y_big = _counts(len(big.cells), seed=1)
-    t_wbig, w_big = _best(lambda: grid_weights(big), 1)
-    t_big, _ = _best(lambda: gi_star_z(y_big, w_big), args.repeat)
+    t_wbig, w_big = best(lambda: grid_weights(big), 1)
+    t_big, _ = best(lambda: gi_star_z(y_big, w_big), args.repeat)
     print(
         f"   on {len(big.cells):,} cells: {t_big:.3f} s (+ {t_wbig:.3f} s weights; target <= 1 s)"
     )
@@ -85,10 +76,10 @@ def main() -> None:
     esda.G_Local(
         _counts(400), small, star=True, transform="B", permutations=99, n_jobs=1, seed=1
     )  # compile esda's kernels before timing
-    t_perm, counts = _best(
+    t_perm, counts = best(
         lambda: significance.permutation_test(w, y, permutations=999, seed=1, moments=False), 1
     )
-    t_esda_perm, lg_perm = _best(
+    t_esda_perm, lg_perm = best(
         lambda: esda.G_Local(
             y,
             w_lib,

@@ -11,11 +11,11 @@ Also prints how far the FFT surface is from that exact sum on the subsample.
 from __future__ import annotations
 
 import argparse
-import time
 import warnings
 
 import numpy as np
 import shapely
+from _timing import best
 from scipy.spatial import cKDTree
 
 from hotspot.analysis.kde import KdeParams, kernel_value, run_kde
@@ -50,15 +50,6 @@ def _peer_exact(xy: np.ndarray, result) -> np.ndarray:
     return dens.reshape(nrows, ncols) * 1e6
 
 
-def _best(fn, repeat: int) -> tuple[float, object]:
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, out
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--points", type=int, default=1_000_000)
@@ -70,11 +61,11 @@ def main() -> None:
     params = KdeParams(kernel="quartic", bandwidth=BANDWIDTH, cell_size=CELL)
     xy = _points(args.points)
     warnings.simplefilter("ignore")
-    ours, result = _best(lambda: run_kde(xy, params, study_area=area), args.repeat)
+    ours, result = best(lambda: run_kde(xy, params, study_area=area), args.repeat)
 
     sub = xy[: args.subsample // 2].copy()
     sub = np.vstack([sub, xy[args.points // 2 : args.points // 2 + args.subsample // 2]])
-    peer_sub, exact = _best(lambda: _peer_exact(sub, result), 1)
+    peer_sub, exact = best(lambda: _peer_exact(sub, result), 1)
     peer = peer_sub * args.points / len(sub)
     fft_sub = run_kde(sub, params, study_area=area)
     error = np.nanmax(np.abs(fft_sub.values - exact)) / np.nanmax(exact)

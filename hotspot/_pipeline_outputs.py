@@ -77,6 +77,10 @@ def compute_analyses(ctx: Any) -> None:
         try:
             if name == "rates":
                 _compute_rates(ctx, sub)
+            elif name == "kde":
+                ctx.results[name] = run_analysis(
+                    name, project, ws, progress=SubProgress(sub, 0, 0.8)
+                )
             else:
                 ctx.results[name] = run_analysis(name, project, ws, progress=sub)
         except AnalysisError as exc:
@@ -85,7 +89,7 @@ def compute_analyses(ctx: Any) -> None:
         if name != "rates":  # _compute_rates reports each level's warnings
             _report_warnings(ctx, name, ctx.results.get(name))
         if name == "kde":
-            _compute_kde_areas(ctx)
+            _compute_kde_areas(ctx, SubProgress(sub, 0.8, 1.0))
 
 
 def _report_warnings(ctx: Any, name: str, result: Any) -> None:
@@ -99,12 +103,12 @@ def _compute_rates(ctx: Any, progress: Any) -> None:
     project, ws = ctx.project, ctx.workspace
     levels = [lv for lv, layer in (("ward", ws.wards), ("lsoa", ws.lsoas)) if layer is not None]
     for j, level in enumerate(levels):
-        part = SubProgress(progress, j / len(levels), (j + 1) / len(levels))
+        part = SubProgress(progress, 0.85 * j / len(levels), 0.85 * (j + 1) / len(levels))
         stats = rates_for(level, project, ws, progress=part)
         ctx.results[f"rates_{level}"] = stats
         _report_warnings(ctx, f"rates ({'wards' if level == 'ward' else 'LSOAs'})", stats)
     if "rates_lsoa" in ctx.results:
-        _compute_lsoa_hotspots(ctx, ctx.results["rates_lsoa"])
+        _compute_lsoa_hotspots(ctx, ctx.results["rates_lsoa"], SubProgress(progress, 0.85, 1.0))
     main = project.params("rates").level
     ctx.results["rates"] = ctx.results.get(f"rates_{main}") or ctx.results[f"rates_{levels[0]}"]
     if "rates_ward" in ctx.results and "rates_lsoa" in ctx.results:
@@ -129,27 +133,35 @@ def _compute_rates(ctx: Any, progress: Any) -> None:
             ctx.warn(f"ward summary: not made. {exc}")
 
 
-def _compute_lsoa_hotspots(ctx: Any, stats: Any) -> None:
-    """Gi* of the LSOA rates (counts when there is no population): hot and cold LSOAs."""
+def _compute_lsoa_hotspots(ctx: Any, stats: Any, progress: Any) -> None:
+    """Gi* of the LSOA rates (counts when there is no population): hot and cold LSOAs.
+
+    The test is analytical whatever the grid's permutations: with a few hundred LSOAs and
+    FDR correction, 999 permutations cannot reach significance (the smallest pseudo
+    p-value is 0.001), so permutations would hide every hot spot.
+    """
+    from dataclasses import replace
+
     from hotspot.analysis.gistar import run_gistar_areas
 
     table = stats.table
     column = "rate" if table["rate"].notna().all() else "count"
+    params = replace(ctx.project.params("gistar"), permutations=0)
     try:
         ctx.results["gistar_lsoas"] = run_gistar_areas(
-            table[["code", "name", column, "geometry"]], column, ctx.project.params("gistar")
+            table[["code", "name", column, "geometry"]], column, params, progress=progress
         )
     except AnalysisError as exc:
         ctx.warn(f"Gi* of LSOA {column}s: not made. {exc}")
 
 
-def _compute_kde_areas(ctx: Any) -> None:
+def _compute_kde_areas(ctx: Any, progress: Any) -> None:
     from hotspot.analysis.kde import hotspot_areas
 
     kde = ctx.results["kde"]
     try:
         ctx.results["kde_areas"] = hotspot_areas(
-            kde, ctx.selection.offences.gdf, wards=ctx.workspace.wards
+            kde, ctx.selection.offences.gdf, wards=ctx.workspace.wards, progress=progress
         )
     except AnalysisError as exc:
         ctx.warn(f"kde hotspot areas: not made. {exc}")
@@ -275,14 +287,18 @@ def write_csv_step(ctx: Any) -> None:
         "gistar_lsoas": r["gistar_lsoas"].cells if "gistar_lsoas" in r else None,
     }
     suppress = ctx.project.outputs.suppress_below
+    # LSOA tables showing rates without counts are suppressed by the LSOA counts
+    lsoa_counts = r["rates_lsoa"].table if "rates_lsoa" in r else None
+    counts_for = {"bivariate": lsoa_counts, "gistar_lsoas": lsoa_counts}
     for key, table in tables.items():
         if table is None:
             continue
+        counts = counts_for.get(key)
         _export(
             ctx,
             CSV_FILES[key],
-            lambda p, t=table: write_csv(
-                _plain_table(t), p, suppress_below=suppress, overwrite=ctx.force
+            lambda p, t=table, c=counts: write_csv(
+                _plain_table(t), p, suppress_below=suppress, overwrite=ctx.force, counts=c
             ),
         )
 
@@ -404,7 +420,10 @@ def write_maps_step(ctx: Any) -> None:
 def web_layers(workspace: Any, results: dict[str, Any], *, points: Any = None) -> list[Any]:
     """The interactive map's layers: results first, boundaries on top.
 
-    Offence points are included only when ``points`` is given (they are sensitive).
+    One result is shown when the page opens (the density hotspots, else the Gi* spots):
+    the result layers are opaque and would hide each other; the others are a click
+    away in the layer control. Offence points are included only when ``points`` is
+    given (they are sensitive).
     """
     from hotspot.maps import layers as ml
 
@@ -414,13 +433,26 @@ def web_layers(workspace: Any, results: dict[str, Any], *, points: Any = None) -
     if "kde" in results:
         out.append(ml.DensitySurface(results["kde"], name="Kernel density hotspots"))
     if "gistar" in results:
-        out.append(ml.GiStarCells(results["gistar"], name="Gi* hot and cold spots"))
+        out.append(
+            ml.GiStarCells(
+                results["gistar"], name="Gi* hot and cold spots", visible="kde" not in results
+            )
+        )
     stats = results.get("rates_ward") or results.get("rates")
     if stats is not None:
         column = "rate" if stats.table["rate"].notna().any() else "count"
         out.append(ml.AreaChoropleth(stats, column=column, visible=False))
     if "bivariate" in results:
-        out.append(ml.ClusterMap(results["bivariate"], name="Local bivariate clusters"))
+        b = results["bivariate"]
+        out.append(
+            ml.ClusterMap(
+                b,
+                name="Local bivariate clusters",
+                visible=False,
+                x_label="offence rate",
+                y_label=CONTEXT_LABELS[b.params.context][2],
+            )
+        )
     for layer, name, labels in (
         (workspace.lsoas, "LSOAs", False),
         (workspace.wards, "Wards", True),
@@ -435,15 +467,22 @@ def web_layers(workspace: Any, results: dict[str, Any], *, points: Any = None) -
 
 def write_html_step(ctx: Any) -> None:
     """``map.html``: the offline interactive map (aggregated results only by default)."""
+    from hotspot.maps.style import attribution_lines
     from hotspot.maps.web import build_map, write_html
 
     points = ctx.selection.offences if ctx.project.outputs.html_points else None
     layers = web_layers(ctx.workspace, ctx.results, points=points)
+    b = ctx.results.get("bivariate")
+    context = CONTEXT_LABELS[b.params.context][1] if b is not None else ""
+    wards = ctx.workspace.wards
     m = build_map(
         layers,
         basemap=ctx.project.map.basemap,
         title=ctx.project.name,
         subtitle=ctx.selection.label,
+        attributions=attribution_lines(
+            year=getattr(wards, "vintage", None), imd=context == "imd", samhi=context == "samhi"
+        ),
     )
     _export(ctx, HTML_FILE, lambda p: write_html(m, p, overwrite=ctx.force))
 
@@ -484,6 +523,7 @@ def write_briefing_step(ctx: Any) -> None:
         imd=ws.indicator("imd") is not None,
         bivariate_labels=labels,
         page=ctx.project.outputs.page,
+        basemap=ctx.project.map.basemap,
     )
     _export(
         ctx,

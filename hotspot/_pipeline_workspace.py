@@ -193,9 +193,19 @@ def load_workspace(project: Project, *, progress: Progress = NO_PROGRESS) -> Wor
     for key, members in groups.items():
         progress.check_cancelled()
         paths = [_resolve(project, s, i) for i, s in members]
+        first: dict[Path, Path] = {}
+        for path in paths:
+            first.setdefault(path.resolve(), path)
+        once = list(first.values())
+        repeats = len(paths) - len(once)
+        if repeats:  # the same file twice would count its rows twice
+            ws.notes.append(
+                f"{repeats} offence source{'s' if repeats > 1 else ''} named a file or folder "
+                "listed before; each file is read once"
+            )
         weight = sum(_source_weight(s) for _, s in members)
         data = hio.read_offences(
-            paths if len(paths) > 1 else paths[0],
+            once if len(once) > 1 else once[0],
             columns=dict(key) or None,
             progress=sub(weight),
         )

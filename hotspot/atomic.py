@@ -49,9 +49,17 @@ def atomic_path(path: str | os.PathLike, *, overwrite: bool = True) -> Iterator[
         Whether an existing file may be replaced.
     """
     target = check_writable(path, overwrite=overwrite)
-    fd, tmp = tempfile.mkstemp(
-        prefix=f".{target.stem}.", suffix=f".part{target.suffix}", dir=target.parent
-    )
+    if target.is_dir():
+        raise ExportError(f"{target}: is a folder; choose a file name")
+    try:
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{target.stem}.", suffix=f".part{target.suffix}", dir=target.parent
+        )
+    except OSError as exc:
+        raise ExportError(
+            f"{target}: cannot write in {target.parent} ({exc.strerror or exc}); choose a "
+            "folder you can write to"
+        ) from None
     os.close(fd)
     os.unlink(tmp)  # writers such as GDAL want to create the file themselves
     tmp_path = Path(tmp)

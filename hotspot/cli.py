@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from hotspot import __version__
-from hotspot.errors import HotspotError
+from hotspot.errors import HotspotError, ProjectError
 from hotspot.progress import NO_PROGRESS, AnalysisCancelled, Progress
 
 PROG = "hotspot"
@@ -173,6 +173,13 @@ def _cmd_window(args: argparse.Namespace) -> int:
     project_path = args.project
     if project_path is not None:
         from hotspot.model import Project
+
+        if not Path(project_path).exists() and not project_path.lower().endswith(".toml"):
+            raise ProjectError(
+                f"{project_path!r} is neither a command nor a project file; the commands are "
+                f"'{PROG} demo DIR' and '{PROG} run PROJECT.toml --out DIR' "
+                f"(see '{PROG} --help')"
+            )
 
         Project.load(project_path)  # a broken project file is reported here, exit 2
     try:

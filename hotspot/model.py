@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from hotspot.errors import ProjectError
-from hotspot.params import from_dict, param, to_dict
+from hotspot.params import from_dict, param, to_dict, validate
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -387,6 +387,19 @@ class Lookup:
 
 PROJECT_FORMAT = 1
 SOURCE_KINDS = ("offences", "areas", "indicators", "lookup")
+#: Keys of an offence source's ``columns`` table (``read_offences(columns=...)``).
+OFFENCE_COLUMN_KEYS = (
+    "x",
+    "y",
+    "crs",
+    "month",
+    "category",
+    "crime_id",
+    "location",
+    "lsoa_code",
+    "lsoa_name",
+    "outcome",
+)
 AREA_ROLES = ("wards", "lsoas", "study_area", "other")
 
 _SOURCE_OPTIONS: dict[str, dict[str, type | tuple]] = {
@@ -466,6 +479,7 @@ class SelectionParams:
     )
 
     def __post_init__(self) -> None:
+        validate(self, where="selection")
         if self.end is not None:
             parse_month(self.end, key="selection.end")
 
@@ -486,6 +500,9 @@ class MapParams:
         "the internet (only tile requests leave the machine, never offence data).",
         choices=("none", "osm"),
     )
+
+    def __post_init__(self) -> None:
+        validate(self, where="map")
 
 
 @dataclass(frozen=True)
@@ -548,6 +565,9 @@ class OutputParams:
         minimum=0,
     )
 
+    def __post_init__(self) -> None:
+        validate(self, where="outputs")
+
 
 def _check_table(data: Any, key: str) -> dict:
     if not isinstance(data, dict):
@@ -585,8 +605,21 @@ def _parse_source(data: Any, i: int) -> Source:
                     f"{key}.{name}: {value!r} is not one of {', '.join(map(str, expected))}"
                 )
         elif expected is dict:
-            if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-                raise ProjectError(f"{key}.{name}: expected a table of column names")
+            if not isinstance(value, dict):
+                raise ProjectError(
+                    f"{key}.{name}: expected a table of column names, e.g. "
+                    '{ x = "Easting", y = "Northing", crs = "EPSG:27700" }'
+                )
+            for field_name, column in value.items():
+                if field_name not in OFFENCE_COLUMN_KEYS:
+                    raise ProjectError(
+                        f"{key}.{name}.{field_name}: unknown key; allowed keys are "
+                        f"{', '.join(OFFENCE_COLUMN_KEYS)}"
+                    )
+                if not isinstance(column, str) or not column:
+                    raise ProjectError(
+                        f"{key}.{name}.{field_name}: expected a column name (text), got {column!r}"
+                    )
         elif expected is int:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise ProjectError(f"{key}.{name}: expected a whole number, got {value!r}")
@@ -799,26 +832,37 @@ class Project:
     def save(self, path: str | os.PathLike | None = None) -> Path:
         """Write the project as TOML, atomically, and remember the path.
 
-        Source paths that were relative to the old folder are rewritten relative
-        to the new one (or made absolute when they do not lie beneath it).
+        Source paths are stored relative to the project file's folder when they lie
+        beneath it, else absolute. Relative paths are taken relative to the folder the
+        project was loaded from or last saved to (the current folder for a project
+        never saved), so every source still names the same file afterwards.
         """
         target = Path(path) if path is not None else self.path
         if target is None:
             raise ProjectError("save: choose a file name for the project")
         target = target.resolve()
-        old_base = self.folder
+        old_base = self.folder if self.folder is not None else Path.cwd()
         new_base = target.parent
-        if old_base is not None and old_base != new_base:
-            for s in self.sources:
+        paths = [s.path for s in self.sources]
+        if self.folder is None or old_base != new_base:
+            for i, s in enumerate(self.sources):
                 absolute = s.resolve(old_base).resolve()
                 try:
-                    s.path = absolute.relative_to(new_base).as_posix()
+                    paths[i] = absolute.relative_to(new_base).as_posix()
                 except ValueError:
-                    s.path = absolute.as_posix()
-        text = _dump_project_toml(self.to_toml())
+                    paths[i] = absolute.as_posix()
+        saved = dataclasses.replace(
+            self,
+            sources=[
+                Source(s.kind, p, s.options) for s, p in zip(self.sources, paths, strict=True)
+            ],
+        )
         from hotspot.atomic import atomic_write_text
 
-        atomic_write_text(target, text)
+        atomic_write_text(target, _dump_project_toml(saved.to_toml()))
+        # only once the file is written: a failed save leaves the project as it was
+        for s, p in zip(self.sources, paths, strict=True):
+            s.path = p
         self.path = target
         return target
 
@@ -841,6 +885,7 @@ __all__ = [
     "DROP_OUTSIDE_GB",
     "DROP_REASONS",
     "OFFENCE_COLUMNS",
+    "OFFENCE_COLUMN_KEYS",
     "AreaLayer",
     "Indicators",
     "LoadReport",

@@ -32,6 +32,10 @@ from hotspot.errors import ProjectError
 
 _META_KEY = "hotspot"
 
+#: How a project file writes an empty optional parameter whose default is not empty
+#: (TOML has no null): "auto" when the value is then computed, else "none".
+AUTO, NONE = "auto", "none"
+
 
 @dataclasses.dataclass(frozen=True)
 class ParamSpec:
@@ -182,9 +186,19 @@ def specs(cls_or_obj: Any) -> tuple[ParamSpec, ...]:
     return tuple(out)
 
 
+def _empty_word(spec: ParamSpec, value: Any) -> bool:
+    """Whether ``value`` is the project file's word for an empty optional parameter."""
+    return (
+        spec.optional
+        and isinstance(value, str)
+        and value.strip().lower() in (AUTO, NONE)
+        and not (spec.choices and value in spec.choices)
+    )
+
+
 def _coerce(spec: ParamSpec, value: Any, where: str) -> Any:
     key = f"{where}.{spec.name}" if where else spec.name
-    if value is None:
+    if value is None or _empty_word(spec, value):
         if spec.optional:
             return None
         raise ProjectError(f"{key}: a value is required ({spec.help})")
@@ -247,7 +261,9 @@ def from_dict(cls: type, data: Mapping[str, Any] | None, *, where: str = "") -> 
     cls : type
         The params dataclass.
     data : mapping or None
-        Key -> value; missing keys take their defaults.
+        Key -> value; missing keys take their defaults. An optional parameter may be
+        given as ``"auto"`` or ``"none"`` to leave it empty (computed from the data, or
+        off), since TOML has no null.
     where : str, optional
         Where the section lives ("analysis.kde"), used in error messages.
 
@@ -288,19 +304,23 @@ def validate(obj: Any, *, where: str = "") -> None:
         value = getattr(obj, s.name)
         coerced = _coerce(s, value, where)
         if coerced != value and not (s.type is float and isinstance(value, int)):
-            raise ProjectError(f"{s.name}: invalid value {value!r}")
+            key = f"{where}.{s.name}" if where else s.name
+            raise ProjectError(f"{key}: invalid value {value!r} (expected {coerced!r})")
 
 
 def to_dict(obj: Any) -> dict[str, Any]:
     """Return the declared parameters of ``obj`` as a TOML-ready mapping.
 
-    ``None`` values (computed or switched off) are left out, since TOML has no
-    null; tuples become lists.
+    TOML has no null: an empty (``None``) value is left out when that is the default,
+    and written as ``"auto"`` (computed parameters) or ``"none"`` otherwise, so that
+    :func:`from_dict` gives back the same object. Tuples become lists.
     """
     out: dict[str, Any] = {}
     for s in specs(obj):
         value = getattr(obj, s.name)
         if value is None:
+            if s.default is not None:
+                out[s.name] = AUTO if s.computed else NONE
             continue
         out[s.name] = list(value) if isinstance(value, tuple) else value
     return out

@@ -28,7 +28,7 @@ from typing import Any
 
 from hotspot._pipeline_workspace import SourceLoad, Workspace, load_workspace
 from hotspot.atomic import atomic_path, check_writable
-from hotspot.errors import ExportError
+from hotspot.errors import ExportError, ProjectError
 from hotspot.model import OFFENCE_COLUMNS, OffenceData, Period, Project, month_str
 from hotspot.progress import NO_PROGRESS, Progress, SubProgress
 from hotspot.taxonomy import OffenceGroup, all_groups
@@ -43,8 +43,21 @@ OFFENCES_LAYER = "offences"
 
 
 def selected_group(project: Project) -> OffenceGroup:
-    """The offence group the project selects (a preset or one of its own groups)."""
-    return all_groups(project.groups)[project.selection.group]
+    """The offence group the project selects (a preset or one of its own groups).
+
+    Raises
+    ------
+    ProjectError
+        When the group is neither a preset nor one of the project's groups.
+    """
+    groups = all_groups(project.groups)
+    name = project.selection.group
+    if name not in groups:
+        raise ProjectError(
+            f"selection.group: {name!r} is not a preset or a group defined under [groups]; "
+            f"known groups: {', '.join(groups)}"
+        )
+    return groups[name]
 
 
 def selected_period(project: Project, offences: OffenceData | None) -> Period | None:
@@ -384,6 +397,48 @@ def _prepare_out_dir(out_dir: Path) -> Path:
     return out_dir
 
 
+def _plan(
+    project: Project, out_dir: str | Path, steps: Sequence[Step] | None, force: bool
+) -> tuple[Path, list[Step]]:
+    """The output folder (created) and the wanted steps, refusing existing files early."""
+    out = _prepare_out_dir(Path(out_dir))
+    chosen = [s for s in (STEPS if steps is None else steps) if s.wanted(project)]
+    if not force:
+        existing = [out / f for s in chosen for f in s.files(project) if (out / f).exists()]
+        if existing:
+            more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
+            raise ExportError(
+                f"{existing[0]}: the file already exists{more}; pass --force to replace the "
+                "outputs, or choose another output folder"
+            )
+    return out, chosen
+
+
+def _run_steps(
+    project: Project,
+    workspace: Workspace,
+    out: Path,
+    chosen: Sequence[Step],
+    *,
+    force: bool,
+    progress: Progress,
+    log: Callable[[str], None] | None,
+) -> list[Path]:
+    ctx = RunContext(project, workspace, select(project, workspace), out, force=force, log=log)
+    for w in ctx.selection.warnings:
+        ctx.warn(w)
+    total = sum(s.weight for s in chosen) or 1.0
+    done = 0.0
+    for step in chosen:
+        progress.check_cancelled()
+        ctx.progress = SubProgress(progress, done / total, (done + step.weight) / total)
+        ctx.progress.update(0.0, f"Running {step.name}")
+        step.run(ctx)
+        done += step.weight
+    progress.update(1.0, f"Wrote {len(ctx.written)} files")
+    return list(ctx.written)
+
+
 def run_outputs(
     project: Project,
     workspace: Workspace,
@@ -418,34 +473,8 @@ def run_outputs(
     ExportError
         When a file exists and ``force`` is false, or the folder cannot be made.
     """
-    out = _prepare_out_dir(Path(out_dir))
-    chosen = [s for s in (STEPS if steps is None else steps) if s.wanted(project)]
-    _precheck(chosen, project, out, force)
-    ctx = RunContext(project, workspace, select(project, workspace), out, force=force, log=log)
-    for w in ctx.selection.warnings:
-        ctx.warn(w)
-    total = sum(s.weight for s in chosen) or 1.0
-    done = 0.0
-    for step in chosen:
-        progress.check_cancelled()
-        ctx.progress = SubProgress(progress, done / total, (done + step.weight) / total)
-        ctx.progress.update(0.0, f"Running {step.name}")
-        step.run(ctx)
-        done += step.weight
-    progress.update(1.0, f"Wrote {len(ctx.written)} files")
-    return list(ctx.written)
-
-
-def _precheck(steps: Sequence[Step], project: Project, out: Path, force: bool) -> None:
-    if force:
-        return
-    existing = [out / f for s in steps for f in s.files(project) if (out / f).exists()]
-    if existing:
-        more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
-        raise ExportError(
-            f"{existing[0]}: the file already exists{more}; pass --force to replace the "
-            "outputs, or choose another output folder"
-        )
+    out, chosen = _plan(project, out_dir, steps, force)
+    return _run_steps(project, workspace, out, chosen, force=force, progress=progress, log=log)
 
 
 def run_project(
@@ -488,17 +517,16 @@ def run_project(
     ExportError
         An output file exists and ``force`` is false, or cannot be written.
     """
-    out = _prepare_out_dir(Path(out_dir))
-    chosen = [s for s in (STEPS if steps is None else steps) if s.wanted(project)]
-    _precheck(chosen, project, out, force)  # fail before a long load
+    out, chosen = _plan(project, out_dir, steps, force)  # fail before a long load
+    selected_group(project)  # an unknown group, too
     workspace = load_workspace(project, progress=SubProgress(progress, 0.0, 0.6))
-    return run_outputs(
+    return _run_steps(
         project,
         workspace,
         out,
+        chosen,
         force=force,
         progress=SubProgress(progress, 0.6, 1.0),
-        steps=chosen,
         log=log,
     )
 

@@ -65,3 +65,28 @@ def test_bad_values_name_the_key(data, fragment):
 def test_direct_construction_is_validated():
     with pytest.raises(ProjectError, match="kernel"):
         _Params(kernel="box")
+
+
+@dataclass(frozen=True)
+class _Seeded:
+    seed: int | None = param(
+        12345, label="Seed", help="Random seed.", minimum=0, computed="a fresh seed"
+    )
+    limit: float | None = param(5.0, label="Limit", help="Upper limit, or none.")
+
+    def __post_init__(self):
+        validate(self)
+
+
+def test_empty_values_survive_the_project_file():
+    empty = _Seeded(seed=None, limit=None)
+    d = to_dict(empty)
+    # TOML has no null: an empty value that is not the default is written as a word
+    assert d == {"seed": "auto", "limit": "none"}
+    assert from_dict(_Seeded, d) == empty
+    assert from_dict(_Seeded, {"seed": "AUTO", "limit": " None "}) == empty
+    assert to_dict(_Seeded()) == {"seed": 12345, "limit": 5.0}
+    with pytest.raises(ProjectError, match="expected a whole number"):
+        from_dict(_Seeded, {"seed": "random"})
+    with pytest.raises(ProjectError, match="seed"):
+        _Seeded(seed="auto")  # the word is for files; code passes None

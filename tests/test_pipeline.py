@@ -303,3 +303,25 @@ def test_periods_the_data_do_not_cover_are_warned_about(project, workspace, tmp_
     report = (tmp_path / "load_report.txt").read_text(encoding="utf-8")
     assert f"Warning: {sel.warnings[0]}" in report
     assert not pipeline.select(project, workspace).warnings  # the demo's own period is covered
+
+
+def test_the_same_offence_source_twice_is_read_once(demo, workspace):
+    p = Project(path=demo / "twice.toml")
+    p.add_source("offences", "police-uk")
+    p.add_source("offences", str(demo / "police-uk"), label="again, by its full path")
+    ws = pipeline.load_workspace(p)
+    # anti-social behaviour rows have no Crime ID: read twice, they would count twice
+    assert ws.offences.report.rows_read == workspace.offences.report.rows_read
+    assert ws.offences.report.categories == workspace.offences.report.categories
+    assert any("read once" in n for n in ws.notes)
+    assert len(ws.loads) == 2
+
+
+def test_an_unknown_offence_group_is_a_project_error_before_loading(demo, tmp_path):
+    from hotspot.errors import ProjectError
+
+    p = Project(path=demo / "nogroup.toml", selection=SelectionParams(group="Knife crime"))
+    p.add_source("areas", "boundaries/does_not_exist.geojson")  # would fail if loaded
+    with pytest.raises(ProjectError, match="selection.group: 'Knife crime'"):
+        pipeline.run_project(p, tmp_path)
+    assert list(tmp_path.iterdir()) == []

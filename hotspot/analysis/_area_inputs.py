@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from hotspot.analysis.errors import AnalysisError, GeographicCrsError, VintageMismatchError
+from hotspot.analysis.errors import AnalysisError, VintageMismatchError
+from hotspot.analysis.grid import check_projected, to_bng
 
 LSOA_CODE_RE = re.compile(r"^[EW]01\d{6}$")
 WARD_CODE_RE = re.compile(r"^[EW]05\d{6}$")
@@ -44,14 +45,28 @@ def guess_level(codes: pd.Series) -> str:
     return "other"
 
 
-def check_projected(gdf: Any, what: str) -> None:
-    """Refuse coordinates in degrees, where the analysis works in metres."""
-    crs = getattr(gdf, "crs", None)
-    if crs is not None and crs.is_geographic:
-        raise GeographicCrsError(
-            f"{what}: coordinates are longitude/latitude ({crs.to_string()}); reproject to "
-            "British National Grid first (gdf.to_crs(27700)); the readers in hotspot.io do this"
+def geo_frame(areas: Any, what: str = "areas") -> Any:
+    """The GeoDataFrame inside an AreaLayer or AreaStats (or a GeoDataFrame itself), in
+    British National Grid.
+
+    Raises
+    ------
+    AnalysisError
+        When ``areas`` is not an area layer or a GeoDataFrame with geometry.
+    GeographicCrsError
+        When the geometry is in degrees.
+    """
+    gdf = areas
+    if hasattr(areas, "gdf") and hasattr(areas, "level"):  # AreaLayer
+        gdf = areas.gdf
+    elif hasattr(areas, "table") and hasattr(areas, "rank_by"):  # AreaStats
+        gdf = areas.table
+    if not isinstance(gdf, pd.DataFrame) or getattr(gdf, "geometry", None) is None:
+        raise AnalysisError(
+            f"{what}: expected an area layer or a GeoDataFrame of polygons, got "
+            f"{type(gdf).__name__}"
         )
+    return to_bng(gdf, what)
 
 
 def area_input(areas: Any, *, what: str = "areas", need_geometry: bool = True) -> AreaInput:
@@ -194,6 +209,7 @@ __all__ = [
     "AreaInput",
     "area_input",
     "check_projected",
+    "geo_frame",
     "guess_level",
     "list_codes",
     "offence_frame",

@@ -1,8 +1,8 @@
 """Spatial weights as scipy.sparse matrices: grid neighbourhoods and polygon contiguity.
 
 Grid neighbourhoods are built directly from row/column offsets (no geometry operations),
-so a million-cell grid takes well under a second. Polygon weights use libpysal, imported
-only when they are needed.
+so a million-cell grid takes well under a second. Polygon contiguity and nearest neighbours
+come from :mod:`hotspot.analysis.contiguity` (shapely and scipy, no libpysal).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from hotspot.analysis._progress import NO_PROGRESS, Progress
 from hotspot.analysis.errors import WeightsError
 from hotspot.analysis.grid import Grid, _lattice_centres
 
@@ -33,7 +34,11 @@ def _offsets(grid: Grid, distance: float, parity: int) -> list[tuple[int, int]]:
 
 
 def grid_weights(
-    grid: Grid, *, distance: float | None = None, include_self: bool = True
+    grid: Grid,
+    *,
+    distance: float | None = None,
+    include_self: bool = True,
+    progress: Progress = NO_PROGRESS,
 ) -> sp.csr_matrix:
     """Binary weights between grid cells whose centres are within ``distance``.
 
@@ -46,6 +51,8 @@ def grid_weights(
         the 8 surrounding squares, or the 6 surrounding hexagons.
     include_self : bool, optional
         Put 1 on the diagonal (the Gi* convention), default True.
+    progress : Progress, optional
+        Cancellation is checked once per neighbour offset.
 
     Returns
     -------
@@ -70,6 +77,7 @@ def grid_weights(
         r, c = rows[sel], cols[sel]
         block = np.full((r.size, max(width, 1)), -1, dtype=np.int64)
         for k, (dr, dc) in enumerate(offs):
+            progress.check_cancelled()
             rr, cc = r + dr, c + dc
             on = (rr >= 0) & (rr < grid.nrows) & (cc >= 0) & (cc < grid.ncols)
             block[on, k] = lookup[rr[on], cc[on]]
@@ -122,8 +130,7 @@ def area_weights(
     if kind == "distance":
         if distance is None or not distance > 0:
             raise WeightsError(
-                "area_weights='distance' needs a positive distance in metres "
-                "(parameter 'distance')"
+                "area_weights='distance' needs a positive distance in metres (parameter 'distance')"
             )
         from scipy.spatial import cKDTree
 

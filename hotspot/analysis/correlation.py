@@ -41,10 +41,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from hotspot.analysis._area_inputs import check_projected, list_codes
+from hotspot.analysis._area_inputs import geo_frame, list_codes
 from hotspot.analysis._progress import NO_PROGRESS, Progress, SubProgress
 from hotspot.analysis.errors import AnalysisError, WeightsError
 from hotspot.params import param, validate
+
+_GLOBAL_CHUNK_ELEMENTS = 2_000_000  # permuted values drawn at once for the global test
 
 CLUSTER_LABELS = {1: "High-High", 2: "Low-High", 3: "Low-Low", 4: "High-Low"}
 NOT_SIGNIFICANT = "Not significant"
@@ -253,16 +255,22 @@ def _global_test(
     permutations: int,
     rng: np.random.Generator,
     alternative: str,
+    progress: Progress = NO_PROGRESS,
 ) -> tuple[float, float, float, float]:
-    """Observed global I, pseudo p-value, mean and z of the permuted I."""
+    """Observed global I, pseudo p-value, mean and z of the permuted I.
+
+    Cancellation is checked once per chunk of about 2 million permuted values.
+    """
     n = len(zx)
     observed = float(zx @ (w @ zy)) / (n - 1)
     # Permuted I = zx' W zy_perm / (n - 1) = (W' zx)' zy_perm / (n - 1): one vector.
     a = (w.T @ zx) / (n - 1)
     sims = np.empty(permutations)
-    chunk = max(1, 2_000_000 // max(n, 1))
+    chunk = max(1, _GLOBAL_CHUNK_ELEMENTS // max(n, 1))
     done = 0
     while done < permutations:
+        progress.check_cancelled()
+        progress.update(done / permutations, "permutations (global)")
         m = min(chunk, permutations - done)
         perm = rng.permuted(np.broadcast_to(zy, (m, n)), axis=1)
         sims[done : done + m] = perm @ a
@@ -308,6 +316,20 @@ def _measure(gdf: Any, value: Any, default_name: str) -> tuple[str, np.ndarray]:
     return name, pd.to_numeric(s, errors="coerce").to_numpy(float)
 
 
+def _as_used(params: BivariateParams, x: str, y: str) -> BivariateParams:
+    """``params`` with ``measure`` and ``context`` set to the columns actually compared, when
+    they are among the choices (so the stored params never name other columns)."""
+    from hotspot.params import specs
+
+    choices = {s.name: s.choices or () for s in specs(BivariateParams)}
+    changes = {}
+    if x in choices["measure"]:
+        changes["measure"] = x
+    if y in choices["context"]:
+        changes["context"] = y
+    return replace(params, **changes)
+
+
 def run_bivariate(
     areas_gdf: Any,
     x: Any,
@@ -347,14 +369,7 @@ def run_bivariate(
     from hotspot.analysis.significance import fdr_bh, permutation_test
 
     params = params or BivariateParams()
-    gdf = areas_gdf
-    if hasattr(areas_gdf, "gdf") and hasattr(areas_gdf, "level"):  # AreaLayer
-        gdf = areas_gdf.gdf
-    elif hasattr(areas_gdf, "table") and hasattr(areas_gdf, "rank_by"):  # AreaStats
-        gdf = areas_gdf.table
-    if not isinstance(gdf, pd.DataFrame) or getattr(gdf, "geometry", None) is None:
-        raise AnalysisError("areas: expected an area layer or a GeoDataFrame of polygons")
-    check_projected(gdf, "areas")
+    gdf = geo_frame(areas_gdf, "areas")
     x_name, xv = _measure(gdf, x, "x")
     y_name, yv = _measure(gdf, y, "y")
     if x_name == y_name:
@@ -405,7 +420,13 @@ def run_bivariate(
     global_seed, local_seed = seq.spawn(2)
     zx1, zy1 = _standardise(xk, 1), _standardise(yk, 1)
     moran_i, p_global, e_i, z_i = _global_test(
-        zx1, zy1, w, params.permutations, np.random.default_rng(global_seed), params.alternative
+        zx1,
+        zy1,
+        w,
+        params.permutations,
+        np.random.default_rng(global_seed),
+        params.alternative,
+        SubProgress(progress, 0.02, 0.1),
     )
     progress.update(0.1, "Local statistics")
 
@@ -467,7 +488,7 @@ def run_bivariate(
         x=x_name,
         y=y_name,
         caveat=CAVEAT,
-        params=replace(params),
+        params=_as_used(params, x_name, y_name),
         seed=params.seed,
         n=n,
         expected_i=e_i,

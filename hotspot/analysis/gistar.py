@@ -45,8 +45,7 @@ from hotspot.analysis.grid import (
     count_points,
     default_gistar_cell_size,
     make_grid,
-    point_coordinates,
-    study_area_from,
+    points_in_study_area,
 )
 from hotspot.errors import AnalysisError
 from hotspot.params import param, validate
@@ -301,7 +300,9 @@ def _infer(
     return out
 
 
-def _check_power(stats: dict[str, np.ndarray], params: GiStarParams, messages: list[str]) -> None:
+def _check_power(
+    stats: dict[str, np.ndarray], params: GiStarParams, messages: list[str], unit: str = "cells"
+) -> None:
     """Warn when too few permutations leave the FDR correction unable to call anything."""
     if not (params.permutations and params.fdr):
         return
@@ -315,7 +316,7 @@ def _check_power(stats: dict[str, np.ndarray], params: GiStarParams, messages: l
             messages,
             f"with {params.permutations:,} permutations the smallest possible p-value is "
             f"{smallest:.4f}, too coarse for the false-discovery-rate correction over {n:,} "
-            f"cells: {called:,} cells are significant after it against {raw_called:,} "
+            f"{unit}: {called:,} {unit} are significant after it against {raw_called:,} "
             "before. Use more permutations (e.g. 9,999) or the analytical test "
             "(permutations = 0)",
         )
@@ -374,21 +375,16 @@ def run_gistar_grid(
     """
     params = _with_seed(params or GiStarParams())
     progress.update(0.0, "Counting offences in grid cells")
-    xy = point_coordinates(points)
-    if xy.shape[0] == 0:
-        raise NoPointsError(
-            "there are no offence points with coordinates; check the offence group and "
-            "period selected"
-        )
-    area = study_area_from(points=xy) if study_area is None else study_area_from(outline=study_area)
+    pts = points_in_study_area(points, study_area)
+    area = pts.area
     cell = params.cell_size if params.cell_size is not None else default_gistar_cell_size(area)
-    grid = make_grid(area, cell, shape=params.shape, clip=params.clip)
-    counts, n_outside = count_points(grid, xy)
+    grid = make_grid(area, cell, shape=params.shape, clip=params.clip, progress=progress)
+    counts, n_lost = count_points(grid, pts.xy)
     n_in = int(counts.sum())
     if n_in == 0:
         raise NoPointsError(
-            f"all {n_outside:,} points lie outside the study area; check that the points and "
-            "the boundary cover the same place"
+            f"none of the {pts.xy.shape[0]:,} points inside the study area falls in a grid "
+            "cell; check the study area's geometry"
         )
     if n_in < MIN_POINTS:
         raise TooFewPointsError(
@@ -396,12 +392,11 @@ def run_gistar_grid(
             "say anything reliable. Widen the period or the offence group, or use the "
             "density map instead"
         )
+    # a point on the very edge of the area can miss every kept cell: count it as outside
+    pts = replace(pts, n_outside=pts.n_outside + int(n_lost))
+    n_outside = pts.n_outside
     messages: list[str] = []
-    if n_outside:
-        warn(
-            messages,
-            f"{n_outside:,} offence(s) lie outside the study area and were not counted",
-        )
+    pts.warn_left_out(messages, "the Gi* cell counts")
     from hotspot.analysis._weights import grid_weights
 
     if params.neighbourhood == "distance":
@@ -415,8 +410,7 @@ def run_gistar_grid(
             )
     else:
         distance = cell * math.sqrt(2.0)
-    progress.check_cancelled()
-    w = grid_weights(grid, distance=distance)
+    w = grid_weights(grid, distance=distance, progress=progress)
     progress.update(0.2, "Computing Gi*")
     stats = _infer(counts.astype(float), w, params, SubProgress(progress, 0.2, 0.95))
     _check_power(stats, params, messages)
@@ -462,8 +456,9 @@ def run_gistar_areas(
 
     Parameters
     ----------
-    areas_gdf : GeoDataFrame or AreaLayer
-        Polygons (or points, with knn or distance weights) in British National Grid.
+    areas_gdf : GeoDataFrame, AreaLayer or AreaStats
+        Polygons (or points, with knn or distance weights) in British National Grid
+        (another projected CRS is reprojected; longitude/latitude is refused).
     value_column : str
         The numeric column to analyse.
     params : GiStarParams, optional
@@ -484,32 +479,25 @@ def run_gistar_areas(
     AnalysisError
         When the column is missing or not numeric, or every value is equal.
     """
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+    from hotspot.analysis._area_inputs import geo_frame
     from hotspot.analysis._weights import area_weights
 
     params = _with_seed(params or GiStarParams())
-    gdf = getattr(areas_gdf, "gdf", areas_gdf)
+    gdf = geo_frame(areas_gdf, "areas")
     if value_column not in gdf.columns:
         raise AnalysisError(
             f"value_column={value_column!r}: no such column; the columns are "
             f"{', '.join(map(str, gdf.columns))}"
         )
-    crs = gdf.crs
-    if crs is not None and crs.is_geographic:
-        from hotspot.analysis.errors import GeographicCrsError
-
-        raise GeographicCrsError(
-            f"the areas are in longitude/latitude ({crs.to_string()}); reproject them to "
-            "British National Grid first, e.g. gdf.to_crs(27700)"
-        )
-    if crs is not None and crs.to_epsg() != 27700:
-        gdf = gdf.to_crs(27700)
-    try:
-        y = gdf[value_column].to_numpy(dtype=float)
-    except (TypeError, ValueError) as exc:
+    column = gdf[value_column]
+    if not is_numeric_dtype(column) or is_bool_dtype(column):
         raise AnalysisError(
             f"value_column={value_column!r}: the column is not numeric; pick a column of "
             "counts or rates"
-        ) from exc
+        )
+    y = column.to_numpy(dtype=float, na_value=np.nan)
     if not np.all(np.isfinite(y)):
         raise AnalysisError(
             f"value_column={value_column!r}: {int((~np.isfinite(y)).sum())} area(s) have no "
@@ -541,7 +529,7 @@ def run_gistar_areas(
         )
     progress.update(0.1, "Computing Gi*")
     stats = _infer(y, w, params, SubProgress(progress, 0.1, 0.95), undefined=undefined)
-    _check_power(stats, params, messages)
+    _check_power(stats, params, messages, unit="areas")
     if np.isnan(stats["gi_z"]).all():
         raise AnalysisError(f"Gi* is undefined: every area has the same {value_column!r} value")
     cells = gdf.copy()

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import shapely
 
-from hotspot.analysis.errors import GeographicCrsError, GridTooLargeError, NoPointsError
+from hotspot.analysis._progress import NO_PROGRESS, Progress
+from hotspot.analysis.errors import GeographicCrsError, GridTooLargeError, NoPointsError, warn
 from hotspot.errors import AnalysisError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -41,6 +42,64 @@ _SQRT3 = math.sqrt(3.0)
 # --------------------------------------------------------------------------- inputs
 
 
+def check_projected(gdf: Any, what: str) -> None:
+    """Refuse coordinates in longitude/latitude degrees, where the analyses work in metres.
+
+    Raises
+    ------
+    GeographicCrsError
+        When ``gdf.crs`` is geographic; the message says how to reproject.
+    """
+    crs = getattr(gdf, "crs", None)
+    if crs is not None and crs.is_geographic:
+        raise GeographicCrsError(
+            f"{what}: the coordinates are longitude/latitude ({crs.to_string()}), but distances "
+            "and areas need metres. Reproject to British National Grid first, e.g. "
+            "gdf.to_crs(27700) (the Hotspot readers do this for you)"
+        )
+
+
+def to_bng(gdf: Any, what: str) -> Any:
+    """``gdf`` in British National Grid (EPSG:27700): reprojected from another projected CRS,
+    refused in longitude/latitude (:func:`check_projected`); a missing CRS is taken as BNG."""
+    check_projected(gdf, what)
+    crs = getattr(gdf, "crs", None)
+    if crs is not None and crs.to_epsg() != 27700:
+        return gdf.to_crs(27700)
+    return gdf
+
+
+def _coordinates(points: Any, what: str) -> tuple[np.ndarray, np.ndarray]:
+    """``(xy, usable)``: coordinates of the rows with a location, and which rows have one."""
+    geoms = getattr(points, "geometry", None)
+    if geoms is not None:
+        crs = getattr(points, "crs", None)
+        geoms = to_bng(geoms, what)
+        arr = np.asarray(geoms.values if hasattr(geoms, "values") else geoms)
+        usable = ~(shapely.is_missing(arr) | shapely.is_empty(arr))
+        xy = shapely.get_coordinates(arr[usable])
+        if xy.shape[0] != int(usable.sum()):
+            raise AnalysisError(f"{what} must be single points, not lines or polygons")
+        finite = np.isfinite(xy).all(axis=1)
+        if not finite.all():
+            usable[np.flatnonzero(usable)[~finite]] = False
+            xy = xy[finite]
+        known_crs = crs is not None
+    else:
+        raw = np.asarray(points, dtype=float)
+        if raw.ndim != 2 or raw.shape[1] != 2:
+            raise AnalysisError(f"{what} must be a GeoDataFrame or an (n, 2) array of x, y metres")
+        usable = np.isfinite(raw).all(axis=1)
+        xy = raw[usable]
+        known_crs = False
+    if not known_crs and xy.shape[0] and _looks_like_degrees(xy):
+        raise GeographicCrsError(
+            f"{what} look like longitude/latitude degrees (every x within ±180 and y within "
+            "±90); give British National Grid metres (EPSG:27700) instead"
+        )
+    return xy.astype(float), usable
+
+
 def point_coordinates(points: Any, *, what: str = "points") -> np.ndarray:
     """Return an ``(n, 2)`` float array of British National Grid metres.
 
@@ -48,44 +107,111 @@ def point_coordinates(points: Any, *, what: str = "points") -> np.ndarray:
     ----------
     points : GeoDataFrame, GeoSeries, or array_like of shape (n, 2)
         Point locations. GeoDataFrames in another projected CRS are reprojected to
-        EPSG:27700; empty or missing geometries are dropped.
+        EPSG:27700; rows with a missing or empty geometry (or non-finite coordinates)
+        are left out (:func:`points_in_study_area` counts them).
     what : str, optional
         How to name the input in error messages.
 
     Raises
     ------
     GeographicCrsError
-        When the points are in longitude/latitude degrees.
+        When the points are in longitude/latitude degrees (a geographic CRS, or no CRS and
+        every coordinate within ±180, ±90).
     """
-    geoms = getattr(points, "geometry", None)
-    if geoms is not None:
-        crs = getattr(points, "crs", None)
-        if crs is not None and crs.is_geographic:
-            raise GeographicCrsError(
-                f"{what} are in longitude/latitude ({crs.to_string()}); distances need metres. "
-                "Reproject them to British National Grid first, e.g. gdf.to_crs(27700) "
-                "(the Hotspot readers do this for you)"
+    return _coordinates(points, what)[0]
+
+
+@dataclass(frozen=True, eq=False)
+class StudyPoints:
+    """Offence points made ready for a grid or raster analysis.
+
+    Attributes
+    ----------
+    xy : numpy.ndarray
+        ``(m, 2)`` coordinates (BNG metres) of the points inside the study area.
+    area : shapely.Geometry
+        The study area.
+    used : numpy.ndarray of bool
+        Per input row: whether it is among ``xy`` (align per-point weights with it).
+    n_outside : int
+        Points with a location outside the study area.
+    n_missing : int
+        Rows without a usable location (missing or empty geometry, NaN coordinates).
+    """
+
+    xy: np.ndarray
+    area: shapely.Geometry
+    used: np.ndarray
+    n_outside: int
+    n_missing: int
+
+    def warn_left_out(self, messages: list[str], purpose: str) -> None:
+        """Tell the user (through ``messages`` and a warning) which points were left out."""
+        if self.n_missing:
+            warn(
+                messages,
+                f"{self.n_missing:,} offence(s) have no location (empty geometry or missing "
+                f"coordinates) and were left out of {purpose}",
             )
-        if crs is not None and crs.to_epsg() != 27700:
-            geoms = geoms.to_crs(27700)
-        arr = np.asarray(geoms.values if hasattr(geoms, "values") else geoms)
-        ok = ~(shapely.is_missing(arr) | shapely.is_empty(arr))
-        xy = shapely.get_coordinates(arr[ok])
-        if xy.shape[0] != int(ok.sum()):
-            raise AnalysisError(f"{what} must be single points")
-        return xy.astype(float)
-    xy = np.asarray(points, dtype=float)
-    if xy.ndim != 2 or xy.shape[1] != 2:
-        raise AnalysisError(f"{what} must be a GeoDataFrame or an (n, 2) array of x, y metres")
-    finite = np.isfinite(xy).all(axis=1)
-    if not finite.all():
-        xy = xy[finite]
-    if xy.shape[0] and _looks_like_degrees(xy):
-        raise GeographicCrsError(
-            f"{what} look like longitude/latitude degrees (every x within ±180 and y within "
-            "±90); give British National Grid metres (EPSG:27700) instead"
+        if self.n_outside:
+            warn(
+                messages,
+                f"{self.n_outside:,} offence(s) lie outside the study area and were left out of "
+                f"{purpose}",
+            )
+
+
+def points_in_study_area(
+    points: Any, study_area: Any = None, *, what: str = "offence points"
+) -> StudyPoints:
+    """The points inside a study area, counting those left out: the common first step of the
+    density surface and the Gi* grid.
+
+    Parameters
+    ----------
+    points : GeoDataFrame or (n, 2) array
+        Point locations in British National Grid metres (see :func:`point_coordinates`).
+    study_area : shapely geometry, GeoDataFrame, GeoSeries or AreaLayer, optional
+        Where to analyse (e.g. the borough outline). Default: the buffered convex hull of the
+        points, leaving out stray points far from the rest (:func:`study_area_from`).
+    what : str, optional
+        How to name the points in messages.
+
+    Raises
+    ------
+    GeographicCrsError
+        When the points or the study area are in longitude/latitude.
+    NoPointsError
+        When no point has a location, or none lies inside the study area.
+    """
+    xy, usable = _coordinates(points, what)
+    if xy.shape[0] == 0:
+        raise NoPointsError(
+            f"there are no {what} with coordinates to analyse"
+            + (f" ({usable.size:,} rows, none with a location)" if usable.size else "")
+            + "; check the offence group and period selected"
         )
-    return xy
+    if study_area is None:
+        area = study_area_from(points=xy)
+    else:
+        area = study_area_from(outline=study_area)
+    inside = inside_mask(area, xy)
+    n_outside = int((~inside).sum())
+    if not inside.any():
+        raise NoPointsError(
+            f"all {n_outside:,} points lie outside the study area; check that the "
+            "points and the boundary cover the same place and are both in British National "
+            "Grid (EPSG:27700)"
+        )
+    used = usable.copy()
+    used[np.flatnonzero(usable)[~inside]] = False
+    return StudyPoints(
+        xy=xy[inside],
+        area=area,
+        used=used,
+        n_outside=n_outside,
+        n_missing=int((~usable).sum()),
+    )
 
 
 def _looks_like_degrees(xy: np.ndarray) -> bool:
@@ -113,36 +239,44 @@ def _geometry_of(obj: Any) -> shapely.Geometry:
     if obj is None:
         raise AnalysisError("no geometry given")
     if isinstance(obj, shapely.Geometry):
-        return obj
-    gdf = getattr(obj, "gdf", obj)  # AreaLayer
-    crs = getattr(gdf, "crs", None)
-    if crs is not None and crs.is_geographic:
+        area = obj
+        known_crs = False
+    else:
+        gdf = to_bng(getattr(obj, "gdf", obj), "the study area")  # AreaLayer or frame
+        known_crs = getattr(gdf, "crs", None) is not None
+        geoms = np.asarray(getattr(gdf, "geometry", gdf))
+        geoms = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
+        if geoms.size == 0:
+            raise AnalysisError("the study area has no geometry")
+        area = shapely.union_all(shapely.make_valid(geoms))
+    in_degrees = not area.is_empty and _looks_like_degrees(np.reshape(area.bounds, (2, 2)))
+    if in_degrees and not known_crs:
         raise GeographicCrsError(
-            f"the study area is in longitude/latitude ({crs.to_string()}); reproject it to "
-            "British National Grid first, e.g. gdf.to_crs(27700)"
+            "the study area looks like longitude/latitude degrees (it lies within ±180, "
+            "±90); give it in British National Grid metres, e.g. gdf.to_crs(27700)"
         )
-    if crs is not None and crs.to_epsg() != 27700:
-        gdf = gdf.to_crs(27700)
-    geoms = np.asarray(getattr(gdf, "geometry", gdf))
-    geoms = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
-    if geoms.size == 0:
-        raise AnalysisError("the study area has no geometry")
-    geoms = shapely.make_valid(geoms)
-    return shapely.union_all(geoms)
+    return area
+
+
+_MIN_FENCE = 1000.0  # metres: the bulk of the data is never narrower than this
 
 
 def robust_extent_mask(xy: np.ndarray) -> np.ndarray:
     """Which points lie in the bulk of the data (stray points such as 0,0 are excluded).
 
-    A point is kept when each coordinate lies within one inter-percentile span (1st to 99th
-    percentile) of that span, so a few stray points far away cannot stretch a grid.
+    Per coordinate, the bulk runs from the ``k``-th smallest to the ``k``-th largest value
+    (``k`` = 1 % of the points, at least 2nd from each end: so a single stray point never
+    sets it); a point is kept when it lies within one such span (at least 1 km) of the bulk.
+    With fewer than 5 points every point is kept.
     """
-    if xy.shape[0] < 20:
-        return np.ones(xy.shape[0], dtype=bool)
-    lo = np.percentile(xy, 1, axis=0)
-    hi = np.percentile(xy, 99, axis=0)
-    span = np.maximum(hi - lo, 1.0)
-    return np.all((xy >= lo - span) & (xy <= hi + span), axis=1)
+    n = xy.shape[0]
+    if n < 5:
+        return np.ones(n, dtype=bool)
+    k = max(1, int(0.01 * n))
+    ordered = np.sort(xy, axis=0)
+    lo, hi = ordered[k], ordered[n - 1 - k]
+    fence = np.maximum(hi - lo, _MIN_FENCE)
+    return np.all((xy >= lo - fence) & (xy <= hi + fence), axis=1)
 
 
 def study_area_from(
@@ -235,27 +369,71 @@ def default_kde_cell_size(study_area: shapely.Geometry) -> float:
     return round_cell_size(_short_side(study_area) / 250.0)
 
 
-def suggest_cell_size(study_area: shapely.Geometry, max_cells: int = MAX_CELLS) -> float:
-    """The smallest round cell size whose square grid over the study area's bounding box
-    stays under ``max_cells`` cells."""
-    xmin, ymin, xmax, ymax = study_area.bounds
-    size = math.sqrt(max((xmax - xmin) * (ymax - ymin), 1.0) / max_cells)
-    out = round_cell_size(size)
-    while math.ceil((xmax - xmin) / out + 1) * math.ceil((ymax - ymin) / out + 1) > max_cells:
-        step = 1.0 if out < 10 else 5.0 if out < 100 else 10.0 if out < 1000 else 50.0
-        out = max(round_cell_size(out * 1.1), out + step)  # always grows: rounding may not
-    return out
+def lattice_frame(
+    bounds: tuple[float, float, float, float], cell_size: float, shape: str = "square"
+) -> tuple[float, float, int, int]:
+    """``(x0, y0, nrows, ncols)`` of the lattice of cells covering ``bounds``.
+
+    The top-left corner ``(x0, y0)`` is snapped to a multiple of the cell size, so the same
+    area and cell size always give the same lattice (and the same cell ids). Hexagon rows
+    are ``1.5 * cell_size / sqrt(3)`` apart and odd rows are shifted half a cell east.
+    """
+    xmin, ymin, xmax, ymax = bounds
+    s = float(cell_size)
+    x0 = math.floor(xmin / s) * s
+    y0 = math.ceil(ymax / s) * s
+    if shape == "square":
+        ncols = max(1, math.ceil((xmax - x0) / s))
+        nrows = max(1, math.ceil((y0 - ymin) / s))
+    else:
+        x0 -= s / 2.0  # odd rows start half a cell east: cover the west edge too
+        ncols = max(1, math.ceil((xmax - x0) / s) + 1)
+        nrows = max(1, math.ceil((y0 - ymin) / (1.5 * s / _SQRT3)) + 1)
+    return float(x0), float(y0), int(nrows), int(ncols)
+
+
+def _next_round(size: float) -> float:
+    """The next round cell size above ``size`` (see :func:`round_cell_size`)."""
+    for step in (1.0, 5.0, 10.0, 50.0):
+        bigger = round_cell_size(size + step)
+        if bigger > size:
+            return bigger
+    return size + 50.0  # pragma: no cover - a step of 50 m always reaches the next size
+
+
+def suggest_cell_size(
+    study_area: shapely.Geometry, max_cells: int | None = None, *, shape: str = "square"
+) -> float:
+    """The smallest round cell size (see :func:`round_cell_size`) whose lattice over the
+    study area has at most ``max_cells`` cells (default :data:`MAX_CELLS`)."""
+    limit = MAX_CELLS if max_cells is None else int(max_cells)
+    bounds = study_area.bounds
+    xmin, ymin, xmax, ymax = bounds
+    per_cell = 1.0 if shape == "square" else _SQRT3 / 2.0  # area of a cell / size²
+    size = round_cell_size(math.sqrt(max((xmax - xmin) * (ymax - ymin), 1.0) / per_cell / limit))
+    while True:
+        _, _, nrows, ncols = lattice_frame(bounds, size, shape)
+        if nrows * ncols <= limit:
+            return size
+        size = _next_round(size)
 
 
 def check_grid_size(
-    nrows: int, ncols: int, cell_size: float, study_area: shapely.Geometry, what: str
+    nrows: int,
+    ncols: int,
+    cell_size: float,
+    study_area: shapely.Geometry,
+    what: str,
+    *,
+    shape: str = "square",
 ) -> None:
-    """Raise :class:`GridTooLargeError` when ``nrows * ncols`` exceeds :data:`MAX_CELLS`."""
+    """Raise :class:`GridTooLargeError` when ``nrows * ncols`` exceeds :data:`MAX_CELLS`;
+    the message suggests a cell size that fits (:func:`suggest_cell_size`)."""
     if nrows * ncols > MAX_CELLS:
         raise GridTooLargeError(
             f"a {what} of {cell_size:g} m cells over this study area would have "
             f"{nrows * ncols:,} cells (limit {MAX_CELLS:,}); use a cell size of at least "
-            f"{suggest_cell_size(study_area):g} m, or a smaller study area"
+            f"{suggest_cell_size(study_area, shape=shape):g} m, or a smaller study area"
         )
 
 
@@ -386,12 +564,37 @@ def _hexagons(cx: np.ndarray, cy: np.ndarray, s: float) -> np.ndarray:
     return shapely.polygons(np.round(ring, 6))
 
 
+_BLOCK_CELLS = 250_000  # lattice cells built at once (cancellation is checked between blocks)
+
+
+def _block_cells(area, near, shape, origin, s, rows, cols, clip):
+    """The cells of one block of the lattice that overlap ``area``."""
+    cx, cy = _lattice_centres(shape, origin, s, rows, cols)
+    cand = shapely.contains_xy(near, cx, cy)
+    rows, cols, cx, cy = rows[cand], cols[cand], cx[cand], cy[cand]
+    if shape == "square":
+        geoms = shapely.box(cx - s / 2, cy - s / 2, cx + s / 2, cy + s / 2)
+    else:
+        geoms = _hexagons(cx, cy, s)
+    keep = shapely.intersects(area, geoms)
+    # a cell that only touches the edge has no area inside: drop it
+    edge = keep & ~shapely.covers(area, geoms)
+    interior = keep & ~edge
+    pieces = shapely.intersection(geoms[edge], area)
+    has_area = shapely.area(pieces) > 1e-6 * s * s
+    keep[np.flatnonzero(edge)[~has_area]] = False
+    if clip:
+        geoms[np.flatnonzero(edge)[has_area]] = pieces[has_area]
+    return rows[keep], cols[keep], geoms[keep], interior[keep]
+
+
 def make_grid(
     study_area: Any,
     cell_size: float,
     *,
     shape: str = "square",
     clip: bool = True,
+    progress: Progress = NO_PROGRESS,
 ) -> Grid:
     """Cover a study area with square or hexagonal cells.
 
@@ -405,6 +608,8 @@ def make_grid(
         Cell shape (default square).
     clip : bool, optional
         Cut cells at the study area's edge (default) or keep them whole.
+    progress : Progress, optional
+        Cancellation is checked between blocks of about 250,000 cells.
 
     Returns
     -------
@@ -423,43 +628,21 @@ def make_grid(
     if not cell_size > 0:
         raise AnalysisError(f"cell_size={cell_size}: the cell size must be a positive number of m")
     area = _geometry_of(study_area)
-    xmin, ymin, xmax, ymax = area.bounds
     s = cell_size
-    x0 = math.floor(xmin / s) * s
-    y0 = math.ceil(ymax / s) * s
-    if shape == "square":
-        ncols = max(1, math.ceil((xmax - x0) / s))
-        nrows = max(1, math.ceil((y0 - ymin) / s))
-    else:
-        radius = s / _SQRT3
-        x0 -= s / 2.0  # odd rows start half a cell east: cover the west edge too
-        ncols = max(1, math.ceil((xmax - x0) / s) + 1)
-        nrows = max(1, math.ceil((y0 - ymin) / (1.5 * radius)) + 1)
-    check_grid_size(nrows, ncols, s, area, "grid")
-    rows, cols = (a.ravel() for a in np.indices((nrows, ncols)))
-    cx, cy = _lattice_centres(shape, (x0, y0), s, rows, cols)
+    x0, y0, nrows, ncols = lattice_frame(area.bounds, s, shape)
+    check_grid_size(nrows, ncols, s, area, "grid", shape=shape)
     # only cells whose centre is within a circumradius of the area can overlap it
     reach = s / math.sqrt(2.0) if shape == "square" else s / _SQRT3
     near = shapely.buffer(area, reach * 1.05, quad_segs=4)
     shapely.prepare(near)
-    cand = shapely.contains_xy(near, cx, cy)
-    rows, cols, cx, cy = rows[cand], cols[cand], cx[cand], cy[cand]
-    if shape == "square":
-        geoms = shapely.box(cx - s / 2, cy - s / 2, cx + s / 2, cy + s / 2)
-    else:
-        geoms = _hexagons(cx, cy, s)
     shapely.prepare(area)
-    keep = shapely.intersects(area, geoms)
-    # a cell that only touches the edge has no area inside: drop it
-    edge = keep & ~shapely.covers(area, geoms)
-    interior = keep & ~edge
-    pieces = shapely.intersection(geoms[edge], area)
-    has_area = shapely.area(pieces) > 1e-6 * s * s
-    keep[np.flatnonzero(edge)[~has_area]] = False
-    if clip:
-        geoms = geoms.copy()
-        geoms[np.flatnonzero(edge)[has_area]] = pieces[has_area]
-    rows, cols, geoms, interior = rows[keep], cols[keep], geoms[keep], interior[keep]
+    block = max(1, _BLOCK_CELLS // ncols)
+    parts = []
+    for r0 in range(0, nrows, block):
+        progress.check_cancelled()
+        rows, cols = (a.ravel() for a in np.indices((min(block, nrows - r0), ncols)))
+        parts.append(_block_cells(area, near, shape, (x0, y0), s, rows + r0, cols, clip))
+    rows, cols, geoms, interior = (np.concatenate(a) for a in zip(*parts, strict=True))
     cells = gpd.GeoDataFrame(
         {"cell_id": rows * ncols + cols, "row": rows, "col": cols},
         geometry=geoms,
@@ -468,9 +651,9 @@ def make_grid(
     return Grid(
         cell_size=s,
         shape=shape,
-        origin=(float(x0), float(y0)),
-        nrows=int(nrows),
-        ncols=int(ncols),
+        origin=(x0, y0),
+        nrows=nrows,
+        ncols=ncols,
         cells=cells,
         study_area=area,
         clip=bool(clip),
@@ -500,13 +683,18 @@ def count_points(
     counts : numpy.ndarray
         Aligned with ``grid.cells`` (int64, or float64 with weights).
     n_outside : int
-        Number of points outside the study area.
+        Number of points outside the study area (rows without a location are not counted
+        anywhere).
     """
-    xy = point_coordinates(points)
+    xy, usable = _coordinates(points, "points")
     if weights is not None:
         weights = np.asarray(weights, dtype=float).ravel()
-        if weights.size != xy.shape[0]:
-            raise AnalysisError(f"{weights.size} weights for {xy.shape[0]} points")
+        if weights.size != usable.size:
+            raise AnalysisError(
+                f"weights: {weights.size:,} weights for {usable.size:,} points; give one weight "
+                "per point, in the order of the points"
+            )
+        weights = weights[usable]
     pos = cell_positions(grid, xy)
     ok = pos >= 0
     n = len(grid.cells)
@@ -535,16 +723,21 @@ __all__ = [
     "CRS",
     "MAX_CELLS",
     "Grid",
+    "StudyPoints",
     "cell_positions",
     "check_grid_size",
     "count_points",
     "default_gistar_cell_size",
     "default_kde_cell_size",
-    "make_grid",
+    "check_projected",
     "inside_mask",
+    "lattice_frame",
+    "make_grid",
     "point_coordinates",
+    "points_in_study_area",
     "robust_extent_mask",
     "round_cell_size",
     "study_area_from",
     "suggest_cell_size",
+    "to_bng",
 ]

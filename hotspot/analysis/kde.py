@@ -23,11 +23,12 @@ Method
 ``"fft"`` (default): the points are spread over the 4 nearest centres of a grid 3 times finer
 than the output (linear binning; an odd factor, so output cell centres are fine-grid centres;
 finer still, up to 15 times, when the bandwidth spans only a few cells) and convolved with the
-kernel sampled on that fine grid, by FFT. The cost depends on the
-number of cells, not of points (1 million points cost about what 10,000 do). It agrees with
-``"exact"`` (the sum of kernels at each cell centre, with a k-d tree) to within 0.5 % of the
-maximum density whenever the bandwidth is at least the cell size. The discrete kernel is the continuous one sampled, not renormalised, so
-both methods approximate the same quantity.
+kernel sampled on that fine grid, by FFT. The cost depends on the number of cells, not of
+points (1 million points cost about what 10,000 do). It agrees with ``"exact"`` (the sum of
+every point's kernel at each cell centre it reaches) to within 0.5 % of the maximum density
+whenever the bandwidth is at least the cell size. The discrete kernel is the continuous one
+sampled, not renormalised, so both methods approximate the same quantity. Both check for
+cancellation between chunks of well under a second of work.
 
 Example
 -------
@@ -49,15 +50,16 @@ import numpy as np
 import shapely
 from affine import Affine
 
-from hotspot.analysis._progress import NO_PROGRESS, Progress
+from hotspot.analysis._progress import NO_PROGRESS, Progress, SubProgress
 from hotspot.analysis.errors import NoPointsError, warn
 from hotspot.analysis.grid import (
     CRS,
     check_grid_size,
     default_kde_cell_size,
     inside_mask,
+    lattice_frame,
     point_coordinates,
-    study_area_from,
+    points_in_study_area,
 )
 from hotspot.errors import AnalysisError, ProjectError
 from hotspot.params import param, validate
@@ -318,22 +320,25 @@ def silverman_bandwidth(xy: np.ndarray, weights: np.ndarray | None = None) -> tu
 # --------------------------------------------------------------------------- raster
 
 
-def _raster_frame(area: shapely.Geometry, cell: float) -> tuple[float, float, int, int]:
-    xmin, ymin, xmax, ymax = area.bounds
-    x0 = math.floor(xmin / cell) * cell
-    y0 = math.ceil(ymax / cell) * cell
-    ncols = max(1, math.ceil((xmax - x0) / cell))
-    nrows = max(1, math.ceil((y0 - ymin) / cell))
-    return x0, y0, nrows, ncols
+_MASK_BLOCK = 1_000_000  # cell centres tested against the study area at once
 
 
-def _inside_mask(area: shapely.Geometry, x0: float, y0: float, cell: float, shape) -> np.ndarray:
+def _inside_mask(
+    area: shapely.Geometry, x0: float, y0: float, cell: float, shape, progress: Progress
+) -> np.ndarray:
+    """Which cell centres lie inside the study area, row block by row block."""
     nrows, ncols = shape
     cx = x0 + (np.arange(ncols) + 0.5) * cell
-    cy = y0 - (np.arange(nrows) + 0.5) * cell
     shapely.prepare(area)
-    gx, gy = np.meshgrid(cx, cy)
-    return shapely.contains_xy(area, gx.ravel(), gy.ravel()).reshape(shape)
+    out = np.empty(shape, dtype=bool)
+    block = max(1, _MASK_BLOCK // ncols)
+    for r0 in range(0, nrows, block):
+        progress.check_cancelled()
+        r1 = min(r0 + block, nrows)
+        cy = y0 - (np.arange(r0, r1) + 0.5) * cell
+        gx, gy = np.meshgrid(cx, cy)
+        out[r0:r1] = shapely.contains_xy(area, gx, gy)
+    return out
 
 
 def fine_factor(h: float, cell: float) -> int:
@@ -385,8 +390,11 @@ def _binned_phases(i0, j0, fv, fu, w, big_r, big_c, f):
         yield k // f, k % f, grid_k.reshape(big_r, big_c)
 
 
-def _kde_fft(xy, w, kernel, h, x0, y0, cell, nrows, ncols) -> np.ndarray:
-    """Density per m² at cell centres: linear binning on a 3x finer grid + FFT convolution."""
+def _kde_fft(xy, w, kernel, h, x0, y0, cell, nrows, ncols, progress) -> np.ndarray:
+    """Density per m² at cell centres: linear binning on a 3x finer grid + FFT convolution.
+
+    ``progress`` gets fractions in [0, 1]; cancellation is checked once per binning phase.
+    """
     from scipy import fft
 
     f = fine_factor(h, cell)
@@ -415,6 +423,8 @@ def _kde_fft(xy, w, kernel, h, x0, y0, cell, nrows, ncols) -> np.ndarray:
     du_c = np.arange(-reach_c, reach_c + 1)
     acc = None
     for p, q, grid_k in _binned_phases(i0, j0, fv, fu, w, big_r, big_c, f):
+        progress.check_cancelled()
+        progress.update((p * f + q) / (f * f), "Convolving the kernel (FFT)")
         if not grid_k.any():
             continue
         dy = (f * du_r + centre - p) * fine
@@ -431,28 +441,50 @@ def _kde_fft(xy, w, kernel, h, x0, y0, cell, nrows, ncols) -> np.ndarray:
     return np.ascontiguousarray(out)
 
 
-def _kde_exact(xy, w, kernel, h, x0, y0, cell, nrows, ncols) -> np.ndarray:
-    """Density per m² at cell centres: the sum of every point's kernel (k-d tree)."""
-    from scipy.spatial import cKDTree
+_EXACT_PAIRS = 2_000_000  # point-cell pairs summed at once by the exact method
 
+
+def _kde_exact(xy, w, kernel, h, x0, y0, cell, nrows, ncols, progress) -> np.ndarray:
+    """Density per m² at cell centres: the sum of every point's kernel.
+
+    Each point adds its kernel to the cells of the window around it that the kernel
+    reaches, chunk by chunk of about 2 million point-cell pairs; ``progress`` gets fractions
+    in [0, 1] and cancellation is checked once per chunk.
+    """
     # repeated locations (police.uk map points) are merged with summed weights
     uniq, inverse = np.unique(xy, axis=0, return_inverse=True)
     wsum = np.bincount(inverse.ravel(), weights=w, minlength=uniq.shape[0])
-    cx = x0 + (np.arange(ncols) + 0.5) * cell
-    cy = y0 - (np.arange(nrows) + 0.5) * cell
-    gx, gy = np.meshgrid(cx, cy)
-    centres = np.column_stack([gx.ravel(), gy.ravel()])
-    tree_c = cKDTree(centres)
     radius = kernel_radius(kernel, h)
-    out = np.zeros(centres.shape[0])
-    footprint = min(math.pi * (radius / cell + 1.0) ** 2, centres.shape[0])
-    step = max(1, int(5_000_000 / footprint))  # about 5 million pairs per chunk
-    for start in range(0, uniq.shape[0], step):
-        pts = uniq[start : start + step]
-        tree_p = cKDTree(pts)
-        pairs = tree_p.sparse_distance_matrix(tree_c, radius, output_type="ndarray")
-        vals = kernel_value(kernel, pairs["v"], h) * wsum[start + pairs["i"]]
-        out += np.bincount(pairs["j"], weights=vals, minlength=out.size)
+    # the cell holding each point, and the window of cell offsets the kernel can reach
+    col0 = np.floor((uniq[:, 0] - x0) / cell).astype(np.int64)
+    row0 = np.floor((y0 - uniq[:, 1]) / cell).astype(np.int64)
+    reach = int(math.ceil(radius / cell)) + 1
+    dr, dc = np.mgrid[
+        -min(reach, nrows) : min(reach, nrows) + 1, -min(reach, ncols) : min(reach, ncols) + 1
+    ]
+    near = np.hypot(np.maximum(np.abs(dr) - 1, 0), np.maximum(np.abs(dc) - 1, 0)) * cell <= radius
+    dr, dc = dr[near], dc[near]
+    out = np.zeros(nrows * ncols)
+    points_per_chunk = max(1, _EXACT_PAIRS // dr.size)
+    offsets_per_chunk = min(dr.size, _EXACT_PAIRS)
+    chunks = [
+        (p0, o0)
+        for p0 in range(0, uniq.shape[0], points_per_chunk)
+        for o0 in range(0, dr.size, offsets_per_chunk)
+    ]
+    for done, (p0, o0) in enumerate(chunks):
+        progress.check_cancelled()
+        progress.update(done / len(chunks), "Summing kernels at cell centres")
+        p1, o1 = p0 + points_per_chunk, o0 + offsets_per_chunk
+        rows = row0[p0:p1, None] + dr[None, o0:o1]
+        cols = col0[p0:p1, None] + dc[None, o0:o1]
+        on = (rows >= 0) & (rows < nrows) & (cols >= 0) & (cols < ncols)
+        rows, cols = rows[on], cols[on]
+        pts = np.broadcast_to(np.arange(p0, min(p1, uniq.shape[0]))[:, None], on.shape)[on]
+        dx = (x0 + (cols + 0.5) * cell) - uniq[pts, 0]
+        dy = (y0 - (rows + 0.5) * cell) - uniq[pts, 1]
+        vals = kernel_value(kernel, np.hypot(dx, dy), h) * wsum[pts]
+        out += np.bincount(rows * ncols + cols, weights=vals, minlength=out.size)
     return out.reshape(nrows, ncols)
 
 
@@ -496,9 +528,10 @@ def run_kde(
         Where to estimate (e.g. the borough outline). Default: the convex hull of the points
         (stray points far from the rest left out) with a small buffer.
     weights : array_like, optional
-        A non-negative weight per point (e.g. a harm score); default 1.
+        A non-negative weight per point (e.g. a harm score), in the order of ``points`` (rows
+        without a location included); default 1.
     progress : Progress, optional
-        Progress and cancellation.
+        Progress and cancellation (checked at least once per second of work).
 
     Returns
     -------
@@ -515,37 +548,27 @@ def run_kde(
     """
     params = params or KdeParams()
     progress.update(0.0, "Preparing points")
-    xy = point_coordinates(points)
-    w = np.ones(xy.shape[0]) if weights is None else np.asarray(weights, dtype=float).ravel()
-    if w.size != xy.shape[0]:
-        raise AnalysisError(
-            f"weights: {w.size} weights for {xy.shape[0]} points; give one weight per point"
-        )
-    if w.size and (not np.all(np.isfinite(w)) or w.min() < 0):
-        raise AnalysisError("weights: every weight must be a non-negative number")
-    if w.size and not w.sum() > 0:
-        raise NoPointsError("weights: every weight is zero, so there is nothing to map")
-    if xy.shape[0] == 0:
-        raise NoPointsError(
-            "there are no offence points with coordinates to map; check the offence group "
-            "and period selected"
-        )
-    area = study_area_from(points=xy) if study_area is None else study_area_from(outline=study_area)
-    inside = inside_mask(area, xy)
-    n_outside = int((~inside).sum())
-    xy, w = xy[inside], w[inside]
-    if xy.shape[0] == 0:
-        raise NoPointsError(
-            f"all {n_outside:,} points lie outside the study area; check that the points and "
-            "the boundary cover the same place and are both in British National Grid"
-        )
+    pts = points_in_study_area(points, study_area)
+    xy, area, n_outside = pts.xy, pts.area, pts.n_outside
+    if weights is None:
+        w = np.ones(xy.shape[0])
+    else:
+        w_all = np.asarray(weights, dtype=float).ravel()
+        if w_all.size != pts.used.size:
+            raise AnalysisError(
+                f"weights: {w_all.size:,} weights for {pts.used.size:,} points; give one weight "
+                "per point, in the order of the points"
+            )
+        if not np.all(np.isfinite(w_all)) or w_all.min() < 0:
+            raise AnalysisError("weights: every weight must be a non-negative number")
+        w = w_all[pts.used]
+        if not w.sum() > 0:
+            raise NoPointsError(
+                "weights: every point inside the study area has weight zero, so there is "
+                "nothing to map"
+            )
     messages: list[str] = []
-    if n_outside:
-        warn(
-            messages,
-            f"{n_outside:,} point(s) lie outside the study area and were left out of the "
-            "density surface",
-        )
+    pts.warn_left_out(messages, "the density surface")
     if xy.shape[0] < _MIN_POINTS:
         warn(
             messages,
@@ -572,16 +595,16 @@ def run_kde(
             "surface will look spotty and miss offences between cell centres; use a larger "
             "bandwidth or smaller cells",
         )
-    x0, y0, nrows, ncols = _raster_frame(area, cell)
+    x0, y0, nrows, ncols = lattice_frame(area.bounds, cell)
     check_grid_size(nrows, ncols, cell, area, "density raster")
-    progress.check_cancelled()
     progress.update(0.1, "Computing the density surface")
     method = params.method
     if method == "fft" and _exact_is_cheap(xy, params.kernel, h, cell):
         method = "exact"  # kernels with an edge: the exact sum is cheap here and has no error
     compute = _kde_fft if method == "fft" else _kde_exact
-    dens = compute(xy, w, params.kernel, h, x0, y0, cell, nrows, ncols)
-    progress.check_cancelled()
+    dens = compute(
+        xy, w, params.kernel, h, x0, y0, cell, nrows, ncols, SubProgress(progress, 0.1, 0.9)
+    )
     progress.update(0.9, "Masking the study area")
     if params.output == "density":
         values = dens * 1e6
@@ -589,7 +612,7 @@ def run_kde(
     else:
         values = dens * cell * cell
         units = "offences per cell"
-    values[~_inside_mask(area, x0, y0, cell, values.shape)] = np.nan
+    values[~_inside_mask(area, x0, y0, cell, values.shape, progress)] = np.nan
     used = replace(params, bandwidth=float(h), cell_size=float(cell), method=method)
     progress.update(1.0, "Density surface ready")
     return DensityResult(
@@ -628,6 +651,7 @@ def hotspot_areas(
     *,
     wards: Any = None,
     k: float | None = None,
+    progress: Progress = NO_PROGRESS,
 ):
     """Contiguous hot cells of a density surface as polygons, with what they hold.
 
@@ -642,6 +666,8 @@ def hotspot_areas(
     k : float, optional
         With the ``k_mean`` rule: cells above ``k`` times the mean of the non-zero cells
         (default: the highest of ``params.hotspot_k``). Ignored with ``top_percent``.
+    progress : Progress, optional
+        Progress and cancellation.
 
     Returns
     -------
@@ -681,14 +707,22 @@ def hotspot_areas(
     shapes = features.shapes(
         labels.astype(np.int32), mask=hot, connectivity=4, transform=result.transform
     )
+    progress.update(0.0, "Outlining hotspots")
     polys: dict[int, list] = {}
-    for geom, value in shapes:
+    for i, (geom, value) in enumerate(shapes):
+        if i % 200 == 0:
+            progress.check_cancelled()
         polys.setdefault(int(value), []).append(shapely.geometry.shape(geom))
-    label_ids = np.arange(1, n_labels + 1)
-    geoms = np.array([shapely.union_all(polys[i]) for i in label_ids], dtype=object)
+    geoms = np.empty(n_labels, dtype=object)
+    for i in range(n_labels):
+        if i % 200 == 0:
+            progress.check_cancelled()
+        geoms[i] = shapely.union_all(polys[i + 1])
+    progress.update(0.4, "Clipping hotspots to the study area")
     area = result.study_area
     if area is not None:
         geoms = shapely.intersection(geoms, area)
+    progress.update(0.6, "Counting offences in hotspots")
     # offences per hotspot: locate each point's cell
     xy = point_coordinates(points)
     if area is not None:
@@ -708,6 +742,7 @@ def hotspot_areas(
     with np.errstate(divide="ignore", invalid="ignore"):
         pai = np.where(share_area > 0, share_off / share_area, np.nan)
     if wards is not None:
+        progress.update(0.8, "Naming the wards hotspots touch")
         ward_geoms, ward_names = _area_names(wards)
         tree = shapely.STRtree(ward_geoms)
         hs_idx, ward_idx = tree.query(geoms, predicate="intersects")
@@ -734,6 +769,7 @@ def hotspot_areas(
     )
     table = table.sort_values(["offences", "area_km2"], ascending=[False, False], kind="stable")
     table.insert(0, "hotspot_id", np.arange(1, n_labels + 1))
+    progress.update(1.0, "Hotspot areas ready")
     return table.reset_index(drop=True)
 
 

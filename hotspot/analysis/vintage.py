@@ -516,12 +516,18 @@ def _same_vintage(
     if target_index is None:
         target_index = pd.Index(values.index, dtype=str)
     present = target_index.isin(values.index)
+    valued = present.copy()
+    if len(values.columns):  # a row whose every measure is empty gives no value either
+        has_value = values.notna().any(axis=1)
+        valued &= has_value.reindex(target_index, fill_value=False).to_numpy(bool)
     methods = pd.DataFrame(
         {
             "code": target_index.to_numpy(),
-            "method": np.where(present, "direct", "missing"),
+            "method": np.where(valued, "direct", "missing"),
             "parts": np.where(present, target_index.to_numpy(), ""),
-            "reason": np.where(present, "", "code not in the table"),
+            "reason": np.select(
+                [valued, present], ["", "no value in the table"], "code not in the table"
+            ),
         }
     )
     out = values.reindex(target_index)

@@ -362,6 +362,28 @@ def _figures_from_wards(ward_stats: Any) -> tuple[pd.DataFrame, bool, bool]:
     return out, has_pop, "count_prev" in out.columns
 
 
+def _whole(values: pd.Series) -> pd.Series:
+    """Whole numbers as int, or as nullable Int64 when some are missing."""
+    return values.astype("Int64") if values.isna().any() else values.astype(np.int64)
+
+
+def _with_wards_without_lsoas(figures: pd.DataFrame, wards: Any, notes: list[str]) -> pd.DataFrame:
+    """Keep the wards that no LSOA was placed in (no figures), and say so."""
+    w = area_input(wards, what="wards").gdf
+    codes = w["code"].astype(str)
+    empty = ~codes.isin(figures.index)
+    if not empty.any():
+        return figures
+    names = w.loc[empty.to_numpy(), "name"].astype(str)
+    notes.append(
+        f"{int(empty.sum())} wards have no LSOA placed in them, so the sums of LSOAs give them "
+        f"no figures (their offences are counted in neighbouring wards' LSOAs): "
+        f"{list_codes(names)}; give ward_stats= to count offences in the ward boundaries."
+    )
+    extra = pd.DataFrame({"name": names.to_numpy()}, index=codes[empty].to_numpy())
+    return pd.concat([figures, extra.reindex(columns=figures.columns)])
+
+
 def _check_vintages(lsoa_stats: Any, lookup: Any, indicators: Any) -> None:
     """Refuse indicators on another LSOA vintage than the LSOAs (codes would not match)."""
     from hotspot.analysis.vintage import require_same_vintage
@@ -456,17 +478,20 @@ def ward_summary(
             "Ward figures are the sums of their LSOAs (an LSOA that straddles a ward boundary "
             "counts wholly in one ward); give ward_stats= for counts in the ward boundaries."
         )
+        if wards is not None:
+            figures = _with_wards_without_lsoas(figures, wards, notes)
     n_lsoas = assignment.dropna(subset=["ward_code"]).groupby("ward_code").size()
     rate_col = f"Rate per {per:,} residents"
     out = pd.DataFrame(index=figures.index)
     out["Ward"] = figures["name"]
     out["LSOAs"] = n_lsoas.reindex(figures.index, fill_value=0).astype(int)
-    out["Offences"] = figures["count"].astype(int)
+    count = pd.to_numeric(figures["count"], errors="coerce").astype(float)
+    out["Offences"] = _whole(count)
     if has_pop:
         pop = pd.to_numeric(figures["population"], errors="coerce")
         out["Residents"] = pop
-        out[rate_col] = out["Offences"] / pop * per
-        no_rate = pop.isna()
+        out[rate_col] = count / pop * per
+        no_rate = pop.isna() & count.notna()
         if no_rate.any():
             notes.append(
                 f"{int(no_rate.sum())} wards have no complete population, so no rate: "
@@ -474,20 +499,22 @@ def ward_summary(
             )
         rank_on = out[rate_col]
     else:
-        rank_on = out["Offences"].astype(float)
+        rank_on = count
         notes.append("No populations: wards are ranked by number of offences.")
     out["Rank"] = competition_rank(rank_on.to_numpy()).to_numpy()
     if has_prev:
-        prev = figures["count_prev"].astype(int)
-        out["Offences (previous period)"] = prev
-        out["Change"] = out["Offences"] - prev
-        out["Change (%)"] = np.where(
-            prev > 0, 100.0 * out["Change"] / prev.where(prev > 0, 1), np.nan
-        )
+        prev = pd.to_numeric(figures["count_prev"], errors="coerce").astype(float)
+        change = count - prev
+        out["Offences (previous period)"] = _whole(prev)
+        out["Change"] = _whole(change)
+        out["Change (%)"] = np.where(prev > 0, 100.0 * change / prev.where(prev > 0, 1), np.nan)
 
     n_wards = len(out)
     sentences: dict[str, list[str]] = {}
     for code in out.index:
+        if pd.isna(out.at[code, "Offences"]):
+            sentences[code] = [f"{out.at[code, 'Ward']}: no offence figures."]
+            continue
         text = f"{out.at[code, 'Ward']}: {int(out.at[code, 'Offences']):,} offences"
         rank_text = _rank_text(out.at[code, "Rank"], n_wards)
         if has_pop and pd.notna(out.at[code, rate_col]):

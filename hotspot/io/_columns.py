@@ -12,16 +12,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from hotspot.errors import InputError
-from hotspot.model import OFFENCE_COLUMNS
+from hotspot.model import OFFENCE_COLUMN_KEYS, OFFENCE_COLUMNS
 
 CANONICAL = OFFENCE_COLUMNS
 
-#: Keys accepted in ``read_offences(columns=...)``.
-OVERRIDE_KEYS = ("x", "y", "crs", "month", "category", "crime_id", "location") + (
-    "lsoa_code",
-    "lsoa_name",
-    "outcome",
-)
+#: Keys accepted in ``read_offences(columns=...)`` (and a project's offence sources).
+OVERRIDE_KEYS = OFFENCE_COLUMN_KEYS
 
 LONGITUDE = ("longitude", "lon", "long", "lng", "longitudewgs84", "locationlongitude", "longdd")
 LATITUDE = ("latitude", "lat", "latitudewgs84", "locationlatitude", "latdd")

@@ -16,9 +16,7 @@ import shapely
 
 from hotspot.errors import InputError
 from hotspot.io._assemble import Part
-from hotspot.io._columns import map_fields
-from hotspot.io._coords import canonical_crs, guess_crs
-from hotspot.io._policeuk_csv import no_month_error
+from hotspot.io._policeuk_csv import offence_part
 from hotspot.io._sources import Member
 
 _POINTS = ("Point", "MultiPoint", "Point Z", "MultiPoint Z", "Point M", "Point ZM", "Unknown")
@@ -79,23 +77,13 @@ def vector_part(member: Member, overrides: Mapping[str, str]) -> Part:
     layer = point_layer(path, member.label)
     gdf = pyogrio.read_dataframe(path, layer=layer)
     frame = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
-    columns = list(frame.columns)
-    fields = map_fields(columns, overrides, member.label)
-    if fields["month"] is None:
-        raise no_month_error(member.label, columns)
     x, y = coordinates(np.asarray(gdf.geometry.values, dtype=object), member.label)
-    if overrides.get("crs"):
-        crs = canonical_crs(overrides["crs"], member.label)
-    elif gdf.crs is not None:
-        crs = canonical_crs(gdf.crs, member.label)
-    else:
-        crs = guess_crs(x, y, member.label, "geometry x", "geometry y")
-    return Part(
-        frame=frame,
-        fields=fields,
-        x=x,
-        y=y,
-        crs=crs,
-        key=fields["crime_id"],
+    return offence_part(
+        frame,
+        x,
+        y,
+        crs=overrides.get("crs") or gdf.crs,
+        axes=("geometry x", "geometry y"),
+        overrides=overrides,
         label=member.label,
     )

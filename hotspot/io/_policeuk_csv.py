@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
+import pandas as pd
 
 from hotspot.errors import InputError
 from hotspot.io._assemble import Part
@@ -19,11 +20,48 @@ from hotspot.io._sources import Member
 from hotspot.io._table import header_of, read_text_table, read_typed
 
 
-def no_month_error(label: str, columns) -> InputError:
-    """The error for a table without a month or date column."""
-    return InputError(
-        f"{label}: no month or date column found (expected Month, Date, offence_date ...); "
-        f"columns are: {', '.join(map(str, columns))}. Name it with columns={{'month': ...}}"
+def offence_part(
+    frame: pd.DataFrame,
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    crs: object | None,
+    axes: tuple[str, str],
+    overrides: Mapping[str, str],
+    label: str,
+    bad_coords: int = 0,
+) -> Part:
+    """A :class:`Part` for a table of offences whose coordinates are already extracted.
+
+    The canonical fields are matched to ``frame``'s columns by name (``overrides``
+    first); ``crs`` is the coordinate system the file or the user states, else it is
+    told from the values of ``x`` and ``y`` (whose names, ``axes``, go in messages).
+
+    Raises
+    ------
+    InputError
+        When the table has no month column, or its coordinate system cannot be told.
+    """
+    columns = list(frame.columns)
+    fields = map_fields(columns, overrides, label)
+    if fields["month"] is None:
+        raise InputError(
+            f"{label}: no month or date column found (expected Month, Date, offence_date ...); "
+            f"columns are: {', '.join(map(str, columns))}. Name it with columns={{'month': ...}}"
+        )
+    if crs is not None:
+        crs = canonical_crs(crs, label)
+    else:
+        crs = guess_crs(x, y, label, *axes)
+    return Part(
+        frame=frame,
+        fields=fields,
+        x=x,
+        y=y,
+        crs=str(crs),
+        key=fields["crime_id"],
+        label=label,
+        bad_coords=bad_coords,
     )
 
 
@@ -59,24 +97,16 @@ def csv_part(member: Member, overrides: Mapping[str, str]) -> Part:
     frame = _read_fast(member, overrides)
     if frame is None:
         frame = read_text_table(member)
-    columns = list(frame.columns)
-    coords = find_coordinates(columns, member.label, overrides)
-    fields = map_fields(columns, overrides, member.label)
-    if fields["month"] is None:
-        raise no_month_error(member.label, columns)
+    coords = find_coordinates(list(frame.columns), member.label, overrides)
     x, bad_x = to_float(frame[coords.x])
     y, bad_y = to_float(frame[coords.y])
-    if coords.crs is not None:
-        crs = canonical_crs(coords.crs, member.label)
-    else:
-        crs = guess_crs(x, y, member.label, coords.x, coords.y)
-    return Part(
-        frame=frame,
-        fields=fields,
-        x=x,
-        y=y,
-        crs=crs,
-        key=fields["crime_id"],
+    return offence_part(
+        frame,
+        x,
+        y,
+        crs=coords.crs,
+        axes=(coords.x, coords.y),
+        overrides=overrides,
         label=member.label,
         bad_coords=int(np.count_nonzero(bad_x | bad_y)),
     )

@@ -99,11 +99,10 @@ def _zip_members(path: Path, label: str, stack: contextlib.ExitStack) -> list[Me
             f"{path.name}: is not a readable zip archive ({exc}); download it again, or "
             "unzip it and choose the folder"
         ) from exc
-    return [
-        Member(f"{label}/{n}", path, n, archive)
-        for n in sorted(names)
-        if not _skip(n) and not n.lower().endswith(".zip")
-    ]
+    members = [Member(f"{label}/{n}", path, n, archive) for n in sorted(names) if not _skip(n)]
+    if not members:
+        raise InputError(f"{label}: the zip archive is empty; download it again")
+    return members
 
 
 def expand(source, stack: contextlib.ExitStack) -> list[Member]:

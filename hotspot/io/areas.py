@@ -61,9 +61,15 @@ def _plausible_crs(gdf: gpd.GeoDataFrame) -> str | None:
     return None
 
 
+def _degrees(gdf: gpd.GeoDataFrame) -> bool:
+    """Whether every coordinate could be a longitude/latitude (anywhere on Earth)."""
+    xmin, ymin, xmax, ymax = gdf.total_bounds
+    return bool(-180 <= xmin <= xmax <= 180 and -90 <= ymin <= ymax <= 90)
+
+
 def _set_crs(gdf: gpd.GeoDataFrame, path: Path, notes: list[str]) -> gpd.GeoDataFrame:
     if gdf.crs is None:
-        guess = WGS84 if path.suffix.lower() in (".geojson", ".json") else _plausible_crs(gdf)
+        guess = _plausible_crs(gdf)
         if guess is None:
             raise InputError(
                 f"{path.name}: has no coordinate reference system (for a shapefile, the "
@@ -72,9 +78,45 @@ def _set_crs(gdf: gpd.GeoDataFrame, path: Path, notes: list[str]) -> gpd.GeoData
             )
         notes.append(f"the file states no coordinate system; its coordinates look like {guess}")
         gdf = gdf.set_crs(guess)
+    elif gdf.crs.to_epsg() == 4326 and not _degrees(gdf) and _plausible_crs(gdf) == BNG:
+        # GDAL reports every GeoJSON without a "crs" member as longitude/latitude, but
+        # metres in the hundreds of thousands cannot be degrees
+        notes.append(
+            "the file says longitude/latitude but holds British National Grid metres; "
+            "read as British National Grid (EPSG:27700)"
+        )
+        gdf = gdf.set_crs(BNG, allow_override=True)
+    stated = gdf.crs.name
     if gdf.crs.to_epsg() != 27700:
         gdf = gdf.to_crs(BNG)
+    _check_extent(gdf, path, stated)
     return gdf
+
+
+def _check_extent(gdf: gpd.GeoDataFrame, path: Path, stated: str) -> None:
+    """Refuse areas that do not lie in Great Britain once in British National Grid.
+
+    Features without a shape are left to :func:`_repair`, which reports them.
+    """
+    geoms = np.asarray(gdf.geometry.values, dtype=object)
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    if not present.any():
+        return
+    xmin, ymin, xmax, ymax = shapely.bounds(geoms[present]).T
+    finite = np.isfinite(xmin) & np.isfinite(ymin) & np.isfinite(xmax) & np.isfinite(ymax)
+    inside = (
+        (xmin >= EAST_RANGE[0])
+        & (xmax <= EAST_RANGE[1])
+        & (ymin >= NORTH_RANGE[0])
+        & (ymax <= NORTH_RANGE[1])
+    )
+    if not (finite & inside).all():
+        raise InputError(
+            f"{path.name}: {int((~(finite & inside)).sum())} of {int(present.sum())} areas do "
+            f"not lie in Great Britain once converted from the file's coordinate system "
+            f"({stated}) to British National Grid; the stated system is probably wrong: check "
+            "it in your GIS (for a shapefile, the .prj file) and save the layer again"
+        )
 
 
 def _unique(gdf: gpd.GeoDataFrame, column: str) -> bool:
@@ -202,14 +244,16 @@ def read_areas(
         ``gdf`` with ``code``, ``name``, ``geometry`` (EPSG:27700) then the original
         fields (one named ``code`` or ``name`` is kept as ``code_original`` /
         ``name_original``); ``level``; ``vintage`` (boundary year when known); ``notes``
-        saying what was detected or repaired. A layer without a CRS is taken as
-        longitude/latitude (GeoJSON) or when its coordinates make the system plain.
+        saying what was detected or repaired. A layer without a CRS (or a GeoJSON whose
+        "longitude/latitude" values are plainly metres) is read in the system its
+        coordinates make plain: longitude/latitude or British National Grid.
 
     Raises
     ------
     InputError
-        When the file cannot be read, holds no polygons, no code field can be found, or
-        the coordinate system cannot be told.
+        When the file cannot be read, holds no polygons (or none with a code), no code
+        field can be found, or the coordinate system cannot be told or puts the areas
+        outside Great Britain.
     """
     p = _boundary_file(Path(path).expanduser())
     if level is not None and level not in AREA_LEVELS:
@@ -278,6 +322,11 @@ def _build(gdf, p, level, code_field, name_field) -> AreaLayer:
     out = out.loc[~empty.to_numpy()].reset_index(drop=True)
     out = _set_crs(out, p, notes)
     out = _repair(out, p, notes)
+    if len(out) == 0:
+        raise InputError(
+            f"{p.name}: no area has both a code (field {code}) and a shape; check that the "
+            "layer holds the boundaries, or name the code field with code_field="
+        )
     out = _dissolve_repeats(out, notes)
     if level is None:
         level = product.level if product is not None else _level_from_codes(out["code"], cat)

@@ -101,12 +101,12 @@ def _vector_kind(path: str) -> FileKind:
 
 def _excel_kind(path: Path) -> FileKind:
     try:
-        book = pd.ExcelFile(path)
-        for sheet in book.sheet_names:
-            columns = [str(c) for c in pd.read_excel(book, sheet_name=sheet, nrows=0).columns]
-            kind = _table_kind(columns)
-            if kind.kind is not None or kind.candidates:
-                return kind
+        with pd.ExcelFile(path) as book:
+            for sheet in book.sheet_names:
+                columns = [str(c) for c in pd.read_excel(book, sheet_name=sheet, nrows=0).columns]
+                kind = _table_kind(columns)
+                if kind.kind is not None or kind.candidates:
+                    return kind
     except Exception:  # unreadable spreadsheet: nothing to say
         return UNKNOWN
     return UNKNOWN
@@ -170,7 +170,8 @@ def detect_kind(path: str | PathLike) -> FileKind:
         return _excel_kind(p)
     if suffix == ".json":
         try:
-            head = decode_head(p.open("rb").read(4096)).lstrip()
+            with p.open("rb") as fh:
+                head = decode_head(fh.read(4096)).lstrip()
         except OSError:
             return UNKNOWN
         if head.startswith("["):

@@ -87,17 +87,26 @@ def _imd_measure(column: str) -> str | None:
     return None
 
 
-def _excel_sheets(path: Path) -> dict[str, list[str]]:
-    with guard(path.name, "a spreadsheet"):
-        book = pd.ExcelFile(path)
-        return {
-            str(s): [str(c) for c in pd.read_excel(book, sheet_name=s, nrows=0).columns]
-            for s in book.sheet_names
-        }
+#: How spreadsheet files start: xlsx/xlsm/ods are zip archives, xls an OLE2 compound file.
+_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
 
-def _pick_sheet(path: Path, kind: str | None) -> str:
-    sheets = _excel_sheets(path)
+def _check_workbook(path: Path) -> None:
+    """Refuse a file that does not start like a workbook, saying what it may be instead."""
+    with guard(path.name, "a spreadsheet"), open(path, "rb") as fh:
+        magic = fh.read(4)
+    if not magic.startswith(_WORKBOOK_MAGIC):
+        raise InputError(
+            f"{path.name}: is not a spreadsheet, although its name ends {path.suffix}; if it "
+            "is a CSV table, rename it to .csv; otherwise open it in Excel and save it as .xlsx"
+        )
+
+
+def _pick_sheet(book: pd.ExcelFile, path: Path, kind: str | None) -> str:
+    sheets = {
+        str(s): [str(c) for c in pd.read_excel(book, sheet_name=s, nrows=0).columns]
+        for s in book.sheet_names
+    }
     usable = {s: cols for s, cols in sheets.items() if lsoa_columns(cols)}
     for s, cols in usable.items():
         if kind in (None, "other") or detect_indicator_kind(cols) == kind:
@@ -113,14 +122,32 @@ def _pick_sheet(path: Path, kind: str | None) -> str:
     )
 
 
+def _check_engine(path: Path) -> None:
+    """Refuse, with what to do, a spreadsheet format whose reader is not installed."""
+    engine = {".xls": "xlrd", ".ods": "odf"}.get(path.suffix.lower())
+    if engine is None:
+        return
+    try:
+        __import__(engine)
+    except ImportError:
+        raise InputError(
+            f"{path.name}: Hotspot reads .xlsx workbooks and CSV tables, not "
+            f"{path.suffix} files; open it in Excel or LibreOffice and save it as .xlsx or CSV"
+        ) from None
+
+
 def read_table(path: Path, kind: str | None) -> tuple[pd.DataFrame, str]:
     """Read a CSV or a spreadsheet's relevant sheet, every value as text."""
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        sheet = _pick_sheet(path, kind)
-        with guard(f"{path.name} (sheet {sheet!r})", "a spreadsheet"):
-            df = pd.read_excel(path, sheet_name=sheet, dtype=object)
+        _check_engine(path)
+        _check_workbook(path)
+        with guard(path.name, "a spreadsheet"), pd.ExcelFile(path) as book:
+            sheet = _pick_sheet(book, path, kind)
+            label = f"{path.name} (sheet {sheet!r})"
+            with guard(label, "a spreadsheet"):
+                df = pd.read_excel(book, sheet_name=sheet, dtype=object)
         df.columns = [str(c).strip() for c in df.columns]
-        return df, f"{path.name} (sheet {sheet!r})"
+        return df, label
     with guard(path.name, "a CSV table"):
         return read_text_table(Member(path.name, path)), path.name
 
@@ -143,7 +170,16 @@ def choose_key(df: pd.DataFrame, label: str) -> tuple[str, int | None]:
     InputError
         When no column holds LSOA codes.
     """
-    cands = [(c, v) for c, v in lsoa_columns(list(df.columns)) if looks_like_lsoa(df[c])]
+    named = lsoa_columns(list(df.columns))
+    cands = [(c, v) for c, v in named if looks_like_lsoa(df[c])]
+    if not cands and named:
+        col = named[0][0]
+        sample = ", ".join(repr(str(v)) for v in df[col].dropna().head(3))
+        raise InputError(
+            f"{label}: column {col!r} does not hold LSOA codes (E01 or W01 and six digits, "
+            f"e.g. E01000001); its first values are {sample or 'empty'}. Check that the file "
+            "is keyed by LSOA (not by ward or local authority)"
+        )
     if not cands:
         raise InputError(
             f"{label}: no column looks like an LSOA code (expected LSOA11CD, LSOA21CD or "
@@ -187,7 +223,12 @@ def _measures_samhi(df: pd.DataFrame, year: int | None, label: str) -> tuple[dic
             f"{', '.join(map(str, index_years))}: pass one of these as year="
         )
     names = {"samhiindex": "samhi_index", "samhidec": "samhi_decile", "samhidecile": "samhi_decile"}
-    return {c: names.get(norm(b), snake(b)) for c, b in by_year[year].items()}, year
+    out: dict[str, str] = {}
+    for c, b in by_year[year].items():
+        name = names.get(norm(b), snake(b))
+        if name not in out.values():  # the first column of a repeated measure wins
+            out[c] = name
+    return out, year
 
 
 def _measures_population(df: pd.DataFrame, label: str) -> dict[str, str]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from hotspot.errors import InputError
 from hotspot.io._assemble import Part, assemble
-from hotspot.io._columns import check_overrides
+from hotspot.io._columns import check_overrides, find_coordinates
 from hotspot.io._encoding import decode_head
 from hotspot.io._generic_points import vector_part
 from hotspot.io._policeuk_api import api_part
@@ -30,6 +30,7 @@ from hotspot.io._sources import (
     expand,
     guard,
 )
+from hotspot.io._table import header_of
 from hotspot.model import OffenceData
 from hotspot.progress import NO_PROGRESS, Progress
 
@@ -66,7 +67,9 @@ def classify(member: Member) -> str:
     return "other"
 
 
-def _choose(members: list[Member], explicit: bool) -> tuple[list[tuple[Member, str]], list[str]]:
+def _choose(
+    members: list[Member], explicit: bool, label: str
+) -> tuple[list[tuple[Member, str]], list[str]]:
     kinds = [(m, classify(m)) for m in members]
     if explicit:  # a file the user named is read for what it is
         member, kind = kinds[0]
@@ -93,12 +96,35 @@ def _choose(members: list[Member], explicit: bool) -> tuple[list[tuple[Member, s
                 notes.append(f"ignored {other} file{'s' if other > 1 else ''} of other kinds")
             return chosen, notes
     listed = ", ".join(m.label for m in members[:5])
+    nested = any(m.suffix == ".zip" and not m.on_disk for m in members)
     raise InputError(
-        f"no offence files found among {len(members)} files ({listed}"
+        f"{label}: no offence files found among {len(members)} files ({listed}"
         f"{' ...' if len(members) > 5 else ''}); expected police.uk street CSVs "
         "(YYYY-MM-<force>-street.csv), police.uk API JSON, a CSV with coordinates or a "
         "points file"
+        + ("; zip archives inside a zip are not opened: unzip the outer one" if nested else "")
     )
+
+
+def _drop_stray_tables(
+    picked: list[tuple[Member, str]], notes: list[str], overrides: Mapping[str, str]
+) -> tuple[list[tuple[Member, str]], list[str]]:
+    """Set aside tables in a folder that have no coordinate columns (a read-me, a data
+    dictionary ...), with a note; when none has any, keep them all so that reading the
+    first explains what is missing."""
+    stray = []
+    for member, kind in picked:
+        if kind != "table":
+            continue
+        try:
+            find_coordinates(header_of(member), member.label, overrides)
+        except (InputError, OSError):
+            stray.append(member)
+    if not stray or len(stray) == len(picked):
+        return picked, notes
+    listed = ", ".join(m.name for m in stray[:3]) + (" ..." if len(stray) > 3 else "")
+    note = f"ignored {len(stray)} table{'s' if len(stray) > 1 else ''} without coordinate columns ({listed})"
+    return [(m, k) for m, k in picked if m not in stray], [*notes, note]
 
 
 def _source_label(source) -> str:
@@ -171,9 +197,12 @@ def read_offences(
         notes: list[str] = []
         for s in sources:
             p = Path(s).expanduser()
-            members = expand(p, stack)
-            explicit = p.is_file() and p.suffix.lower() != ".zip"
-            picked, why = _choose(members, explicit)
+            with guard(str(p), "offence data"):  # a damaged archive member, while sniffing
+                members = expand(p, stack)
+                explicit = p.is_file() and p.suffix.lower() != ".zip"
+                picked, why = _choose(members, explicit, p.name)
+                if not explicit:
+                    picked, why = _drop_stray_tables(picked, why, overrides)
             chosen.extend(picked)
             notes.extend(why)
         parts: list[Part] = []

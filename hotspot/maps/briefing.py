@@ -33,7 +33,7 @@ import os
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any
 
 import pandas as pd
@@ -82,11 +82,18 @@ class Briefing:
     boundary_year : int, optional
         Year of the OS copyright line.
     samhi, imd : bool
-        The pack uses SAMHI / IMD (adds their citations).
+        The pack uses SAMHI / IMD (adds their citations to the cover and the data
+        page).
     bivariate_labels : (str, str)
         Names of the bivariate measures (x, y).
+    bivariate_samhi : bool, optional
+        The bivariate result compares with SAMHI (True) or IMD (False); by default
+        read from the result's ``y`` column (e.g. "samhi_index"). Its map cites it.
     page : {"A4-landscape", "A4-portrait"}
         Layout of the map pages.
+    basemap : {"none", "osm"}
+        OpenStreetMap under the map pages when it can be fetched (see
+        :mod:`hotspot.maps.static`).
     """
 
     title: str
@@ -109,7 +116,9 @@ class Briefing:
     samhi: bool = False
     imd: bool = False
     bivariate_labels: tuple[str, str] = ("offence rate", "deprivation")
+    bivariate_samhi: bool | None = None
     page: str = "A4-landscape"
+    basemap: str = "none"
     produced: _dt.date = field(default_factory=_dt.date.today)
 
     @property
@@ -125,36 +134,50 @@ class Briefing:
             outline=self.outline,
             boundary_year=self.boundary_year,
             page=self.page,
+            basemap=self.basemap,
         )
+
+    def uses_samhi(self) -> bool:
+        """Whether the bivariate result compares with SAMHI (else IMD)."""
+        if self.bivariate_samhi is not None:
+            return self.bivariate_samhi
+        b = self.bivariate
+        names = [getattr(b, "y", ""), getattr(getattr(b, "params", None), "context", "")]
+        return any("samhi" in str(n or "").lower() for n in names)
 
 
 # --------------------------------------------------------------------------- tables
 
 
 def ward_table(rates: Any, *, top: int | None = 10, suppress_below: int = 0) -> pd.DataFrame:
-    """The top wards by rank, formatted for a page (all text).
+    """The top wards by rank, formatted for a page (all text), indexed by ward code.
 
     Columns: Rank, Ward, Offences, Rate per 1,000, Previous period, Change, Change %
     (the last three when the rates have a comparison), and the change test's label
-    when present.
+    when present. With ``suppress_below``, small counts are hidden as in the CSV
+    tables (:func:`hotspot.io.export.suppression_plan`, worked out on every ward,
+    not just those shown) and the figures derived from them are left blank.
     """
-    from hotspot.io.export import suppress_small_counts
+    from hotspot.io.export import suppression_plan
 
-    t = pd.DataFrame(rates.table if hasattr(rates, "table") else rates).copy()
-    t = t.drop(columns=[c for c in ("geometry",) if c in t.columns])
+    t = pd.DataFrame(rates.table if hasattr(rates, "table") else rates)
+    t = t.drop(columns=[c for c in ("geometry",) if c in t.columns]).reset_index(drop=True)
+    plan = suppression_plan(t, suppress_below)
     if "rank" in t.columns:
         t = t.sort_values("rank", kind="stable")
     elif "rate" in t.columns:
         t = t.sort_values("rate", ascending=False, kind="stable")
-    if top:
-        t = t.head(top)
-    shown = suppress_small_counts(t, suppress_below) if suppress_below else t
+    shown = t.head(top) if top else t
 
     def num(col: str, fmt: str) -> list[str]:
+        marks = plan.marks.get(col)
+        blank = col in plan.derived
         out = []
-        for v in shown[col]:
-            if isinstance(v, str):
-                out.append(v)
+        for i, v in shown[col].items():
+            if marks is not None and isinstance(marks[i], str):
+                out.append(marks[i])
+            elif blank and plan.hidden[i]:
+                out.append("")
             elif v is None or pd.isna(v):
                 out.append("–")
             else:
@@ -166,20 +189,18 @@ def ward_table(rates: Any, *, top: int | None = 10, suppress_below: int = 0) -> 
         cols["Rank"] = num("rank", "{:.0f}")
     cols["Ward"] = shown["name"].astype(str).tolist()
     cols["Offences"] = num("count", "{:,.0f}")
-    if "rate" in shown.columns:
-        cols["Rate per 1,000"] = num("rate", "{:,.1f}")
-    if "count_prev" in shown.columns:
-        cols["Previous period"] = num("count_prev", "{:,.0f}")
-    if "change" in shown.columns:
-        cols["Change"] = num("change", "{:+,.0f}")
-    if "pct_change" in shown.columns:
-        cols["Change %"] = num("pct_change", "{:+,.0f}%")
+    for col, title, fmt in (
+        ("rate", "Rate per 1,000", "{:,.1f}"),
+        ("count_prev", "Previous period", "{:,.0f}"),
+        ("change", "Change", "{:+,.0f}"),
+        ("pct_change", "Change %", "{:+,.0f}%"),
+    ):
+        if col in shown.columns:
+            cols[title] = num(col, fmt)
     if "change_label" in shown.columns:
-        cols["Change test"] = [
-            "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
-            for v in shown["change_label"]
-        ]
-    return pd.DataFrame(cols)
+        cols["Change test"] = ["" if v == "–" else v for v in num("change_label", "{}")]
+    index = shown["code"].astype(str) if "code" in shown.columns else None
+    return pd.DataFrame(cols, index=index)
 
 
 # --------------------------------------------------------------------------- pages
@@ -254,23 +275,18 @@ def cover_page(b: Briefing, number: int = 1) -> Figure:
     comp = getattr(b.rates, "comparison", None)
     if comp is not None:
         sub.append(f"compared with {getattr(comp, 'label', comp)}")
-    fig.text(
-        0.07,
-        0.69,
-        " · ".join(s for s in sub if s),
-        fontsize=14,
-        color="#333333",
-        va="top",
-        gid="subtitle",
-    )
+    subtitle = textwrap.fill(" · ".join(s for s in sub if s), 100)
+    fig.text(0.07, 0.69, subtitle, fontsize=14, color="#333333", va="top", gid="subtitle")
     if b.organisation:
-        fig.text(0.07, 0.64, b.organisation, fontsize=12, color="#333333", va="top")
+        below = 0.69 - 0.03 * (subtitle.count("\n") + 1) - 0.015  # under a wrapped subtitle
+        fig.text(0.07, below, b.organisation, fontsize=12, color="#333333", va="top")
     facts = _key_figures(b)
     if facts:
+        fig.text(0.07, 0.56, "Key figures", fontsize=13, fontweight="bold", va="top", color=_TEXT)
         fig.text(
             0.07,
-            0.55,
-            "Key figures\n" + "\n".join(f"•  {line}" for line in facts),
+            0.515,
+            "\n".join(f"•  {line}" for line in facts),
             fontsize=12,
             va="top",
             linespacing=1.7,
@@ -301,7 +317,10 @@ def table_page(b: Briefing, number: int) -> Figure:
         gid="title",
     )
     rank_by = getattr(b.rates, "rank_by", "rate")
-    sub = f"{b.offence_group} · {b.period_label} · ranked by {'rate per 1,000 residents' if rank_by == 'rate' else 'count'}"
+    by = "rate per 1,000 residents" if rank_by == "rate" else "number of offences"
+    sub = style.join_nonempty(
+        [b.offence_group, b.period_label, f"ranked by {by}", f"Data: {b.data_source}"]
+    )
     fig.text(0.05, 0.89, sub, fontsize=11, color="#333333", va="top", gid="subtitle")
     table = ward_table(b.rates, top=10, suppress_below=b.suppress_below)
     ax = fig.add_axes((0.05, 0.2, 0.9, 0.64))
@@ -328,10 +347,7 @@ def table_page(b: Briefing, number: int) -> Figure:
     tab.set_gid("ward-table")
     notes = []
     if b.suppress_below and b.suppress_below > 1:
-        notes.append(
-            f"Counts from 1 to {b.suppress_below - 1} are shown as <{b.suppress_below}, and the "
-            "rate and change of those wards are left blank (publication setting)."
-        )
+        notes.append(_suppression_note(b.suppress_below))
     if "Change %" in table.columns:
         notes.append("Change compares with the period of equal length just before.")
     warnings = list(getattr(b.rates, "warnings", ()) or ())
@@ -348,6 +364,16 @@ def table_page(b: Briefing, number: int) -> Figure:
         )
     _mark(fig, b, number)
     return fig
+
+
+def _suppression_note(threshold: int) -> str:
+    from hotspot.io.export import WITHHELD
+
+    return (
+        f"Publication setting: counts from 1 to {threshold - 1} are shown as <{threshold}; where "
+        f"they could be worked out from the total, another count is withheld ({WITHHELD}); the "
+        "rate, change and rank of those wards are left blank."
+    )
 
 
 def _find_ward(wards, key: str):
@@ -368,24 +394,30 @@ def _ward_figures(b: Briefing, ward) -> list[str]:
     code = str(ward["code"].iloc[0]) if "code" in ward.columns else ""
     t = getattr(b.rates, "table", None)
     if t is not None and code and "code" in t.columns:
-        row = t[t["code"].astype(str) == code]
-        if len(row):
-            shown = ward_table(row, top=None, suppress_below=b.suppress_below).iloc[0]
-            n_wards = len(t)
+        table = ward_table(b.rates, top=None, suppress_below=b.suppress_below)
+        if code in table.index:
+            shown = table.loc[code].fillna("")
+            if shown.ndim > 1:  # a code listed twice: the first row
+                shown = shown.iloc[0]
+
+            def value(column: str) -> str:
+                return shown[column] or "not shown (small numbers)"
+
             if "Rank" in shown:
-                lines.append(f"Rank: {shown['Rank']} of {n_wards} wards")
-            lines.append(f"Offences: {shown['Offences']}")
-            if "Rate per 1,000" in shown:
-                lines.append(f"Rate per 1,000 residents: {shown['Rate per 1,000']}")
-            if "Previous period" in shown:
-                lines.append(f"Previous period: {shown['Previous period']}")
-            if "Change" in shown:
-                pct = (
-                    f" ({shown['Change %']})"
-                    if "Change %" in shown and shown["Change %"] != "–"
-                    else ""
+                lines.append(
+                    f"Rank: {shown['Rank']} of {len(table)} wards"
+                    if shown["Rank"]
+                    else "Rank: not shown (small numbers)"
                 )
-                lines.append(f"Change: {shown['Change']}{pct}")
+            lines.append(f"Offences: {value('Offences')}")
+            if "Rate per 1,000" in shown:
+                lines.append(f"Rate per 1,000 residents: {value('Rate per 1,000')}")
+            if "Previous period" in shown:
+                lines.append(f"Previous period: {value('Previous period')}")
+            if "Change" in shown:
+                pct = shown.get("Change %", "")
+                pct = f" ({pct})" if pct and pct != "–" else ""
+                lines.append(f"Change: {value('Change')}{pct}")
             if shown.get("Change test"):
                 lines.append(f"Change test: {shown['Change test']}")
     geom = ward.geometry.iloc[0]
@@ -420,34 +452,30 @@ def ward_page(b: Briefing, key: str, number: int) -> Figure:
     wards = L.as_bng_gdf(b.wards, "wards")
     ward = _find_ward(wards, key)
     name = str(ward["name"].iloc[0]) if "name" in ward.columns else str(key)
+    ctx = b.context()
     layers: list[L.MapLayer] = []
-    methods: list[str] = []
     if b.kde is not None:
         layers.append(L.DensitySurface(b.kde, opacity=0.85))
     elif b.gistar is not None:
         layers.append(L.GiStarCells(b.gistar, opacity=0.85))
-    layers.append(L.AreaBoundaries(wards, name="Wards"))
-    if b.outline is not None:
-        layers.append(
-            L.AreaBoundaries(
-                b.outline, name="Borough", show_labels=False, colour=style.OUTLINE_COLOUR, width=1.8
-            )
-        )
+    layers += ctx.boundary_layers()
     layers.append(
         L.AreaBoundaries(ward, name="Selected ward", show_labels=False, colour="#0b4f9c", width=2.6)
     )
-    methods = _ward_figures(b, ward)
     xmin, ymin, xmax, ymax = ward.total_bounds
     pad = 0.25 * max(xmax - xmin, ymax - ymin)
     fig = static.print_map(
         layers,
-        title=f"{name}",
-        subtitle=b.context().subtitle(),
-        methods=methods,
+        title=name,
+        subtitle=ctx.subtitle(),
+        methods=_ward_figures(b, ward),
         methods_heading="Ward figures",
-        attributions=style.attribution_lines(year=b.boundary_year, imd=b.imd, samhi=b.samhi),
+        methods_size=9.0,
+        attributions=style.attribution_lines(year=b.boundary_year),
         page=b.page,
         extent=(xmin - pad, ymin - pad, xmax + pad, ymax + pad),
+        basemap=b.basemap,
+        basemap_timeout=ctx.basemap_timeout,
     )
     _mark(fig, b, number)
     return fig
@@ -468,7 +496,7 @@ def _methods_blocks(b: Briefing) -> list[tuple[str, list[str]]]:
     data = [f"Offences: {b.data_source}; {b.offence_group}; {b.period_label}."]
     data += list(b.data_notes)
     if b.suppress_below and b.suppress_below > 1:
-        data.append(f"Small counts (below {b.suppress_below}) are suppressed in the tables.")
+        data.append(_suppression_note(b.suppress_below))
     blocks.append(("Data", data))
     warnings: list[str] = []
     for r in (b.kde, b.gistar, b.rates, b.bivariate):
@@ -476,7 +504,7 @@ def _methods_blocks(b: Briefing) -> list[tuple[str, list[str]]]:
     if warnings:
         blocks.append(("Things to know", list(dict.fromkeys(warnings))))
     if b.load_report:
-        blocks.append(("How the offence data were read", b.load_report.splitlines()))
+        blocks.append(("How the offence data were read", _report_lines(b.load_report)))
     blocks.append(
         (
             "Attributions",
@@ -484,6 +512,18 @@ def _methods_blocks(b: Briefing) -> list[tuple[str, list[str]]]:
         )
     )
     return blocks
+
+
+def _report_lines(report: str) -> list[str]:
+    """The load report's lines, with file names instead of full paths (which name users)."""
+    out = []
+    for line in report.splitlines():
+        if line.startswith("Source: "):
+            source = line.removeprefix("Source: ").strip()
+            # PureWindowsPath splits on both "/" and "\\"
+            line = f"Source: {PureWindowsPath(source).name or source}"
+        out.append(line)
+    return out
 
 
 def methods_pages(b: Briefing, number: int) -> list[Figure]:
@@ -548,7 +588,7 @@ def build_pages(b: Briefing, *, progress: Progress = NO_PROGRESS):
         builders.append(
             lambda n: _numbered(
                 static.clusters_map(
-                    b.bivariate, ctx, x_label=x_label, y_label=y_label, samhi=b.samhi
+                    b.bivariate, ctx, x_label=x_label, y_label=y_label, samhi=b.uses_samhi()
                 ),
                 b,
                 n,

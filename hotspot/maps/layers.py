@@ -69,6 +69,17 @@ def as_bng_gdf(obj: Any, what: str):
     return gdf
 
 
+def _result_gdf(obj: Any, what: str, required: str):
+    """``as_bng_gdf(obj)``, refusing a table without the ``required`` column."""
+    gdf = as_bng_gdf(obj, what)
+    if required not in gdf.columns:
+        raise HotspotError(
+            f"{what}: the table has no {required!r} column; give the result of the analysis "
+            "that makes it"
+        )
+    return gdf
+
+
 def _fmt(value: Any, fmt: str = "{:,.1f}") -> str:
     if value is None:
         return ""
@@ -157,6 +168,26 @@ def _styled(gdf, fill, *, fill_opacity, stroke, stroke_width):
 # --------------------------------------------------------------------------- boundaries
 
 
+def _label_point(geom):
+    """Where an area's name goes: the point of its largest part farthest from its edges.
+
+    The "pole of inaccessibility" keeps names of long or bent wards off their
+    boundaries, where a centroid or representative point may sit on an edge.
+    """
+    import shapely
+    from shapely.ops import polylabel
+
+    if geom is None or geom.is_empty:
+        return None
+    part = max(shapely.get_parts(geom), key=lambda g: g.area)
+    if part.geom_type != "Polygon" or part.area <= 0:
+        return geom.representative_point()
+    try:
+        return polylabel(part, tolerance=max(1.0, part.area**0.5 / 200))
+    except Exception:  # noqa: BLE001 - an odd ring: fall back to a point inside
+        return part.representative_point()
+
+
 @dataclass
 class AreaBoundaries(MapLayer):
     """Area outlines (wards, LSOAs, a borough) with their names as labels.
@@ -209,11 +240,11 @@ class AreaBoundaries(MapLayer):
         name_col = _name_column(self._gdf)
         if name_col is None:
             return []
-        pts = self._gdf.geometry.representative_point()
+        pts = [_label_point(g) for g in self._gdf.geometry]
         return [
             (float(p.x), float(p.y), str(n))
             for p, n in zip(pts, self._gdf[name_col], strict=True)
-            if p is not None and not p.is_empty
+            if p is not None
         ]
 
 
@@ -437,9 +468,8 @@ class DensitySurface(MapLayer):
                 LegendEntry(f"{label} (≥ {value:,.1f})", colours[i])
                 for i, (label, value) in enumerate(th.items())
             )
-            return Legend(
-                f"{self.name}: hotspot classes", entries[::-1], note=f"Density in {self.units}."
-            )
+            title = self.name if "hotspot" in self.name.lower() else f"{self.name}: hotspot classes"
+            return Legend(title, entries[::-1], note=f"Density in {self.units}.")
         vmax = self.vmax()
         stops = style.ramp(style.DENSITY_RAMP, 5, low=0.0, high=1.0)
         entries = tuple(LegendEntry(f"{vmax * i / 4:,.1f}", stops[i]) for i in range(4, -1, -1))
@@ -471,9 +501,7 @@ class GiStarCells(MapLayer):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        gdf = as_bng_gdf(self.result.cells, self.name)
-        if "gi_bin" not in gdf.columns:
-            raise HotspotError(f"{self.name}: the Gi* cells have no gi_bin column")
+        gdf = _result_gdf(self.result.cells, self.name, "gi_bin")
         if not self.show_not_significant:
             gdf = gdf[gdf["gi_bin"] != 0]
         self._gdf = gdf
@@ -539,6 +567,21 @@ _COLUMN_TITLES = {
     "share": "Share of offences",
 }
 _DIVERGING_COLUMNS = ("change", "pct_change")
+_RATE_COLUMNS = ("rate", "rate_eb", "rate_prev")
+_VARIABLE_NAMES = {
+    "rate": "offence rate",
+    "rate_eb": "offence rate (smoothed)",
+    "count": "offences",
+    "imd_score": "IMD 2019 score",
+    "samhi_index": "SAMHI index",
+}
+
+
+def _variable_name(column: str, default: str) -> str:
+    """A reader's name for an analysis column ("imd_score" -> "IMD 2019 score")."""
+    if not column:
+        return default
+    return _VARIABLE_NAMES.get(column, column.replace("_", " "))
 
 
 @dataclass
@@ -596,6 +639,7 @@ class AreaChoropleth(MapLayer):
             k=self.k,
             palette=self.palette,
             diverging=bool(self.diverging),
+            decimals=1 if self.column in _RATE_COLUMNS else None,
         )
 
     @property
@@ -654,23 +698,23 @@ class ClusterMap(MapLayer):
         Uses ``local`` (``code``, ``name``, ``local_i``, ``p_value``, ``q_value``,
         ``cluster``), ``params`` and ``caveat``.
     x_label, y_label : str
-        What the two variables are (e.g. "violence rate", "IMD score").
+        What the two variables are (e.g. "violence rate", "IMD score"); by default
+        from the result's ``x`` and ``y`` columns ("offence rate", "IMD 2019 score").
     """
 
     result: Any
     _: KW_ONLY
     name: str = "Local bivariate Moran clusters"
     opacity: float = 0.8
-    x_label: str = "x"
-    y_label: str = "spatial lag of y"
+    x_label: str = ""
+    y_label: str = ""
     _gdf: Any = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        gdf = as_bng_gdf(self.result.local, self.name)
-        if "cluster" not in gdf.columns:
-            raise HotspotError(f"{self.name}: the local results have no cluster column")
-        self._gdf = gdf
+        self._gdf = _result_gdf(self.result.local, self.name, "cluster")
+        self.x_label = self.x_label or _variable_name(getattr(self.result, "x", ""), "x")
+        self.y_label = self.y_label or _variable_name(getattr(self.result, "y", ""), "y")
 
     def cluster_names(self) -> pd.Series:
         return self._gdf["cluster"].map(style.cluster_name)
@@ -705,10 +749,15 @@ class ClusterMap(MapLayer):
     def legend(self) -> Legend | None:
         counts = self.cluster_names().value_counts()
         entries = tuple(
-            LegendEntry(f"{n} ({int(counts.get(n, 0))})", style.CLUSTER_COLOURS[n])
+            LegendEntry(f"{n} ({int(counts.get(n, 0)):,} areas)", style.CLUSTER_COLOURS[n])
             for n in style.CLUSTER_ORDER
         )
         note = f"High/Low: {self.x_label} against neighbours' {self.y_label}."
+        if counts.get("Not significant", 0) == len(self._gdf):
+            params = getattr(self.result, "params", None)
+            fdr = " after FDR correction" if getattr(params, "fdr", False) else ""
+            alpha = getattr(params, "alpha", 0.05)
+            note = f"No area is significant at the {alpha:g} level{fdr}. " + note
         caveat = str(getattr(self.result, "caveat", "") or "")
         if caveat:
             first = caveat.split(". ")[0].rstrip(".")
@@ -783,16 +832,30 @@ class BivariateChoropleth(MapLayer):
             ("tt_class", "Class"),
         ]
 
+    def tertile_lines(self) -> list[str]:
+        """Where the thirds of each variable start, e.g. "Offence rate: low up to 12.3, ..."."""
+        out = []
+        for col, label in ((self.x, self.x_label), (self.y, self.y_label)):
+            values = pd.to_numeric(self._gdf[col], errors="coerce").to_numpy(dtype=float)
+            cuts = style.tertile_breaks(values)
+            if cuts is None:
+                continue
+            a, b = (f"{c:,.1f}" for c in cuts)
+            name = _COLUMN_TITLES.get(col, label)  # with its units where known
+            out.append(f"{name}: low up to {a}, middle {a} to {b}, high above {b}.")
+        return out
+
     def legend(self) -> Legend | None:
         entries = tuple(
             LegendEntry(f"x {i + 1}/3, y {j + 1}/3", style.BIVARIATE_COLOURS[j][i])
             for j in range(3)
             for i in range(3)
         )
+        title = self.name if self.name != "Bivariate map" else f"{self.x_label} and {self.y_label}"
         return Legend(
-            self.name,
+            title,
             entries,
-            note="Tertiles: each third of the areas.",
+            note=" ".join(["Each variable split into thirds of the areas.", *self.tertile_lines()]),
             grid=3,
             x_label=self.x_label,
             y_label=self.y_label,

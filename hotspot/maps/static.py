@@ -21,7 +21,9 @@ unless ``overwrite=True``.
 
 Basemap: with ``MapContext(basemap="osm")`` OpenStreetMap tiles are fetched (through
 contextily) with a short deadline; when they cannot be had (no network) the map is
-made without them and the attribution area says so. It never fails for that reason.
+made without them and the attribution area says so. It never fails for that reason,
+and after a failure the next maps (a briefing pack's pages) do not wait again for
+``BASEMAP_RETRY_S`` seconds.
 
 Figures are built with :class:`matplotlib.figure.Figure` and the Agg canvas: no
 pyplot state, no Qt. The window may attach its own canvas to show them.
@@ -32,8 +34,9 @@ from __future__ import annotations
 import os
 import textwrap
 import threading
+import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -203,6 +206,13 @@ def _run_with_deadline(fn: Callable[[], Any], timeout: float) -> Any:
 fetch_basemap = _fetch_osm
 """The tile fetcher (replaceable in tests): ``fetch_basemap(bounds_3857, timeout)``."""
 
+BASEMAP_RETRY_S = 120.0
+"""After tiles could not be fetched, later maps skip the basemap (and say so) for this
+many seconds instead of waiting again: a briefing pack with no network is not held up
+page after page."""
+
+_basemap_down: dict[str, Any] = {}  # the last failure: fetcher, at (monotonic s), reason
+
 
 def _draw_basemap(ax, bounds: tuple[float, float, float, float], timeout: float) -> str:
     """Draw OSM tiles under the map; return "" or a note saying why there are none."""
@@ -214,10 +224,15 @@ def _draw_basemap(ax, bounds: tuple[float, float, float, float], timeout: float)
         [bounds[0], bounds[2], bounds[0], bounds[2]], [bounds[1], bounds[1], bounds[3], bounds[3]]
     )
     box = (min(xs), min(ys), max(xs), max(ys))
+    fetcher = fetch_basemap
+    down = _basemap_down
+    if down.get("fetcher") is fetcher and time.monotonic() - down["at"] < BASEMAP_RETRY_S:
+        return f"Basemap not shown: OpenStreetMap tiles could not be fetched ({down['reason']})."
     try:
-        img, ext = _run_with_deadline(lambda: fetch_basemap(box, timeout), timeout)
+        img, ext = _run_with_deadline(lambda: fetcher(box, timeout), timeout)
         img, ext = cx.warp_tiles(img, ext, t_crs="EPSG:27700")
     except BasemapUnavailable as exc:
+        _basemap_down.update(fetcher=fetcher, at=time.monotonic(), reason=str(exc))
         return f"Basemap not shown: OpenStreetMap tiles could not be fetched ({exc})."
     except Exception as exc:  # noqa: BLE001 - a basemap never breaks a map
         return f"Basemap not shown: {type(exc).__name__}."
@@ -339,10 +354,25 @@ def _north_arrow(ax) -> None:
         va="center",
         fontsize=11,
         fontweight="bold",
-        arrowprops={"facecolor": "black", "edgecolor": "black", "width": 3, "headwidth": 9},
+        arrowprops={"facecolor": "black", "edgecolor": "white", "width": 3, "headwidth": 9},
+        path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")],
         zorder=1000,
         gid="north-arrow",
     )
+
+
+def _hide_cut_labels(fig: Figure, ax) -> None:
+    """Leave out area names that the map frame would cut (a zoomed map's neighbours)."""
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    for text in ax.texts:
+        if text.get_gid() != "area-label":
+            continue
+        box = text.get_window_extent(renderer)
+        inside = (
+            box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0 and box.y1 <= frame.y1
+        )
+        text.set_visible(inside)
 
 
 def _scale_bar(ax) -> None:
@@ -452,16 +482,19 @@ def _draw_grid_legend(ax, lg: Legend, y: float) -> float:
     inset.set_gid("bivariate-legend")
     for spine in inset.spines.values():
         spine.set_visible(False)
-    return y - 0.06 - size - 0.09
+    return y - 0.06 - size - 0.07
 
 
-def _draw_methods(ax, lines: Sequence[str], wrap: int, heading: str = "Methods") -> None:
+def _draw_methods(
+    ax, lines: Sequence[str], wrap: int, heading: str = "Methods", size: float = 6.8
+) -> None:
+    wrap = round(wrap * 6.8 / size)  # the box keeps its width at other type sizes
     body = "\n".join(textwrap.fill(line, wrap) for line in lines)
     ax.text(
         0.0,
         1.0,
         f"{heading}\n{body}",
-        fontsize=6.8,
+        fontsize=size,
         va="top",
         ha="left",
         transform=ax.transAxes,
@@ -503,6 +536,7 @@ def print_map(
     basemap: str = "none",
     basemap_timeout: float = 8.0,
     methods_heading: str = "Methods",
+    methods_size: float = 6.8,
 ) -> Figure:
     """Draw a print map of ``layers`` on an A4 page.
 
@@ -526,6 +560,8 @@ def print_map(
         ``basemap_timeout`` seconds; otherwise the attribution area says they are missing.
     methods_heading : str
         Heading of the text box (e.g. "Ward figures" on a briefing's ward page).
+    methods_size : float
+        Type size of the text box, in points.
 
     Returns
     -------
@@ -581,6 +617,7 @@ def print_map(
         note = _draw_basemap(ax, box, basemap_timeout)
         ax.set_xlim(box[0], box[2])
         ax.set_ylim(box[1], box[3])
+    _hide_cut_labels(fig, ax)
     _scale_bar(ax)
     _north_arrow(ax)
 
@@ -593,7 +630,7 @@ def print_map(
     if methods:
         max_ = fig.add_axes(lay["methods"])
         max_.set_axis_off()
-        _draw_methods(max_, methods, lay["wrap_methods"], methods_heading)
+        _draw_methods(max_, methods, lay["wrap_methods"], methods_heading, methods_size)
 
     lines = list(attributions) if attributions is not None else style.attribution_lines()
     if basemap == "osm":
@@ -661,30 +698,28 @@ def _metadata(fig: Figure, fmt: str) -> dict[str, str]:
 # --------------------------------------------------------------------------- map types
 
 
-@dataclass
-class _Page:
-    layers: list[L.MapLayer]
-    title: str
-    subtitle: str
-    methods: list[str] = field(default_factory=list)
-    imd: bool = False
-    samhi: bool = False
-
-
-def _render(p: _Page, ctx: MapContext, extent=None) -> Figure:
-    attrs = style.attribution_lines(
-        year=ctx.boundary_year, imd=p.imd, samhi=p.samhi, basemap="none"
-    )
+def _one_layer_map(
+    layer: L.MapLayer,
+    ctx: MapContext,
+    *,
+    title: str,
+    methods: Sequence[str],
+    extent=None,
+    subtitle_extra: str = "",
+    imd: bool = False,
+    samhi: bool = False,
+) -> Figure:
+    """A page with one result layer under the context's boundaries (the map helpers)."""
     if extent is None and ctx.outline is not None:
         extent = _padded(L.AreaBoundaries(ctx.outline).bounds())
     elif extent is None and ctx.wards is not None:
         extent = _padded(L.AreaBoundaries(ctx.wards).bounds())
     return print_map(
-        p.layers + ctx.boundary_layers(),
-        title=p.title,
-        subtitle=p.subtitle,
-        methods=p.methods,
-        attributions=attrs,
+        [layer, *ctx.boundary_layers()],
+        title=title,
+        subtitle=ctx.subtitle(subtitle_extra),
+        methods=methods,
+        attributions=style.attribution_lines(year=ctx.boundary_year, imd=imd, samhi=samhi),
         page=ctx.page,
         extent=extent,
         basemap=ctx.basemap,
@@ -707,31 +742,23 @@ def kde_map(
     extent : tuple, optional
         (xmin, ymin, xmax, ymax) in EPSG:27700 (default the borough).
     """
-    layer = L.DensitySurface(result, display=display, opacity=0.85)
-    return _render(
-        _Page(
-            [layer],
-            title or "Where offences concentrate: kernel density hotspots",
-            ctx.subtitle(),
-            style.kde_methods(result),
-        ),
+    return _one_layer_map(
+        L.DensitySurface(result, display=display, opacity=0.85),
         ctx,
-        extent,
+        title=title or "Where offences concentrate: kernel density hotspots",
+        methods=style.kde_methods(result),
+        extent=extent,
     )
 
 
 def gistar_map(result: Any, ctx: MapContext, *, title: str | None = None, extent=None) -> Figure:
     """Gi* hot and cold spot map (ArcGIS colours, three confidence levels)."""
-    layer = L.GiStarCells(result, opacity=0.85)
-    return _render(
-        _Page(
-            [layer],
-            title or "Statistically significant hot and cold spots (Getis-Ord Gi*)",
-            ctx.subtitle(),
-            style.gistar_methods(result),
-        ),
+    return _one_layer_map(
+        L.GiStarCells(result, opacity=0.85),
         ctx,
-        extent,
+        title=title or "Statistically significant hot and cold spots (Getis-Ord Gi*)",
+        methods=style.gistar_methods(result),
+        extent=extent,
     )
 
 
@@ -748,15 +775,12 @@ def rates_map(
     """Area rates (or any column of the area table) in mapclassify classes."""
     layer = L.AreaChoropleth(stats, column=column, scheme=scheme, k=k, opacity=0.9)
     level = {"ward": "ward", "lsoa": "LSOA"}.get(getattr(stats, "level", ""), "area")
-    return _render(
-        _Page(
-            [layer],
-            title or f"{layer.title} by {level}",
-            ctx.subtitle(),
-            style.rates_methods(stats),
-        ),
+    return _one_layer_map(
+        layer,
         ctx,
-        extent,
+        title=title or f"{layer.title} by {level}",
+        methods=style.rates_methods(stats),
+        extent=extent,
     )
 
 
@@ -770,28 +794,21 @@ def change_map(
     title: str | None = None,
     extent=None,
 ) -> Figure:
-    """Change since the previous period (diverging palette centred on no change)."""
-    if (
-        column not in stats.table.columns
-        if hasattr(stats, "table")
-        else column not in stats.columns
-    ):
+    """Change since the previous period (diverging classes split at no change)."""
+    columns = stats.table.columns if hasattr(stats, "table") else stats.columns
+    if column not in columns:
         raise HotspotError(
             f"change map: the area table has no {column!r} column; run the rates with a "
             "comparison period (selection.compare = true)"
         )
-    layer = L.AreaChoropleth(stats, column=column, scheme=scheme, k=k, opacity=0.9, diverging=True)
     comp = getattr(stats, "comparison", None)
-    extra = f"compared with {getattr(comp, 'label', comp)}" if comp is not None else ""
-    return _render(
-        _Page(
-            [layer],
-            title or "Change since the previous period",
-            ctx.subtitle(extra),
-            style.rates_methods(stats),
-        ),
+    return _one_layer_map(
+        L.AreaChoropleth(stats, column=column, scheme=scheme, k=k, opacity=0.9, diverging=True),
         ctx,
-        extent,
+        title=title or "Change since the previous period",
+        methods=style.rates_methods(stats),
+        extent=extent,
+        subtitle_extra=f"compared with {getattr(comp, 'label', comp)}" if comp is not None else "",
     )
 
 
@@ -806,18 +823,14 @@ def clusters_map(
     extent=None,
 ) -> Figure:
     """Local bivariate Moran cluster map, with its caveat in the legend and methods."""
-    layer = L.ClusterMap(result, x_label=x_label, y_label=y_label, opacity=0.9)
-    return _render(
-        _Page(
-            [layer],
-            title or f"Where {x_label} and neighbouring {y_label} go together",
-            ctx.subtitle(),
-            style.bivariate_methods(result),
-            imd=not samhi,
-            samhi=samhi,
-        ),
+    return _one_layer_map(
+        L.ClusterMap(result, x_label=x_label, y_label=y_label, opacity=0.9),
         ctx,
-        extent,
+        title=title or f"Where {x_label} and neighbouring {y_label} go together",
+        methods=style.bivariate_methods(result),
+        extent=extent,
+        imd=not samhi,
+        samhi=samhi,
     )
 
 
@@ -838,19 +851,16 @@ def bivariate_map(
     layer = L.BivariateChoropleth(table, x=x, y=y, x_label=x_label, y_label=y_label, opacity=0.9)
     lines = list(methods) or [
         f"Areas split into thirds (tertiles) by {x_label.lower()} and by {y_label}; "
-        "colour shows the combination."
+        "colour shows the combination.",
     ]
-    return _render(
-        _Page(
-            [layer],
-            title or f"{x_label} and {y_label}",
-            ctx.subtitle(),
-            lines,
-            imd=not samhi,
-            samhi=samhi,
-        ),
+    return _one_layer_map(
+        layer,
         ctx,
-        extent,
+        title=title or f"{x_label} and {y_label}",
+        methods=lines,
+        extent=extent,
+        imd=not samhi,
+        samhi=samhi,
     )
 
 

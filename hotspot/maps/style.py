@@ -6,7 +6,7 @@ the interactive map (:mod:`hotspot.maps.web`), the briefing pack and the window 
 - Colours are colour-blind safe: ColorBrewer sequential ramps (YlOrRd) for counts and
   rates, a purple-orange diverging ramp (PuOr) for change, red/blue for Gi* hot and cold
   spots (the ArcGIS convention: three confidence levels each, pale grey not
-  significant), and a purple-blue 3 x 3 scheme for bivariate choropleths.
+  significant), and a grey-blue-orange-purple 3 x 3 scheme for bivariate choropleths.
 - :func:`classify` wraps mapclassify (quantiles, natural breaks = Fisher-Jenks, equal
   interval) and returns class labels ready for a legend.
 - :func:`attribution_lines` returns the attributions the data require (Open Government
@@ -88,13 +88,15 @@ BOUNDARY_COLOUR = "#3a3a3a"
 OUTLINE_COLOUR = "#111111"
 POINT_COLOUR = "#5e3c99"
 
-#: Gi* bins (-3..3) -> colour: reds hot, blues cold, darker = more confident.
+#: Gi* bins (-3..3) -> colour: reds hot, blues cold, darker = more confident. These are
+#: the colours ArcGIS's Hot Spot Analysis gives its Gi_Bin classes, so maps read the same
+#: as the ones analysts and police already know.
 GI_BIN_COLOURS: dict[int, str] = {
     3: "#d62f27",
     2: "#ed7551",
     1: "#fab984",
-    0: "#eeeeee",
-    -1: "#bcd0e6",
+    0: "#f7f7f2",
+    -1: "#c0ccbe",
     -2: "#849eba",
     -3: "#4575b5",
 }
@@ -142,11 +144,15 @@ def cluster_name(value: Any) -> str:
     return "Not significant"
 
 
-#: 3 x 3 bivariate palette, row = y class (low..high), column = x class (low..high).
+#: 3 x 3 bivariate palette, row = y class (low..high), column = x class (low..high):
+#: grey (both low), blue (x high), orange (y high) and deep purple (both high),
+#: interpolated in CIELAB. Every two cells stay clearly apart (more than 20 CIELAB
+#: units) also for readers with red-green colour blindness, which the classic
+#: pink-blue scheme does not manage.
 BIVARIATE_COLOURS: tuple[tuple[str, str, str], ...] = (
-    ("#e8e8e8", "#ace4e4", "#5ac8c8"),
-    ("#dfb0d6", "#a5add3", "#5698b9"),
-    ("#be64ac", "#8c62aa", "#3b4994"),
+    ("#e8e8e8", "#9ebdd6", "#4393c3"),
+    ("#f4a67c", "#a97a90", "#4c52a0"),
+    ("#e66101", "#9f2e51", "#3f007d"),
 )
 
 SEQUENTIAL = "YlOrRd"
@@ -281,10 +287,17 @@ class Classes:
 
 
 def _fmt_number(x: float, decimals: int) -> str:
-    return f"{x:,.{decimals}f}"
+    text = f"{x:,.{decimals}f}"
+    if text.startswith("-"):
+        text = "\u2212" + text[1:]  # a true minus sign
+        if not text.strip("\u22120.,"):
+            text = text[1:]  # "-0.0" -> "0.0"
+    return text
 
 
 def _decimals_for(values: np.ndarray) -> int:
+    if values.size and np.all(values == np.round(values)):
+        return 0  # whole numbers (counts, changes in counts)
     span = float(np.nanmax(values) - np.nanmin(values)) if values.size else 0.0
     if span >= 100:
         return 0
@@ -318,7 +331,9 @@ def classify(
         A matplotlib colormap name; default YlOrRd, or PuOr_r when ``diverging``.
     diverging : bool
         Colour classes on a ramp centred on zero (for change): negative classes
-        purple, positive classes orange, the darkest at the largest magnitude.
+        purple, positive classes orange, the darkest at the largest magnitude. Falls
+        and rises are classed separately (no class holds both) and zero, when
+        present, is a class of its own.
     decimals : int, optional
         Decimals in the labels; chosen from the range of the values by default.
 
@@ -344,30 +359,70 @@ def classify(
         return Classes(scheme, (), (), (), index)
     finite = v[ok]
     dec = _decimals_for(finite) if decimals is None else decimals
-    n_unique = len(np.unique(finite))
-    k_eff = max(1, min(k, n_unique))
-    if k_eff == 1:
-        bins = np.array([finite.max()])
+    neg, pos = finite[finite < 0], finite[finite > 0]
+    if diverging and neg.size and pos.size:
+        # no class straddles zero: falls and rises are classed apart (each side gets a
+        # share of the k classes), and no change (0) is a class of its own
+        has_zero = bool((finite == 0).any())
+        k_sides = max(2, k - int(has_zero))
+        k_neg = min(k_sides - 1, max(1, round(k_sides * neg.size / (neg.size + pos.size))))
+        bounds = _class_bounds(neg, scheme, k_neg)
+        if has_zero:
+            bounds.append((0.0, 0.0))
+        bounds += _class_bounds(pos, scheme, k_sides - k_neg)
     else:
-        bins = np.unique(_BREAKS[scheme](finite, k_eff))
+        bounds = _class_bounds(finite, scheme, k)
+    bins = np.array([hi for _, hi in bounds])
     yb = np.searchsorted(bins, finite, side="left")
     index[ok] = np.minimum(yb, len(bins) - 1)
-    lows = [float(finite.min()), *bins[:-1].tolist()]
     labels = tuple(
-        f"{_fmt_number(lo, dec)} – {_fmt_number(hi, dec)}"
-        for lo, hi in zip(lows, bins.tolist(), strict=True)
+        _fmt_number(lo, dec)
+        if _fmt_number(lo, dec) == _fmt_number(hi, dec)
+        else f"{_fmt_number(lo, dec)} – {_fmt_number(hi, dec)}"
+        for lo, hi in bounds
     )
     if diverging:
         from matplotlib import colormaps
         from matplotlib.colors import to_hex
 
+        # shade by the class's place from zero on its side (falls purple, rises orange),
+        # with the same steps on both sides, so a small side still reads as a side
         cmap = colormaps[palette or DIVERGING]
-        lim = max(abs(float(finite.min())), abs(float(finite.max()))) or 1.0
-        mids = [(lo + hi) / 2 for lo, hi in zip(lows, bins.tolist(), strict=True)]
-        colours = tuple(to_hex(cmap(0.5 + 0.45 * m / lim)) for m in mids)
+        sides = [-1 if hi < 0 else (1 if lo > 0 else 0) for lo, hi in bounds]
+        n_side = max(sides.count(-1), sides.count(1), 1)
+        falls = sides.count(-1)
+        steps = [
+            0 if side == 0 else (falls - i if side < 0 else i - (len(sides) - sides.count(1)) + 1)
+            for i, side in enumerate(sides)
+        ]
+        colours = tuple(
+            to_hex(cmap(0.5 + side * (0.15 + 0.3 * step / n_side)))
+            for side, step in zip(sides, steps, strict=True)
+        )
     else:
         colours = tuple(ramp(palette or SEQUENTIAL, len(bins)))
     return Classes(scheme, tuple(bins.tolist()), labels, colours, index)
+
+
+def _class_bounds(values: np.ndarray, scheme: str, k: int) -> list[tuple[float, float]]:
+    """(lower, upper) of each class; a class holds the values above the previous upper."""
+    k_eff = max(1, min(k, len(np.unique(values))))
+    if k_eff == 1:
+        bins = np.array([values.max()])
+    else:
+        bins = np.unique(_BREAKS[scheme](values, k_eff))
+    lows = [float(values.min()), *bins[:-1].tolist()]
+    return list(zip(lows, bins.tolist(), strict=True))
+
+
+def tertile_breaks(values: Sequence[float] | np.ndarray) -> tuple[float, float] | None:
+    """The two cut points of the thirds (upper bounds of low and middle); None if no values."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    if not v.size:
+        return None
+    q = np.quantile(v, [1 / 3, 2 / 3])
+    return float(q[0]), float(q[1])
 
 
 def tertiles(values: Sequence[float] | np.ndarray) -> np.ndarray:
@@ -375,10 +430,10 @@ def tertiles(values: Sequence[float] | np.ndarray) -> np.ndarray:
     v = np.asarray(values, dtype=float)
     out = np.full(v.shape, -1, dtype=int)
     ok = np.isfinite(v)
-    if not ok.any():
+    cuts = tertile_breaks(v)
+    if cuts is None:
         return out
-    q = np.quantile(v[ok], [1 / 3, 2 / 3])
-    out[ok] = np.searchsorted(q, v[ok], side="left")
+    out[ok] = np.searchsorted(np.array(cuts), v[ok], side="left")
     return out
 
 
@@ -468,8 +523,11 @@ def kde_methods(result: Any) -> list[str]:
     if rule == "top_percent":
         lines.append(f"Hotspots: the top {_get(p, 'top_percent', 10):g}% of cells.")
     else:
-        ks = ", ".join(f"{k:g}" for k in _get(p, "hotspot_k", (1, 2, 3)))
-        lines.append(f"Hotspot classes: density at least {ks} x the mean density.")
+        ks = ", ".join(f"{k:g}" for k in sorted(_get(p, "hotspot_k", (1, 2, 3))))
+        lines.append(
+            f"Hotspot classes: density at least {ks} x the mean of the non-zero cells "
+            "inside the study area."
+        )
     return lines
 
 
@@ -522,8 +580,20 @@ def rates_methods(stats: Any) -> list[str]:
     if period is not None:
         lines.append(f"Period: {_get(period, 'label', period)}.")
     if comp is not None:
-        lines.append(f"Change compared with {_get(comp, 'label', comp)}.")
+        alpha = float(_get(p, "alpha", 0.05) or 0.05)
+        fdr = ", FDR-corrected" if _get(p, "change_fdr", False) else ""
+        lines.append(
+            f"Change: offences in the period minus offences in {_get(comp, 'label', comp)}; "
+            f"a two-sided exact binomial test flags changes unlikely to be chance "
+            f"(p < {alpha:g}{fdr})."
+        )
     return lines
+
+
+def p_text(p: Any) -> str:
+    """ "p = 0.042", or "p < 0.001" for smaller p-values (never "p = 0.000")."""
+    v = float(p)
+    return "p < 0.001" if v < 0.001 else f"p = {v:.3f}"
 
 
 def bivariate_methods(result: Any) -> list[str]:
@@ -538,10 +608,12 @@ def bivariate_methods(result: Any) -> list[str]:
     i = _get(result, "moran_i")
     pv = _get(result, "p_value")
     if i is not None:
-        lines.append(f"Global I = {float(i):.3f}" + (f" (p = {float(pv):.3f})." if pv else "."))
+        lines.append(
+            f"Global I = {float(i):.3f}" + (f" ({p_text(pv)})." if pv is not None else ".")
+        )
     rho = _get(result, "spearman")
     if rho is not None:
-        lines.append(f"Spearman rho = {float(rho[0]):.3f} (p = {float(rho[1]):.3f}).")
+        lines.append(f"Spearman rho = {float(rho[0]):.3f} ({p_text(rho[1])}).")
     caveat = _get(result, "caveat")
     if caveat:
         lines.append(str(caveat))

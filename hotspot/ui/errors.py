@@ -2,7 +2,8 @@
 
 Expected problems (:class:`hotspot.errors.HotspotError`) carry a message that says
 what is wrong and how to fix it; panels show them next to where the user acted.
-Anything else is a bug: it is logged, shown in one dialog with details to copy,
+Anything else is a bug: it is logged (also to a file, in the folder where
+``hotspot run`` writes its crash logs), shown in one dialog with details to copy,
 and the application keeps running. :func:`install_excepthook` routes uncaught
 exceptions (slots, timers, threads) to the same dialog.
 """
@@ -92,7 +93,13 @@ class ErrorReporter(QObject):
         summary = f"{type(exc).__name__}: {exc}"
         text = details(exc)
         log.error("unexpected error\n%s", text)
-        self.unexpected.emit(summary, text)
+        try:
+            from hotspot.cli import write_crash_log
+
+            saved = f"The details were saved to {write_crash_log(exc, ['(window)'])}"
+        except Exception:  # noqa: BLE001 - the dialog matters more than the file
+            saved = "The details could not be saved to a log file."
+        self.unexpected.emit(summary, f"{_versions()}\n{saved}\n\n{text}")
 
     @Slot(str, str)
     def _on_unexpected(self, summary: str, text: str) -> None:
@@ -104,6 +111,14 @@ class ErrorReporter(QObject):
 
     def _show_dialog(self, summary: str, text: str) -> None:
         ErrorDialog(summary, text, self.parent_widget).exec()
+
+
+def _versions() -> str:
+    import platform
+
+    from hotspot import __version__
+
+    return f"Hotspot {__version__}, Python {platform.python_version()}, {platform.platform()}"
 
 
 _reporter: ErrorReporter | None = None

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -45,17 +46,48 @@ def ask_replace(parent: QWidget, message: str) -> bool:
     return answer == buttons.Yes
 
 
+ANALYSES = {
+    "kde": "Kernel density",
+    "gistar": "Gi* hot spots",
+    "rates": "Rates and change",
+    "bivariate": "Correlation",
+}
+CHOICE_LABELS = {
+    "analyses": ANALYSES,
+    "maps": {
+        "kde": "Kernel density",
+        "gistar": "Gi* hot spots",
+        "rates": "Rates",
+        "change": "Change",
+        "clusters": "Local clusters",
+        "bivariate": "Rate and IMD together",
+    },
+    "map_formats": {"png": "PNG (300 dpi)", "pdf": "PDF", "svg": "SVG"},
+    "page": {"A4-landscape": "A4 landscape", "A4-portrait": "A4 portrait"},
+}
+APPLIES = {
+    "page": (
+        lambda v: bool(v["maps"]) or v["briefing"],
+        "with print maps or the briefing pack",
+    ),
+    "map_formats": (lambda v: bool(v["maps"]), "with print maps"),
+    "html_points": (lambda v: v["html"], "with the interactive map"),
+    "briefing_wards": (lambda v: v["briefing"], "with the briefing pack"),
+}
+
+
 class ExportDialog(QDialog):
     """Choose what to write (the project's outputs) and where."""
 
     def __init__(self, outputs: OutputParams, folder: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Export")
-        self.resize(620, 640)
+        self.resize(700, 660)
         layout = QVBoxLayout(self)
         intro = QLabel(
-            "Writes the files hotspot run writes for this project: choose what, and the folder. "
-            "Offence locations are left out of the interactive map unless you tick them."
+            "Writes maps, tables and GIS files for this project into a folder: the same files "
+            "the command line (hotspot run) writes for the saved project. Offence locations "
+            "are left out of the interactive map unless you tick them."
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
@@ -71,7 +103,14 @@ class ExportDialog(QDialog):
         layout.addLayout(row)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
-        self.form = ParamsForm(OutputParams, outputs, section="outputs")
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.form = ParamsForm(
+            OutputParams,
+            outputs,
+            section="outputs",
+            choice_labels=CHOICE_LABELS,
+            applies=APPLIES,
+        )
         scroll.setWidget(self.form)
         layout.addWidget(scroll, 1)
         buttons = QDialogButtonBox(

@@ -60,6 +60,36 @@ INTRO = {
     ),
 }
 
+NOTES = [
+    (
+        "The data and their limits",
+        "police.uk publishes each offence at an anonymised map point near where it happened, "
+        "not at its exact address, and some rows have no location at all: Hotspot counts both "
+        "in the load report and never drops a row without saying so. Many offences share one "
+        "map point, so a single busy point (a shopping centre, a station) can make a hot spot "
+        "on its own. IMD 2019 and the population estimates use 2011 LSOA codes, SAMHI and "
+        "recent boundaries 2021 codes: add the ONS LSOA 2011 to 2021 lookup and Hotspot "
+        "carries the values across, reporting every area it had to split or merge.",
+    ),
+    (
+        "Reading the results",
+        "Kernel density shows where offences concentrate; Gi* shows where the concentration "
+        "is unlikely to be chance. Both count offences, not people at risk: a town centre "
+        "with many visitors and few residents has a high count and a very high rate per "
+        "resident. Rates per resident suit residential areas; compare several periods before "
+        "calling a change real (the change test flags rises and falls unlikely to be chance "
+        "at the significance level chosen). A correlation with deprivation describes areas, "
+        "not individuals, and does not show that one causes the other.",
+    ),
+    (
+        "Reproducing a result",
+        "Save the project: the file records the files, the selection and every parameter, "
+        "including the random seed. Export (or 'hotspot run' on the project file) writes the "
+        "same numbers the window shows, with the parameters actually used (computed "
+        "bandwidth and cell size included) in the GeoPackage and the summary.",
+    ),
+]
+
 ATTRIBUTIONS = [
     "Offence data: police.uk, Open Government Licence v3.0 (Contains public sector "
     "information licensed under the Open Government Licence v3.0).",
@@ -104,6 +134,8 @@ def methods_html() -> str:
         title, prose = INTRO.get(key, (key, ""))
         parts.append(f"<h2>{html.escape(title)}</h2><p>{html.escape(prose)}</p>")
         parts.append(_params_table(cls))
+    for title, prose in NOTES:
+        parts.append(f"<h2>{html.escape(title)}</h2><p>{html.escape(prose)}</p>")
     return "\n".join(parts)
 
 

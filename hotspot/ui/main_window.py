@@ -32,6 +32,19 @@ from hotspot.ui.widgets.message_bar import MessageBar
 from hotspot.ui.workers import JobRunner
 
 MAP_DELAY_MS = 150  # gather quick successive layer edits into one map update
+GETTING_STARTED = (
+    "<h3>No data yet</h3>"
+    "<p>Drop files on the window, or use the File menu:</p>"
+    "<ol>"
+    "<li><b>Add offence data</b>: police.uk CSVs (a month's file, a folder of months or the "
+    "downloaded zip) or police.uk API JSON</li>"
+    "<li><b>Add boundaries</b>: ward and LSOA boundaries, and the borough outline</li>"
+    "<li><b>Add context table</b>: IMD, SAMHI and population tables by LSOA, and the ONS "
+    "lookups</li>"
+    "</ol>"
+    "<p>To look around first: Help &gt; Open the demo project.</p>"
+)
+ALL_HIDDEN = "Every layer is switched off: tick one in the Layers panel to see the map."
 
 
 class MainWindow(ProjectActions, QMainWindow):
@@ -75,6 +88,7 @@ class MainWindow(ProjectActions, QMainWindow):
                 "Results", self.results_panel, Qt.DockWidgetArea.BottomDockWidgetArea
             ),
         }
+        self._arrange_docks()
         self.job_status = JobStatus(self.runner)
         self.statusBar().addPermanentWidget(self.job_status)
         self.build_menus()
@@ -106,6 +120,12 @@ class MainWindow(ProjectActions, QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
+    def _arrange_docks(self) -> None:
+        # Data and Layers run the full height on the left; Results sits under the map
+        # and the Analysis panel, where it has the width its charts need.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.TopLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+
     # ---------------------------------------------------------------- session -> view
 
     def _project_changed(self) -> None:
@@ -121,9 +141,7 @@ class MainWindow(ProjectActions, QMainWindow):
         self._fit_next = True
         self.update_title()
         if not project.sources:
-            self.map.clear(
-                "Add offence data or boundaries to see the map (File menu, or drop files here)."
-            )
+            self.map.clear(GETTING_STARTED)
 
     def _workspace_changed(self) -> None:
         ws = self.session.workspace
@@ -195,7 +213,7 @@ class MainWindow(ProjectActions, QMainWindow):
         """Rebuild the map page from the layer stack (in the background)."""
         layers = self.session.layers.map_layers(visible_only=True)
         if not layers:
-            self.map.clear("Nothing to show yet: add offence data or boundaries.")
+            self.map.clear(ALL_HIDDEN if len(self.session.layers) else GETTING_STARTED)
             return
         keep_view = not self._fit_next
         self._fit_next = False
@@ -265,5 +283,5 @@ class MainWindow(ProjectActions, QMainWindow):
     def _default_dock_sizes(self) -> None:
         horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
         self.resizeDocks([self.docks["data"], self.docks["analysis"]], [340, 420], horizontal)
-        self.resizeDocks([self.docks["results"]], [250], vertical)
-        self.resizeDocks([self.docks["data"], self.docks["layers"]], [440, 180], vertical)
+        self.resizeDocks([self.docks["results"]], [290], vertical)
+        self.resizeDocks([self.docks["data"], self.docks["layers"]], [560, 260], vertical)

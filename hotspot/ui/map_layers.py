@@ -135,6 +135,20 @@ def context_layers(ws: Any) -> list[LayerEntry]:
     return out
 
 
+LEVEL_NAMES = {"ward": "wards", "lsoa": "LSOAs"}
+
+
+def rate_column(table: Any) -> str:
+    """ "rate" when the areas have rates (a population table is loaded), else "count"."""
+    return "rate" if table["rate"].notna().any() else "count"
+
+
+def level_name(result: Any, *, title: bool = False) -> str:
+    """ "wards", "LSOAs" or "areas" (with ``title``: "Wards" ...): a rates result's areas."""
+    name = LEVEL_NAMES.get(getattr(result, "level", ""), "areas")
+    return name[:1].upper() + name[1:] if title else name
+
+
 def result_layers(section: str, result: Any, session: Any) -> list[LayerEntry]:
     """The map layers of one analysis result."""
     from hotspot.maps import layers as ml
@@ -150,13 +164,13 @@ def result_layers(section: str, result: Any, session: Any) -> list[LayerEntry]:
         return [LayerEntry(key, layer.name, "Results", layer)]
     if section == "rates":
         out = []
-        level = {"ward": "wards", "lsoa": "LSOAs"}.get(getattr(result, "level", ""), "areas")
+        level = level_name(result)
         table = result.table
         if "change" in table.columns:
             change = ml.AreaChoropleth(result, column="change", visible=False)
             title = f"Change since previous period ({level})"
             out.append(LayerEntry(f"{key}:change", title, "Results", change, False))
-        column = "rate" if table["rate"].notna().any() else "count"
+        column = rate_column(table)
         layer = ml.AreaChoropleth(result, column=column)
         out.append(LayerEntry(f"{key}:{column}", f"{layer.title} ({level})", "Results", layer))
         return out

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTemporaryDir, QUrl, Signal
+from PySide6.QtCore import Qt, QTemporaryDir, QUrl, Signal
 from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
 
 from hotspot.progress import NO_PROGRESS, Progress
@@ -89,7 +89,10 @@ class MapView(QWidget):
         self._restore: list | None = None
         self._stack = QStackedLayout(self)
         self.placeholder = QLabel("Add offence data or boundaries to see the map.")
+        self.placeholder.setObjectName("mapPlaceholder")
         self.placeholder.setWordWrap(True)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setMargin(24)
         self._stack.addWidget(self.placeholder)
         self.web = None
         try:

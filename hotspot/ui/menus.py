@@ -1,23 +1,62 @@
-"""Menus and toolbar of the main window (actions call the window's methods)."""
+"""Menus and toolbar of the main window (actions call the window's methods).
+
+Icons: Qt's standard ones for the file actions, Hotspot's own (``resources/icons``)
+for adding data, export and the basemap.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import QApplication, QStyle
 
 if TYPE_CHECKING:  # pragma: no cover
     from hotspot.ui.main_window import MainWindow
 
+SP = QStyle.StandardPixmap
+STANDARD_ICONS = {
+    "new": SP.SP_FileIcon,
+    "open": SP.SP_DialogOpenButton,
+    "save": SP.SP_DialogSaveButton,
+    "add_offences_folder": SP.SP_DirOpenIcon,
+    "quit": SP.SP_DialogCloseButton,
+    "methods": SP.SP_DialogHelpButton,
+    "about": SP.SP_MessageBoxInformation,
+}
+OWN_ICONS = {
+    "add_offences": "offences.svg",
+    "add_areas": "boundaries.svg",
+    "add_context": "context.svg",
+    "export": "export.svg",
+    "osm": "basemap.svg",
+}
 
-def _action(window, text, slot, *, shortcut=None, tip="", name=""):
+
+def icon(key: str) -> QIcon:
+    """The icon of an action (an empty icon when none is known or the file is missing)."""
+    if key in STANDARD_ICONS:
+        return QApplication.style().standardIcon(STANDARD_ICONS[key])
+    if key in OWN_ICONS:
+        from importlib import resources
+
+        try:
+            path = resources.files("hotspot.resources").joinpath("icons", OWN_ICONS[key])
+            if path.is_file():
+                return QIcon(str(path))
+        except (FileNotFoundError, ModuleNotFoundError):  # pragma: no cover - broken install
+            pass
+    return QIcon()
+
+
+def _action(window, text, slot, *, shortcut=None, tip=""):
     act = QAction(text, window)
     if shortcut is not None:
         act.setShortcut(shortcut)
     if tip:
         act.setStatusTip(tip)
         act.setToolTip(tip)
-    act.setObjectName(name or text.strip(".… ").lower().replace(" ", "_"))
     act.triggered.connect(lambda _checked=False: slot())
     return act
 
@@ -58,13 +97,41 @@ def build(window: MainWindow) -> dict[str, QAction]:
         ),
         "export": _action(window, "&Export…", window.export_dialog, shortcut="Ctrl+E"),
         "quit": _action(window, "&Quit", window.close, shortcut=std.Quit),
-        "methods": _action(window, "&Methods", window.show_methods, shortcut=std.HelpContents),
+        "methods": _action(
+            window,
+            "&Methods",
+            window.show_methods,
+            shortcut=std.HelpContents,
+            tip="What each analysis does and what its defaults mean",
+        ),
+        "demo": _action(
+            window,
+            "Open the &demo project",
+            window.open_demo,
+            tip="A fictional borough with offences, boundaries and context tables to try",
+        ),
         "about": _action(window, "&About Hotspot", window.show_about),
     }
     acts["osm"] = QAction("&OpenStreetMap basemap", window, checkable=True)
     acts["osm"].setObjectName("osm")
-    acts["osm"].setStatusTip("Show OpenStreetMap under the layers (needs the internet)")
+    tip = "Show OpenStreetMap under the layers (needs the internet)"
+    acts["osm"].setStatusTip(tip)
+    acts["osm"].setToolTip(tip)
+    acts["osm"].setIconText("Basemap")
     acts["osm"].toggled.connect(window.set_osm_basemap)
+    for key, act in acts.items():
+        act.setObjectName(key)  # for tests and automation: the key of ``acts``
+        act.setIcon(icon(key))
+    for key, short in (
+        ("new", "New"),
+        ("open", "Open"),
+        ("save", "Save"),
+        ("add_offences", "Offences"),
+        ("add_areas", "Boundaries"),
+        ("add_context", "Context"),
+        ("export", "Export"),
+    ):
+        acts[key].setIconText(short)  # the toolbar's text; menus keep the full text
 
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
@@ -90,10 +157,13 @@ def build(window: MainWindow) -> dict[str, QAction]:
 
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(acts["methods"])
+    help_menu.addAction(acts["demo"])
+    help_menu.addSeparator()
     help_menu.addAction(acts["about"])
 
     tools = window.addToolBar("Main")
     tools.setObjectName("mainToolbar")
+    tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
     for key in ("new", "open", "save", None, "add_offences", "add_areas", "add_context", None):
         if key is None:
             tools.addSeparator()

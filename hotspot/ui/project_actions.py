@@ -76,7 +76,21 @@ class ProjectActions:
     def new_project(self) -> None:
         """Start an empty project."""
         if self.confirm_discard():
+            self.message.clear()
             self.session.set_project(Project(map=MapParams(basemap=self.settings.basemap)))
+
+    def open_demo(self) -> bool:
+        """Help > Open the demo project (generated into the user's data folder if missing)."""
+        if not self.confirm_discard():
+            return False
+        from hotspot.ui.app import demo_project_path
+
+        try:
+            path = demo_project_path()
+        except (HotspotError, OSError) as exc:
+            self.message.show_message(f"The demo project could not be prepared: {exc}", "error")
+            return False
+        return self.open_project(path)
 
     def open_project_dialog(self) -> None:
         """Ask for a project file and open it."""
@@ -160,15 +174,16 @@ class ProjectActions:
             self.session.add_source("offences", path)
 
     def add_files(self, paths: list[str], *, kind: str | None = None) -> None:
-        """Add files (dropped or chosen), detecting each file's kind."""
+        """Add files (dropped or chosen), detecting each file's kind; one reload for all."""
+        items, failures = [], []
         for raw in paths:
             path = Path(raw)
             try:
                 found = dropping.classify(path, self)
             except HotspotError as exc:
-                self.message.show_message(dropping.describe_failure(path, exc), "error")
+                failures.append(dropping.describe_failure(path, exc))
                 continue
-            if found is None:
+            if found is None:  # the user declined to say what it is
                 continue
             detected, detail = found
             if kind == "indicators" and detected == "lookup":
@@ -176,7 +191,13 @@ class ProjectActions:
             else:
                 kind_used = detected if kind is None or detected == kind else kind
             options = dropping.source_options(kind_used, detail)
-            self.session.add_source(kind_used, str(path.resolve()), **options)
+            items.append((kind_used, str(path.resolve()), options))
+        if failures:
+            self.message.show_message(" ".join(failures), "error")
+        else:
+            self.message.clear()
+        if items:
+            self.session.add_sources(items)
 
     # ---------------------------------------------------------------- export and help
 

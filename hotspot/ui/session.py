@@ -8,6 +8,7 @@ only when a job succeeds, so a cancelled or failed run leaves nothing half-made.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -61,7 +62,7 @@ class Session(QObject):
         self.runner.cancel()
         self.project = project
         self.workspace = None
-        self.results.clear()
+        self.clear_results()
         self.layers.clear()
         self.dirty = False
         self.project_changed.emit()
@@ -80,7 +81,7 @@ class Session(QObject):
             self.cancel_analyses()
             self.project = project
             self.workspace = workspace
-            self.results.clear()
+            self.clear_results()  # their inputs changed: tables and summaries go too
             if on_done is not None:
                 on_done()
             self.workspace_changed.emit()
@@ -119,7 +120,19 @@ class Session(QObject):
         def done() -> None:
             self.dirty = True
 
-        self.load(candidate, on_done=done, on_error=lambda m: self.problem.emit("load", m))
+        names = [Path(path).name for _, path, _ in items]
+
+        def failed(message: str) -> None:
+            if len(names) == 1:
+                text = f"{names[0]} was not added: {message}"
+            else:
+                text = (
+                    f"None of the {len(names)} files was added, because one could not be used: "
+                    f"{message} Add the others again without it."
+                )
+            self.problem.emit("load", text)
+
+        self.load(candidate, on_done=done, on_error=failed)
 
     def add_source(self, kind: str, path: str, **options: Any) -> None:
         """Add one file to the project and reload."""
@@ -168,8 +181,13 @@ class Session(QObject):
 
     # ---------------------------------------------------------------- analyses
 
-    def run(self, section: str, params: Any, *, on_done=None, on_error=None) -> None:
-        """Run one analysis through the pipeline; the result is kept only on success."""
+    def run(
+        self, section: str, params: Any, *, on_done=None, on_error=None, message: str = ""
+    ) -> None:
+        """Run one analysis through the pipeline; the result is kept only on success.
+
+        ``message`` is what the status bar says while it runs.
+        """
         from hotspot import pipeline
 
         if self.workspace is None:
@@ -191,5 +209,5 @@ class Session(QObject):
             self.workspace,
             on_success=succeeded,
             on_error=on_error,
-            message=f"Running {section}",
+            message=message or f"Running {section}",
         )

@@ -226,35 +226,37 @@ class JobRunner(QObject):
 
     @Slot(int, object)
     def _on_succeeded(self, job_id: int, result: Any) -> None:
-        taken = self._take(job_id)
-        if taken is None:
-            return
-        name, entry = taken
-        log.debug("job %s took %.3f s", name, time.perf_counter() - entry.started)
-        try:
-            if entry.on_success is not None:
-                entry.on_success(result)
-        finally:
-            self.finished.emit(name, "succeeded")
+        self._finish(job_id, "succeeded", result)
 
     @Slot(int, object)
     def _on_failed(self, job_id: int, exc: BaseException) -> None:
-        taken = self._take(job_id)
-        if taken is None:
-            return
-        name, entry = taken
-        self.finished.emit(name, "failed")
-        if entry.on_error is not None:
-            entry.on_error(exc)
-        else:
-            raise exc  # goes to the global error handler
+        self._finish(job_id, "failed", exc)
 
     @Slot(int)
     def _on_cancelled(self, job_id: int) -> None:
+        self._finish(job_id, "cancelled")
+
+    def _finish(self, job_id: int, outcome: str, *args: Any) -> None:
+        """Hand a job's outcome to its callback, then emit ``finished``.
+
+        Jobs cancelled or replaced meanwhile are no longer active: their outcome is
+        dropped here, which is what keeps a half-made result off the screen. A failure
+        without an ``on_error`` callback goes to the global error handler.
+        """
         taken = self._take(job_id)
         if taken is None:
             return
         name, entry = taken
-        self.finished.emit(name, "cancelled")
-        if entry.on_cancelled is not None:
-            entry.on_cancelled()
+        log.debug("job %s %s after %.3f s", name, outcome, time.perf_counter() - entry.started)
+        callback = {
+            "succeeded": entry.on_success,
+            "failed": entry.on_error,
+            "cancelled": entry.on_cancelled,
+        }[outcome]
+        try:
+            if callback is not None:
+                callback(*args)
+            elif outcome == "failed":
+                raise args[0]
+        finally:
+            self.finished.emit(name, outcome)

@@ -260,6 +260,13 @@ def test_same_seed_same_result_and_seed_is_stored(lattice):
     assert a.seed == 7 and a.params.seed == 7 and a.params.permutations == 199
 
 
+def test_params_name_the_columns_actually_compared(lattice):
+    gdf = lattice.rename(columns={"rate": "count", "imd": "samhi_index"})
+    res = run_bivariate(gdf, "count", "samhi_index", BivariateParams(permutations=99))
+    assert (res.params.measure, res.params.context) == ("count", "samhi_index")
+    assert (res.x, res.y) == ("count", "samhi_index")
+
+
 def test_result_says_how_to_read_the_clusters(ours_directed):
     caveat = ours_directed.caveat.lower()
     assert "neighbouring areas" in caveat and "care" in caveat

@@ -8,9 +8,11 @@ import warnings
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.sparse as sp
 import shapely
+from _analysis_helpers import X0, Y0, quiet
 
 from hotspot.analysis import significance
 from hotspot.analysis._weights import grid_weights
@@ -32,7 +34,6 @@ from hotspot.analysis.grid import cell_positions, make_grid
 from hotspot.errors import AnalysisError, ProjectError
 from hotspot.params import from_dict, specs, to_dict
 
-X0, Y0 = 530_000.0, 170_000.0
 BOX = shapely.box(X0, Y0, X0 + 8000, Y0 + 6000)
 
 # The fixture of esda's own G_Local tests: six points, distance band 15, and the Gi* z-scores
@@ -40,12 +41,6 @@ BOX = shapely.box(X0, Y0, X0 + 8000, Y0 + 6000)
 ESDA_POINTS = np.array([(10, 10), (20, 10), (40, 10), (15, 20), (30, 20), (30, 30)], dtype=float)
 ESDA_Y = np.array([2, 3, 3.2, 5, 8, 7])
 ESDA_GSTAR_Z = np.array([-1.39727626, -0.28917762, 0.65064964, -0.28917762, 1.23452088, 2.02424331])
-
-
-def _quiet(func, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", AnalysisWarning)
-        return func(*args, **kwargs)
 
 
 def _esda_zs(y, w):
@@ -88,7 +83,7 @@ def test_grid_z_matches_esda_with_independently_built_neighbours(shape):
 
     _, xy = _planted(1)
     area = shapely.Point(X0 + 4000, Y0 + 3000).buffer(2800)
-    res = _quiet(run_gistar_grid, xy, GiStarParams(cell_size=150, shape=shape), study_area=area)
+    res = quiet(run_gistar_grid, xy, GiStarParams(cell_size=150, shape=shape), study_area=area)
     grid = make_grid(area, 150, shape=shape)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -101,7 +96,7 @@ def test_grid_z_matches_esda_with_independently_built_neighbours(shape):
 def test_lewisham_grid_z_matches_esda(lewisham_violence, lewisham_outline):
     from libpysal.weights import W
 
-    res = _quiet(run_gistar_grid, lewisham_violence, GiStarParams(), study_area=lewisham_outline)
+    res = quiet(run_gistar_grid, lewisham_violence, GiStarParams(), study_area=lewisham_outline)
     assert res.params.cell_size == 100.0
     grid = make_grid(lewisham_outline, 100.0)
     np.testing.assert_array_equal(res.cells["cell_id"], grid.cells["cell_id"])
@@ -115,7 +110,7 @@ def test_lewisham_grid_z_matches_esda(lewisham_violence, lewisham_outline):
 
 
 @pytest.mark.realdata
-@pytest.mark.parametrize("kind", ["queen", "rook", "knn"])
+@pytest.mark.parametrize("kind", ["queen", "rook", "knn", "distance"])
 def test_lewisham_lsoa_z_matches_esda(lewisham_lsoas, lewisham_violence, kind):
     from libpysal import weights
 
@@ -123,10 +118,13 @@ def test_lewisham_lsoa_z_matches_esda(lewisham_lsoas, lewisham_violence, kind):
     joined = gpd.sjoin(pts, lewisham_lsoas[["geometry"]], predicate="within")
     lsoas = lewisham_lsoas.copy()
     lsoas["violence"] = np.bincount(joined["index_right"], minlength=len(lsoas))
-    res = _quiet(run_gistar_areas, lsoas, "violence", GiStarParams(area_weights=kind, k=6))
+    params = GiStarParams(area_weights=kind, k=6, distance=800.0)
+    res = quiet(run_gistar_areas, lsoas, "violence", params)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        if kind == "knn":
+        if kind == "distance":  # centroids within 800 m
+            w = weights.DistanceBand.from_dataframe(lsoas, threshold=800.0, binary=True)
+        elif kind == "knn":
             w = weights.KNN.from_dataframe(lsoas, k=6)
         elif kind == "rook":
             w = weights.Rook.from_dataframe(lsoas, use_index=False)
@@ -218,8 +216,8 @@ def test_permutation_reference_distribution_matches_esda(esda_permutation_run):
 def test_grid_permutations_are_reproducible_and_recorded():
     _, xy = _planted(3, background=1500)
     params = GiStarParams(cell_size=250, permutations=199, seed=42)
-    a = _quiet(run_gistar_grid, xy, params, study_area=BOX)
-    b = _quiet(run_gistar_grid, xy, params, study_area=BOX)
+    a = quiet(run_gistar_grid, xy, params, study_area=BOX)
+    b = quiet(run_gistar_grid, xy, params, study_area=BOX)
     np.testing.assert_array_equal(a.cells["p_sim"], b.cells["p_sim"])
     assert a.seed == 42 and a.params.permutations == 199
     np.testing.assert_allclose(a.cells["q_value"], significance.fdr_bh(a.cells["p_sim"]))
@@ -292,7 +290,7 @@ def test_one_sided_test_only_finds_hot_spots():
 
 def test_result_columns_and_params():
     _, xy = _planted(8, background=500)
-    res = _quiet(run_gistar_grid, xy, GiStarParams(shape="hexagon"), study_area=BOX)
+    res = quiet(run_gistar_grid, xy, GiStarParams(shape="hexagon"), study_area=BOX)
     cols = list(res.cells.columns)
     assert cols[:4] == ["cell_id", "row", "col", "n"]
     assert cols[-1] == "geometry"
@@ -346,6 +344,22 @@ def test_stray_point_does_not_blow_up_the_grid():
     assert len(res.cells) == len(clean.cells)
 
 
+def test_a_stray_point_among_few_offences_does_not_stretch_the_grid():
+    xy = np.random.default_rng(19).uniform([X0, Y0], [X0 + 8000, Y0 + 6000], size=(40, 2))
+    clean = quiet(run_gistar_grid, xy, GiStarParams())
+    res = quiet(run_gistar_grid, np.vstack([xy, [[0.0, 0.0]]]), GiStarParams())
+    assert res.n_outside == 1 and res.n_points == 40
+    assert res.params.cell_size == clean.params.cell_size
+    np.testing.assert_array_equal(res.cells["cell_id"], clean.cells["cell_id"])
+
+
+def test_lon_lat_study_area_is_refused():
+    _, xy = _planted(14, background=500)
+    outline = gpd.GeoDataFrame(geometry=[BOX], crs=27700).to_crs(4326)
+    with pytest.raises(GeographicCrsError, match="study area"):
+        run_gistar_grid(xy, GiStarParams(), study_area=outline)
+
+
 def test_area_input_errors_name_the_problem():
     gdf = gpd.GeoDataFrame(
         {"y": ESDA_Y, "name": list("abcdef")},
@@ -353,13 +367,17 @@ def test_area_input_errors_name_the_problem():
         crs=27700,
     )
     with pytest.raises(AnalysisError, match="no such column"):
-        _quiet(run_gistar_areas, gdf, "count", GiStarParams())
+        quiet(run_gistar_areas, gdf, "count", GiStarParams())
     with pytest.raises(AnalysisError, match="not numeric"):
-        _quiet(run_gistar_areas, gdf, "name", GiStarParams())
+        quiet(run_gistar_areas, gdf, "name", GiStarParams())
+    # counts with gaps (an nullable integer column) are named as such, not as "not numeric"
+    gaps = gdf.assign(count=pd.array([1, 2, None, 4, 5, 6], dtype="Int64"))
+    with pytest.raises(AnalysisError, match="1 area\\(s\\) have no value"):
+        quiet(run_gistar_areas, gaps, "count", GiStarParams(area_weights="knn", k=2))
     with pytest.raises(WeightsError, match="distance"):
-        _quiet(run_gistar_areas, gdf, "y", GiStarParams(area_weights="distance"))
+        quiet(run_gistar_areas, gdf, "y", GiStarParams(area_weights="distance"))
     with pytest.raises(WeightsError, match="between 1 and 5"):
-        _quiet(run_gistar_areas, gdf, "y", GiStarParams(area_weights="knn", k=6))
+        quiet(run_gistar_areas, gdf, "y", GiStarParams(area_weights="knn", k=6))
 
 
 def test_islands_are_left_unclassified():
@@ -411,7 +429,7 @@ def demo_violence():
 
 def test_demo_town_centres_are_found(demo_violence):
     xy, centres, outline = demo_violence
-    res = _quiet(run_gistar_grid, xy, GiStarParams(), study_area=outline)
+    res = quiet(run_gistar_grid, xy, GiStarParams(), study_area=outline)
     grid = make_grid(outline, res.params.cell_size)
     found = res.cells["gi_bin"].to_numpy()[cell_positions(grid, centres)] >= 2
     assert found.mean() >= 0.9
@@ -423,7 +441,7 @@ def test_permutation_runs_report_progress_and_can_be_cancelled():
     _, xy = _planted(11, background=1500)
     params = GiStarParams(cell_size=100, permutations=99)
     rec = RecordingProgress()
-    _quiet(run_gistar_grid, xy, params, study_area=BOX, progress=rec)
+    quiet(run_gistar_grid, xy, params, study_area=BOX, progress=rec)
     fractions = [f for f, _ in rec.updates]
     assert fractions[0] == 0.0 and fractions[-1] == 1.0
     assert fractions == sorted(fractions)
@@ -438,7 +456,7 @@ def test_permutation_runs_report_progress_and_can_be_cancelled():
 
     progress = CallbackProgress(cancel_midway)
     with pytest.raises(AnalysisCancelled):
-        _quiet(
+        quiet(
             run_gistar_grid,
             xy,
             GiStarParams(cell_size=50, permutations=999),
@@ -455,15 +473,15 @@ def test_geodataframe_points_and_area_layer_study_area():
         {"month": ["2024-01"] * len(xy)}, geometry=gpd.points_from_xy(*xy.T), crs=27700
     )
     layer = AreaLayer(gpd.GeoDataFrame({"code": ["B"], "name": ["Box"]}, geometry=[BOX], crs=27700))
-    from_gdf = _quiet(run_gistar_grid, gdf, GiStarParams(), study_area=layer)
-    from_array = _quiet(run_gistar_grid, xy, GiStarParams(), study_area=BOX)
+    from_gdf = quiet(run_gistar_grid, gdf, GiStarParams(), study_area=layer)
+    from_array = quiet(run_gistar_grid, xy, GiStarParams(), study_area=BOX)
     np.testing.assert_array_equal(from_gdf.cells["gi_z"], from_array.cells["gi_z"])
 
 
 def test_a_missing_seed_is_drawn_and_recorded():
     _, xy = _planted(13, background=1000)
     params = GiStarParams(cell_size=250, permutations=99, seed=None)
-    res = _quiet(run_gistar_grid, xy, params, study_area=BOX)
+    res = quiet(run_gistar_grid, xy, params, study_area=BOX)
     assert isinstance(res.seed, int)
-    again = _quiet(run_gistar_grid, xy, res.params, study_area=BOX)
+    again = quiet(run_gistar_grid, xy, res.params, study_area=BOX)
     np.testing.assert_array_equal(again.cells["p_sim"], res.cells["p_sim"])

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 import shapely
+from _analysis_helpers import X0, Y0
 from scipy.spatial import cKDTree
 
 from hotspot.analysis._weights import grid_weights
@@ -25,8 +26,6 @@ from hotspot.analysis.grid import (
     suggest_cell_size,
 )
 from hotspot.model import AreaLayer
-
-X0, Y0 = 530_000.0, 170_000.0
 
 
 def _sjoin_counts(grid, xy: np.ndarray) -> np.ndarray:
@@ -203,6 +202,23 @@ def test_hexagon_queen_neighbours_are_the_six_touching_cells():
 # --------------------------------------------------------------------------- limits, areas
 
 
+@pytest.mark.parametrize("shape", ["square", "hexagon"])
+def test_the_suggested_cell_size_makes_a_grid_that_fits(monkeypatch, shape):
+    import hotspot.analysis.grid as grid_module
+
+    monkeypatch.setattr(grid_module, "MAX_CELLS", 5_000)
+    area = shapely.Point(X0, Y0).buffer(3_000)
+    with pytest.raises(GridTooLargeError, match=r"at least \d+ m") as err:
+        make_grid(area, 20, shape=shape)
+    suggested = float(str(err.value).split("at least ")[1].split(" m")[0])
+    grid = make_grid(area, suggested, shape=shape)  # no error: the advice works
+    assert grid.nrows * grid.ncols <= 5_000
+    # and it is the smallest round size that does
+    smaller = suggested - (1.0 if suggested <= 10 else 5.0 if suggested <= 100 else 10.0)
+    with pytest.raises(GridTooLargeError):
+        make_grid(area, smaller, shape=shape)
+
+
 def test_too_large_grid_is_refused_with_a_workable_suggestion():
     area = shapely.box(X0, Y0, X0 + 100_000, Y0 + 100_000)
     with pytest.raises(GridTooLargeError, match=r"at least \d+ m") as err:
@@ -222,6 +238,37 @@ def test_study_area_from_points_ignores_a_stray_point_at_the_origin():
     assert shapely.contains_xy(area, xy[:, 0], xy[:, 1]).all()
 
 
+@pytest.mark.parametrize("n", [5, 12, 40, 150])
+def test_a_stray_point_is_left_out_of_the_hull_even_among_few_points(n):
+    rng = np.random.default_rng(n)
+    xy = rng.uniform([X0, Y0], [X0 + 3000, Y0 + 2000], size=(n, 2))
+    area = study_area_from(points=np.vstack([xy, [[0.0, 0.0]]]))
+    assert area.bounds[0] > X0 - 1000 and area.bounds[1] > Y0 - 1000
+    assert shapely.contains_xy(area, xy[:, 0], xy[:, 1]).all()
+
+
+def test_repeated_map_points_do_not_squeeze_out_a_nearby_point():
+    # police.uk snaps offences to map points: 200 offences at one point, one 400 m away
+    xy = np.vstack([np.full((200, 2), [X0, Y0]), [[X0 + 400, Y0 + 300]]])
+    area = study_area_from(points=xy)
+    assert shapely.contains_xy(area, xy[:, 0], xy[:, 1]).all()
+
+
+def test_rows_without_a_location_are_counted_and_lon_lat_without_a_crs_refused():
+    from hotspot.analysis.grid import points_in_study_area
+
+    gdf = gpd.GeoDataFrame(
+        geometry=[shapely.Point(X0 + 10, Y0 + 10), None, shapely.Point(), shapely.Point(X0, Y0)],
+        crs=27700,
+    )
+    pts = points_in_study_area(gdf, shapely.box(X0 - 100, Y0 - 100, X0 + 100, Y0 + 100))
+    assert (pts.n_missing, pts.n_outside, len(pts.xy)) == (2, 0, 2)
+    np.testing.assert_array_equal(pts.used, [True, False, False, True])
+    no_crs = gpd.GeoDataFrame(geometry=gpd.points_from_xy([-0.02, -0.03], [51.45, 51.46]))
+    with pytest.raises(GeographicCrsError, match="degrees"):
+        point_coordinates(no_crs)
+
+
 def test_study_area_from_areas_is_their_union(lewisham_wards, lewisham_outline):
     area = study_area_from(areas=AreaLayer(lewisham_wards, level="ward"))
     assert area.area == pytest.approx(lewisham_wards.area.sum(), rel=1e-6)
@@ -233,6 +280,9 @@ def test_lon_lat_study_area_is_refused(shared_data):
     wards = gpd.read_file(shared_data / "boundaries" / "lewisham_wards_2022.geojson")
     with pytest.raises(GeographicCrsError, match="to_crs"):
         make_grid(wards, 100)
+    # a bare geometry (no CRS to tell) in degrees is recognised by its extent
+    with pytest.raises(GeographicCrsError, match="degrees"):
+        make_grid(shapely.union_all(wards.geometry.values), 0.001)
 
 
 @pytest.mark.parametrize(("width", "height"), [(8_000, 10_400), (3_000, 2_000), (60_000, 45_000)])

@@ -5,12 +5,12 @@ errors, hotspot classes and hotspot areas."""
 from __future__ import annotations
 
 import math
-import warnings
 
 import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+from _analysis_helpers import X0, Y0, quiet
 from scipy import integrate
 
 from hotspot.analysis.errors import (
@@ -28,18 +28,15 @@ from hotspot.analysis.kde import (
     run_kde,
     silverman_bandwidth,
 )
-from hotspot.errors import ProjectError
+from hotspot.errors import AnalysisError, ProjectError
 from hotspot.params import from_dict, specs, to_dict
 from hotspot.progress import AnalysisCancelled, CallbackProgress, RecordingProgress
 
-X0, Y0 = 530_000.0, 170_000.0
 BOX = shapely.box(X0, Y0, X0 + 4000, Y0 + 3000)
 
 
 def _quiet_kde(*args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", AnalysisWarning)
-        return run_kde(*args, **kwargs)
+    return quiet(run_kde, *args, **kwargs)
 
 
 def _brute_force(xy, w, kernel, h, result) -> np.ndarray:
@@ -254,11 +251,41 @@ def test_stray_point_at_the_origin_does_not_blow_up_the_grid():
     rng = np.random.default_rng(7)
     xy = rng.uniform([X0, Y0], [X0 + 4000, Y0 + 3000], size=(400, 2))
     clean = _quiet_kde(xy, KdeParams())
-    with pytest.warns(AnalysisWarning, match="1 point"):
+    with pytest.warns(AnalysisWarning, match="1 offence"):
         res = run_kde(np.vstack([xy, [[0.0, 0.0]]]), KdeParams())
     assert res.n_outside == 1
     assert res.values.shape == clean.values.shape
     assert res.params.cell_size == clean.params.cell_size
+
+
+def test_a_stray_point_among_few_points_does_not_stretch_the_raster():
+    xy = np.random.default_rng(17).uniform([X0, Y0], [X0 + 4000, Y0 + 3000], size=(25, 2))
+    clean = _quiet_kde(xy, KdeParams(bandwidth=400))
+    with pytest.warns(AnalysisWarning) as record:
+        res = run_kde(np.vstack([xy, [[0.0, 0.0]]]), KdeParams(bandwidth=400))
+    assert res.values.shape == clean.values.shape and res.extent == clean.extent
+    assert res.params.cell_size == clean.params.cell_size
+    assert res.n_outside == 1 and res.n_points == 25
+    text = " ".join(str(r.message) for r in record)
+    assert "1 offence(s) lie outside" in text and "only 25 point(s)" in text
+
+
+def test_weights_follow_their_rows_when_some_rows_have_no_location():
+    rng = np.random.default_rng(18)
+    xy = rng.normal([X0 + 2000, Y0 + 1500], 300, size=(60, 2))
+    geoms = list(gpd.points_from_xy(*xy.T))
+    geoms[3] = None  # no location: its weight must not shift onto the next point
+    gdf = gpd.GeoDataFrame(geometry=geoms, crs=27700)
+    weights = np.arange(1.0, 61.0)
+    with pytest.warns(AnalysisWarning, match="1 offence.* no location"):
+        res = run_kde(gdf, KdeParams(bandwidth=250, cell_size=50), study_area=BOX, weights=weights)
+    keep = np.arange(60) != 3
+    expected = _quiet_kde(
+        xy[keep], KdeParams(bandwidth=250, cell_size=50), study_area=BOX, weights=weights[keep]
+    )
+    np.testing.assert_array_equal(res.values, expected.values)
+    with pytest.raises(AnalysisError, match="59 weights for 60 points"):
+        _quiet_kde(gdf, KdeParams(bandwidth=250), study_area=BOX, weights=weights[:59])
 
 
 def test_points_outside_the_study_area_are_counted_and_reported():
@@ -290,11 +317,26 @@ def test_errors_say_what_is_wrong():
     lonlat = gpd.GeoDataFrame(geometry=gpd.points_from_xy([-0.02, -0.03], [51.4, 51.5]), crs=4326)
     with pytest.raises(GeographicCrsError, match="longitude/latitude"):
         run_kde(lonlat, KdeParams())
+    outline = gpd.GeoDataFrame(geometry=[BOX], crs=27700).to_crs(4326)
+    with pytest.raises(GeographicCrsError, match="study area.*to_crs"):
+        run_kde(np.array([[X0 + 10, Y0 + 10]]), KdeParams(), study_area=outline)
     big = shapely.box(X0, Y0, X0 + 60_000, Y0 + 60_000)
     with pytest.raises(GridTooLargeError, match="cell size of at least"):
         _quiet_kde(
             np.array([[X0 + 10, Y0 + 10]]), KdeParams(cell_size=5, bandwidth=100), study_area=big
         )
+
+
+def test_the_suggested_cell_size_makes_a_raster_that_fits(monkeypatch):
+    import hotspot.analysis.grid as grid_module
+
+    monkeypatch.setattr(grid_module, "MAX_CELLS", 10_000)
+    xy = np.random.default_rng(20).uniform([X0, Y0], [X0 + 4000, Y0 + 3000], size=(100, 2))
+    with pytest.raises(GridTooLargeError, match="density raster of 20 m") as err:
+        _quiet_kde(xy, KdeParams(cell_size=20, bandwidth=300), study_area=BOX)
+    suggested = float(str(err.value).split("at least ")[1].split(" m")[0])
+    res = _quiet_kde(xy, KdeParams(cell_size=suggested, bandwidth=300), study_area=BOX)
+    assert res.values.size <= 10_000 and res.params.cell_size == suggested
 
 
 def test_cancel_stops_the_job_and_progress_is_reported():

@@ -157,6 +157,15 @@ def test_same_vintage_is_a_direct_join_that_lists_missing_targets(imd11):
     out, report = join_indicators(imd11, 2011, targets=["A", "B", "NEW"])
     assert list(out.table["lsoa_code"]) == ["A", "B", "NEW"]
     assert report.matched == 2 and report.codes("missing") == ("NEW",)
+    # a row whose measures are all empty is not a match: it is listed as without a value
+    table = imd11.table.copy()
+    table.loc[table["lsoa_code"] == "B", ["imd_score", "imd_decile"]] = np.nan
+    empty = Indicators(table, kind="imd", vintage=2011, source="imd.csv")
+    _, report = join_indicators(empty, 2011, targets=["A", "B", "NEW"])
+    assert report.matched == 1 and report.codes("missing") == ("B", "NEW")
+    reasons = report.methods.set_index("code")["reason"]
+    assert reasons["B"] == "no value in the table" and reasons["NEW"] == "code not in the table"
+    assert len(report.methods) == 3  # every target accounted for
 
 
 def test_lookup_objects_and_raw_ons_columns_are_accepted(imd11):

@@ -173,3 +173,18 @@ def test_indicators_of_another_vintage_are_refused(lsoas, wards, deciles):
     layer = AreaLayer(lsoas, level="lsoa", vintage=2011)
     with pytest.raises(VintageMismatchError, match="join_indicators"):
         ward_summary(layer, wards=wards, indicators=deciles)
+
+
+def test_a_ward_without_lsoas_is_kept_and_explained(lsoas, wards, deciles):
+    # A small ward on the West/East boundary: it holds part of L3 but no LSOA's largest part.
+    small = gpd.GeoDataFrame(
+        {"code": ["E05000003"], "name": ["Middle"]}, geometry=[box(150, 0, 170, 100)], crs=27700
+    )
+    three = pd.concat([wards, small], ignore_index=True)
+    df = ward_summary(lsoas, wards=three, indicators=deciles).set_index("Ward")
+    assert list(df.index) == ["West", "East", "Middle"]  # never dropped; unranked ones last
+    assert pd.isna(df.loc["Middle", "Offences"]) and pd.isna(df.loc["Middle", "Rank"])
+    assert df.loc["Middle", "LSOAs"] == 0
+    assert df.loc["Middle", "Summary"].startswith("Middle: no offence figures.")
+    assert df.loc["West", "Offences"] == 30 and df.loc["West", "Rank"] == 1
+    assert any("Middle" in n and "ward_stats=" in n for n in df.attrs["notes"])

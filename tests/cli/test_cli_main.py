@@ -199,3 +199,14 @@ def test_demo_counts_match_after_a_forced_rewrite(demo):
     before = count_police_csv(demo / "police-uk")
     assert cli.main(["demo", str(demo), "--force", "--quiet"]) == 0
     assert count_police_csv(demo / "police-uk") == before
+
+
+def test_a_mistyped_command_is_explained(monkeypatch, capsys):
+    calls: list = []
+    _fake_app(monkeypatch, calls)
+    assert cli.main(["rnu", "--out", "x"]) == 2  # not a command, and run's options
+    assert cli.main(["rnu"]) == 2
+    err = capsys.readouterr().err
+    assert "'rnu' is neither a command nor a project file" in err
+    assert "hotspot run PROJECT.toml --out DIR" in err
+    assert calls == []

@@ -204,3 +204,45 @@ def test_unreadable_file(tmp_path):
         read_areas(p)
     with pytest.raises(InputError, match="no such file"):
         read_areas(tmp_path / "missing.shp")
+
+
+def _feature_collection(ring, props=None):
+    props = props or {"WD22CD": "E05000001", "WD22NM": "A"}
+    return (
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
+        + str(props).replace("'", '"')
+        + ', "geometry": {"type": "Polygon", "coordinates": ['
+        + str([list(p) for p in ring])
+        + "]}}]}"
+    )
+
+
+def test_geojson_in_metres_without_a_crs_member_is_british_national_grid(tmp_path):
+    # GDAL calls every GeoJSON without "crs" longitude/latitude; metres cannot be degrees
+    p = tmp_path / "old_export.geojson"
+    ring = [(530000, 180000), (530100, 180000), (530100, 180100), (530000, 180000)]
+    p.write_text(_feature_collection(ring))
+    layer = read_areas(p)
+    assert layer.gdf.geometry.iloc[0].bounds == (530000, 180000, 530100, 180100)
+    assert any("British National Grid metres" in n for n in layer.notes)
+
+
+def test_areas_outside_great_britain_are_refused(tmp_path):
+    # Web Mercator metres saved with a longitude/latitude label by mistake would land
+    # anywhere; so would a layer of another country: neither is read as boundaries
+    p = tmp_path / "elsewhere.gpkg"
+    gpd.GeoDataFrame(
+        {"WD22CD": ["E05000001"], "WD22NM": ["A"]}, geometry=[square(2.35, 48.85, 0.01)], crs=4326
+    ).to_file(p)
+    with pytest.raises(InputError, match=r"elsewhere\.gpkg: 1 of 1 areas do not lie in Great"):
+        read_areas(p)
+
+
+def test_a_layer_whose_areas_have_no_shape_is_refused(tmp_path):
+    p = tmp_path / "shapeless.geojson"
+    p.write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
+        '{"WD22CD": "E05000001", "WD22NM": "A"}, "geometry": null}]}'
+    )
+    with pytest.raises(InputError, match=r"shapeless\.geojson: no area has both a code"):
+        read_areas(p)

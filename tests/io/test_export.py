@@ -273,26 +273,121 @@ def test_csv_keeps_non_ascii_text(tmp_path):
     assert pd.read_csv(path, encoding="utf-8-sig")["name"].tolist() == df["name"].tolist()
 
 
+def read_text_csv(path) -> pd.DataFrame:
+    return pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+
+
 def test_small_counts_are_suppressed_for_publication(tmp_path):
     df = pd.DataFrame(
         {
-            "name": ["A", "B", "C", "D"],
-            "count": [0, 3, 5, 12],
-            "count_prev": [2, 6, 7, 9],
-            "rate": [0.0, 0.3, 0.5, 1.2],
-            "change": [-2, -3, -2, 3],
-            "population": [10000] * 4,
+            "name": ["A", "B", "C", "D", "E"],
+            "count": [0, 3, 2, 12, 9],
+            "count_prev": [2, 6, 7, 9, 11],
+            "rate": [0.0, 0.3, 0.2, 1.2, 0.9],
+            "change": [-2, -3, -5, 3, -2],
+            "population": [10000] * 5,
         }
     )
     path = export.write_csv(df, tmp_path / "pub.csv", suppress_below=5)
-    back = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert back["count"].tolist() == ["0", "<5", "5", "12"]
-    assert back["count_prev"].tolist() == ["<5", "6", "7", "9"]
-    # rows with a suppressed count lose their derived figures; others keep them
-    assert back["rate"].tolist() == ["", "", "0.5", "1.2"]
-    assert back["change"].tolist() == ["", "", "-2", "3"]
-    assert back["population"].tolist() == ["10000"] * 4
-    assert df["count"].tolist() == [0, 3, 5, 12]  # the caller's table is untouched
+    back = read_text_csv(path)
+    # two small counts whose sum (5) could be 1+4, 2+3, ...: nothing more to hide
+    assert back["count"].tolist() == ["0", "<5", "<5", "12", "9"]
+    # one small previous count would be the total minus the rest: the next smallest
+    # count (6) is withheld too
+    assert back["count_prev"].tolist() == ["<5", export.WITHHELD, "7", "9", "11"]
+    # rows with a hidden count lose their derived figures; others keep them
+    assert back["rate"].tolist() == ["", "", "", "1.2", "0.9"]
+    assert back["change"].tolist() == ["", "", "", "3", "-2"]
+    assert back["population"].tolist() == ["10000"] * 5
+    assert df["count"].tolist() == [0, 3, 2, 12, 9]  # the caller's table is untouched
+
+
+def test_small_counts_that_the_total_would_pin_down_get_company():
+    """Two counts of 1 sum to 2: the total would give both away, so a third is withheld."""
+    df = pd.DataFrame({"code": list("abcd"), "count": [1, 1, 20, 30]})
+    shown = export.suppress_small_counts(df, 5)
+    assert shown["count"].tolist() == ["<5", "<5", export.WITHHELD, "30"]
+    four = pd.DataFrame({"code": list("abc"), "count": [4, 4, 30]})  # 8 = 4 + 4 only
+    assert export.suppress_small_counts(four, 5)["count"].tolist() == ["<5", "<5", "[c]"]
+
+
+def test_suppressed_counts_cannot_be_worked_back_from_the_rates_table(results, tmp_path):
+    """The real ward table: no figure left on a hidden row reveals its count, and the
+    column totals (which a report gives) leave at least two unknowns."""
+    stats = results["rates"]
+    table = stats.table.copy()
+    table.loc[0, "count"] = 2
+    table["share"] = table["count"] / table["count"].sum()
+    path = export.write_csv(table, tmp_path / "wards.csv", suppress_below=5)
+    back = read_text_csv(path)
+    hidden = back["count"].isin(["<5", export.WITHHELD])
+    assert hidden.sum() == 2
+    for col in ("rate", "rate_eb", "share", "change", "pct_change", "change_p", "rank"):
+        assert (back.loc[hidden, col] == "").all(), col
+        assert (back.loc[~hidden, col] != "").all(), col
+    # the hidden counts sum to the total minus the shown ones, and that sum has more
+    # than one split into a small count and a withheld one
+    total = int(table["count"].sum())
+    rest = total - back.loc[~hidden, "count"].astype(int).sum()
+    small_values = [a for a in range(1, 5) if rest - a >= 5]
+    assert len(small_values) > 1
+
+
+def test_ward_summary_columns_are_suppressed_by_their_names():
+    summary = pd.DataFrame(
+        {
+            "Ward": ["North", "South", "East"],
+            "Offences": [3, 40, 55],
+            "Rate per 1,000 residents": [0.3, 4.0, 5.5],
+            "Rank": [3, 2, 1],
+            "Offences (previous period)": [6, 38, 60],
+            "Change": [-3, 2, -5],
+            "Change (%)": [-50.0, 5.3, -8.3],
+            "Summary": ["North: 3 offences (0.3 per 1,000)", "South: ...", "East: ..."],
+        }
+    )
+    shown = export.suppress_small_counts(summary, 5)
+    north = shown.iloc[0]
+    assert north["Offences"] == "<5"
+    for col in ("Rate per 1,000 residents", "Rank", "Change", "Change (%)", "Summary"):
+        assert north[col] == "", col
+    assert shown.iloc[2]["Summary"] == "East: ..."
+
+
+def test_rates_without_counts_follow_the_counts_table(tmp_path):
+    counts = pd.DataFrame({"code": ["a", "b", "c", "d"], "count": [2, 7, 30, 40]})
+    rates_only = pd.DataFrame(
+        {"code": ["d", "c", "b", "a"], "rate": [4.0, 3.0, 0.7, 0.2], "imd_score": [1.0] * 4}
+    )
+    path = export.write_csv(rates_only, tmp_path / "b.csv", suppress_below=5, counts=counts)
+    back = read_text_csv(path)
+    # a (small) and b (withheld with it) have no rate; the IMD score is not a count
+    assert back["rate"].tolist() == ["4.0", "3.0", "", ""]
+    assert back["imd_score"].tolist() == ["1.0"] * 4
+    with pytest.raises(ExportError, match="'code' column"):
+        export.suppress_small_counts(rates_only.drop(columns="code"), 5, counts=counts)
+
+
+def test_kde_hotspot_areas_hide_the_figures_behind_a_small_count():
+    areas = pd.DataFrame(
+        {
+            "hotspot_id": [1, 2, 3],
+            "offences": [3, 40, 60],
+            "share_offences": [0.01, 0.2, 0.3],
+            "share_area": [0.001, 0.02, 0.03],
+            "pai": [10.0, 10.0, 10.0],
+        }
+    )
+    shown = export.suppress_small_counts(areas, 5)
+    assert shown["share_offences"].tolist()[:2] == ["", ""]
+    assert shown["pai"].tolist()[:2] == ["", ""]
+    assert shown["share_area"].tolist() == [0.001, 0.02, 0.03]  # not worked out from counts
+
+
+def test_columns_left_out_are_still_used_for_suppression(tmp_path):
+    df = pd.DataFrame({"name": ["A", "B", "C"], "count": [2, 3, 50], "rate": [0.2, 0.3, 5.0]})
+    path = export.write_csv(df, tmp_path / "r.csv", suppress_below=5, columns=["name", "rate"])
+    assert read_text_csv(path)["rate"].tolist() == ["", "", "5.0"]
 
 
 def test_suppression_off_and_column_selection(tmp_path):

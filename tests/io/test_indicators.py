@@ -196,3 +196,43 @@ def test_non_numbers_are_left_empty_and_noted(tmp_path):
     assert ind.table["population"].isna().sum() == 1
     assert any("not numbers" in n for n in ind.notes)
     assert any("repeat an LSOA code" in n for n in ind.notes) and len(ind.table) == 2
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16"])
+def test_indicator_encodings_seen_in_the_wild(tmp_path, encoding):
+    p = tmp_path / "samhi.csv"
+    text = (
+        "LSOA11CD,LSOA11NM,samhi_index.2019,samhi_dec.2019\r\n"
+        "W01000001,Ynys Môn 001A,0.25,6\r\n"
+        "E01000001,Café 001A,-1.5,2\r\n"
+    )
+    p.write_bytes(text.encode(encoding))
+    s = read_indicators(p)
+    assert (s.kind, s.vintage, s.year) == ("samhi", 2011, 2019)
+    assert list(s.table["lsoa_code"]) == ["W01000001", "E01000001"]
+    assert list(s.table["samhi_index"]) == [0.25, -1.5]
+    assert list(s.table["samhi_decile"]) == [6, 2]
+
+
+def test_a_code_column_without_lsoa_codes_is_explained(tmp_path):
+    p = tmp_path / "wards.csv"
+    p.write_text("LSOA11CD,population\nE05000001,1500\nE05000002,1600\n")
+    with pytest.raises(InputError, match=r"'LSOA11CD' does not hold LSOA codes.*'E05000001'"):
+        read_indicators(p)
+
+
+def test_a_repeated_samhi_measure_keeps_the_first_column(tmp_path):
+    p = tmp_path / "samhi.csv"
+    p.write_text("LSOA21CD,samhi_index.2022,samhi_index_2022\nE01000001,0.5,9.9\n")
+    assert read_indicators(p).table["samhi_index"].tolist() == [0.5]
+
+
+def test_spreadsheets_that_are_not_xlsx_say_what_to_do(tmp_path):
+    csv_named_xlsx = tmp_path / "imd.xlsx"
+    csv_named_xlsx.write_text("LSOA11CD,IMD_rank\nE01000001,5\n")
+    with pytest.raises(InputError, match=r"imd\.xlsx: is not a spreadsheet.*rename it to \.csv"):
+        read_indicators(csv_named_xlsx)
+    old = tmp_path / "imd.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
+    with pytest.raises(InputError, match=r"imd\.xls: .*save it as \.xlsx or CSV|imd\.xls: could"):
+        read_indicators(old)

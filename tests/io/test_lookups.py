@@ -71,3 +71,20 @@ def test_small_lookup_without_names(tmp_path):
     assert (lk.lsoa_vintage, lk.ward_vintage) == (2011, 2019)
     assert list(lk.table["ward_name"]) == ["E05000001"]
     assert any("empty code" in n for n in lk.notes)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16"])
+def test_lookup_encodings_seen_in_the_wild(tmp_path, encoding):
+    # Welsh and accented names survive whatever Excel saved the file as
+    p = tmp_path / "lookup.csv"
+    text = (
+        "LSOA21CD,LSOA21NM,WD23CD,WD23NM\r\n"
+        "W01000001,Ynys Môn 001A,W05000001,Aberffraw\r\n"
+        "E01000001,City of London 001A,E05009288,Café Quarter\r\n"
+    )
+    p.write_bytes(text.encode(encoding))
+    lk = read_lookup(p)
+    assert (lk.kind, lk.lsoa_vintage, lk.ward_vintage) == ("lsoa_ward", 2021, 2023)
+    assert list(lk.table["lsoa_code"]) == ["W01000001", "E01000001"]
+    assert list(lk.table["ward_name"]) == ["Aberffraw", "Café Quarter"]
+    assert list(lk.table["lsoa_name"]) == ["Ynys Môn 001A", "City of London 001A"]

@@ -366,3 +366,101 @@ def test_windows_line_endings(tmp_path):
     data = read_offences(p)
     assert data.report.categories == {"Burglary": 1, "Drugs": 1}
     assert data.gdf["Context"].isna().all() or (data.gdf["Context"].astype(str) == "").all()
+
+
+def test_every_kind_of_source_in_one_call_accounts_for_every_row(tmp_path):
+    """police.uk CSV, archive zip, API JSON, another CSV layout and a points file together:
+    the report adds up over all of them, and duplicates are found across them."""
+    street = write(tmp_path, "2024-01-met-street.csv", [HEADER, row("c1"), row("c2", lon="")])
+    archive = tmp_path / "archive.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("2024-02/2024-02-met-street.csv", "\n".join([HEADER, row("c1"), row("z1")]))
+    api = tmp_path / "api.json"
+    api.write_text(json.dumps([api_record(7), api_record(8, lat="0", lon="0")]))
+    other = write(
+        tmp_path, "mine.csv", ["ref,Easting,Northing,Date", "m1,537000,172000,2024-13-01"]
+    )
+    points = tmp_path / "points.geojson"
+    gpd.GeoDataFrame(
+        {"Month": ["2024-01", "2024-01"]},
+        geometry=[Point(-0.02, 51.45), Point(-0.03, 51.46)],
+        crs="EPSG:4326",
+    ).to_file(points, driver="GeoJSON")
+    data = read_offences([street, archive, api, other, points])
+    r = data.report
+    assert r.rows_read == 2 + 2 + 2 + 1 + 2
+    assert dict(r.dropped) == {
+        DROP_NO_COORDINATES: 1,  # c2
+        DROP_OUTSIDE_GB: 1,  # API record at 0,0
+        DROP_BAD_MONTH: 1,  # month 13
+        DROP_DUPLICATE: 1,  # c1 again, in the archive
+    }
+    assert r.rows_kept == len(data.gdf) == 5
+    assert len(r.files) == 5
+    assert data.gdf["source_file"].astype(str).tolist() == [
+        "2024-01-met-street.csv",
+        "archive.zip/2024-02/2024-02-met-street.csv",
+        "api.json",
+        "points.geojson",
+        "points.geojson",
+    ]
+
+
+def test_empty_and_nested_archives_are_named(tmp_path):
+    empty = tmp_path / "download.zip"
+    zipfile.ZipFile(empty, "w").close()
+    with pytest.raises(InputError, match=r"download\.zip: the zip archive is empty"):
+        read_offences(empty)
+    inner = tmp_path / "2024-01.zip"
+    with zipfile.ZipFile(inner, "w") as z:
+        z.writestr("2024-01/2024-01-met-street.csv", "\n".join([HEADER, row("a")]))
+    outer = tmp_path / "all-months.zip"
+    with zipfile.ZipFile(outer, "w") as z:
+        z.write(inner, "2024-01.zip")
+    with pytest.raises(InputError, match=r"all-months\.zip: no offence files.*unzip the outer"):
+        read_offences(outer)
+    with zipfile.ZipFile(outer, "a") as z:
+        z.writestr("2024-02/2024-02-met-street.csv", "\n".join([HEADER, row("b", "2024-02")]))
+    data = read_offences(outer)
+    assert data.report.rows_kept == 1
+    assert any("ignored 1 file of other kinds" in n for n in data.report.notes)
+
+
+def test_dates_in_other_layouts(tmp_path):
+    """One odd value never spoils the others (pandas refuses mixed time zones as a batch)."""
+    dates = {
+        "2024-03-04T10:00:00+01:00": "2024-03",  # ISO with an offset: local clock time
+        "2024-06-30T23:30:00Z": "2024-06",
+        "2024-07-01T00:30:00+01:00": "2024-07",  # not June, as it would be in UTC
+        "2024-01-05 23:59": "2024-01",
+        "2024/02/03": "2024-02",  # year first: 3 February
+        "04/03/2024": "2024-03",  # UK day first: 4 March
+        "15-Mar-2024": "2024-03",
+        "Jan 2024": "2024-01",
+        "2024-13-01": None,  # no such month, not 13 January
+        "2024-02-30": None,
+        "1850-01": None,
+        "99999999999999999999": None,
+    }
+    lines = ["lon,lat,date"] + [f"-0.02,51.45,{d}" for d in dates]
+    data = read_offences(write(tmp_path, "dates.csv", lines))
+    got = data.gdf["month"].dt.strftime("%Y-%m").tolist()
+    assert got == [m for m in dates.values() if m]
+    assert data.report.dropped == {DROP_BAD_MONTH: 4}
+
+
+def test_a_read_me_beside_the_tables_of_a_folder_is_set_aside(tmp_path):
+    folder = tmp_path / "extract"
+    folder.mkdir()
+    write(folder, "jan.csv", ["Easting,Northing,Date", "537000,172000,2024-01-05"])
+    write(folder, "feb.csv", ["Easting,Northing,Date", "537100,172100,2024-02-05"])
+    write(folder, "notes.txt", ["Extract from the council's system.", "Coordinates in BNG."])
+    data = read_offences(folder)
+    assert data.report.rows_read == 2 and data.report.months == ("2024-01", "2024-02")
+    assert any(
+        "ignored 1 table without coordinate columns (notes.txt)" in n for n in data.report.notes
+    )
+    (folder / "jan.csv").unlink()
+    (folder / "feb.csv").unlink()
+    with pytest.raises(InputError, match=r"notes\.txt: no coordinate columns"):
+        read_offences(folder)  # nothing else to read: the read-me itself is explained

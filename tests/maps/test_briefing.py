@@ -118,11 +118,47 @@ def test_suppressed_counts_reach_the_pdf(pack, stats, tmp_path):
     table = stats.table.copy()
     table.loc[table["name"] == "Station", "count"] = 2
     rates = dataclasses.replace(stats, table=table)
-    lean = Briefing(title="Published", wards=pack.wards, rates=rates, suppress_below=5)
+    lean = Briefing(
+        title="Published", wards=pack.wards, rates=rates, suppress_below=5, ward_pages=["Station"]
+    )
     path = write_briefing(tmp_path / "pub.pdf", lean)
-    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(path).pages)
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(path).pages]
+    text = " ".join(pages)
     assert "Station <5" in text
     assert "shown as <5" in text
+    # the next smallest count is withheld too, or the total would give Station's away
+    smallest = table[table["name"] != "Station"].sort_values("count").iloc[0]
+    assert f"{smallest['name']} [c]" in text
+    ward = next(p for p in pages if "Ward figures" in p)
+    assert "Offences: <5" in ward
+    assert "Rate per 1,000 residents: not shown (small numbers)" in ward
+    assert "Rank: not shown (small numbers)" in ward
+
+
+def test_cluster_page_cites_the_context_it_maps(pack):
+    """SAMHI and IMD both loaded; the clusters compare with IMD: that page cites IMD only."""
+    from matplotlib.text import Text
+
+    both = dataclasses.replace(pack, samhi=True, imd=True, kde=None, gistar=None, ward_pages=[])
+    texts = [
+        {t.get_gid(): t.get_text() for t in fig.findobj(Text) if t.get_gid()}
+        for fig in build_pages(both)
+    ]
+    clusters = next(t for t in texts if "go together" in t.get("title", ""))
+    assert "Indices of Deprivation" in clusters["attribution"]
+    assert "SAMHI" not in clusters["attribution"]
+    assert "Daras" in texts[0]["attribution"]  # the cover cites every source loaded
+    assert both.uses_samhi() is False
+    assert dataclasses.replace(both, bivariate_samhi=True).uses_samhi() is True
+
+
+def test_data_page_names_source_files_not_folders_on_the_analysts_computer(wards):
+    from hotspot.maps.briefing import _methods_blocks
+
+    report = "Source: C:\\Users\\jsmith\\Documents\\2024-10-met-street.csv\nRows read: 10"
+    b = Briefing(title="t", wards=wards, load_report=report)
+    lines = dict(_methods_blocks(b))["How the offence data were read"]
+    assert lines == ["Source: 2024-10-met-street.csv", "Rows read: 10"]
 
 
 def test_ward_table_is_ranked_and_limited(stats):

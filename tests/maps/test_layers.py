@@ -11,6 +11,67 @@ from hotspot.errors import HotspotError
 from hotspot.maps import layers as L
 from hotspot.maps import style
 
+# Dichromat simulation in linear RGB (Viénot, Brettel & Mollon 1999, Color Research and
+# Application 24(4):243-252): the colours a reader with protanopia or deuteranopia sees.
+DICHROMATS = {
+    "normal vision": np.eye(3),
+    "protanopia": np.array(
+        [[0.11238, 0.88762, 0.0], [0.11238, 0.88762, 0.0], [0.00401, -0.00401, 1.0]]
+    ),
+    "deuteranopia": np.array(
+        [[0.29275, 0.70725, 0.0], [0.29275, 0.70725, 0.0], [-0.02234, 0.02234, 1.0]]
+    ),
+}
+SRGB_TO_XYZ = np.array(
+    [[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]
+)
+D65 = np.array([0.95047, 1.0, 1.08883])
+
+
+def cie_lab(colour: str, vision: np.ndarray) -> np.ndarray:
+    c = np.array(to_rgb(colour))
+    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    t = SRGB_TO_XYZ @ np.clip(vision @ linear, 0, 1) / D65
+    f = np.where(t > 216 / 24389, np.cbrt(t), (24389 / 27 * t + 16) / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+PALETTES = {
+    "Gi* classes": list(style.GI_BIN_COLOURS.values()),
+    "bivariate clusters": list(style.CLUSTER_COLOURS.values()),
+    "KDE hot classes": style.kde_class_colours(3),
+    "rate classes": list(style.classify(np.arange(50.0), k=5).colours),
+    "change classes": list(
+        style.classify(np.arange(-20.0, 31.0), k=5, scheme="equal_interval", diverging=True).colours
+    ),
+    "3 x 3 bivariate": [c for row in style.BIVARIATE_COLOURS for c in row],
+}
+
+
+@pytest.mark.parametrize("palette", sorted(PALETTES))
+@pytest.mark.parametrize("vision", sorted(DICHROMATS))
+def test_palettes_stay_distinguishable_with_colour_blindness(palette, vision):
+    """Every two classes of a legend differ by at least 10 CIELAB units (clearly
+    different side by side), also as seen with red-green colour blindness."""
+    labs = [cie_lab(c, DICHROMATS[vision]) for c in PALETTES[palette]]
+    closest = min(np.linalg.norm(a - b) for i, a in enumerate(labs) for b in labs[i + 1 :])
+    assert closest >= 10, f"{palette}: two classes {closest:.1f} apart for {vision}"
+
+
+def test_gistar_colours_are_those_of_arcgis_hot_spot_analysis():
+    # RGB of the Gi_Bin classes in ArcGIS's hot spot renderer (-3 .. 3)
+    arcgis = {
+        -3: (69, 117, 181),
+        -2: (132, 158, 186),
+        -1: (192, 204, 190),
+        0: (247, 247, 242),
+        1: (250, 185, 132),
+        2: (237, 117, 81),
+        3: (214, 47, 39),
+    }
+    for b, rgb in arcgis.items():
+        assert style.hex_to_rgba(style.GI_BIN_COLOURS[b])[:3] == rgb, b
+
 
 def test_gistar_colours_follow_the_arcgis_convention(gistar):
     layer = L.GiStarCells(gistar)
@@ -39,6 +100,15 @@ def test_gistar_legend_counts_and_fdr_note(gistar):
     assert lg.labels[-1].startswith("Cold spot, 99% confidence")
     assert "FDR-corrected" in lg.note
     assert len(lg.entries) == 7
+
+
+def test_gistar_legend_says_when_there_is_no_fdr_correction(gistar):
+    import dataclasses
+
+    raw = dataclasses.replace(gistar, params=dataclasses.replace(gistar.params, fdr=False))
+    lg = L.GiStarCells(raw).legend()
+    assert "FDR-corrected" not in lg.note and "Not corrected" in lg.note
+    assert dict(L.GiStarCells(raw).tooltip())["tt_p"] == "p"
 
 
 def test_gistar_tooltip_uses_fdr_adjusted_p(gistar):
@@ -100,6 +170,23 @@ def test_change_map_is_diverging_around_zero(stats):
     assert reds_minus_blues[np.argmin(change)] < 0
 
 
+@pytest.mark.parametrize("scheme", ["quantiles", "natural_breaks", "equal_interval"])
+def test_change_classes_never_mix_falls_and_rises(scheme):
+    """A ward with +3 must not share a (purple) class with a ward with -20."""
+    change = np.array([-28.0, -20, -6, -4, 0, 3, 4, 10, 15, 36, 52, 92])
+    c = style.classify(change, scheme=scheme, k=5, diverging=True)
+    for i in range(len(c.bins)):
+        members = change[c.index == i]
+        assert (members <= 0).all() or (members >= 0).all(), (i, members)
+    zero = c.index[change == 0][0]
+    assert c.labels[zero] == "0" and (change[c.index == zero] == 0).all()
+    assert c.labels[0].startswith("\u221228")  # a true minus sign
+    # falls purple (blue > red), rises orange (red > blue), no change neutral
+    for value, cls in zip(change, c.index, strict=True):
+        r, _, b = to_rgb(c.colours[cls])
+        assert (b > r) if value < 0 else (r > b) if value > 0 else abs(r - b) < 0.05
+
+
 def test_choropleth_missing_column_is_explained(stats):
     with pytest.raises(HotspotError, match="no column 'imd_decile'"):
         L.AreaChoropleth(stats, column="imd_decile")
@@ -158,8 +245,15 @@ def test_cluster_map_colours_and_counts(bivariate):
     lg = layer.legend()
     counts = local["cluster"].value_counts()
     assert counts.get("High-High", 0) > 0
-    assert lg.labels == [f"{n} ({counts.get(n, 0)})" for n in style.CLUSTER_ORDER]
+    assert lg.labels == [f"{n} ({counts.get(n, 0)} areas)" for n in style.CLUSTER_ORDER]
     assert "with care" in lg.note
+    assert lg.note.startswith("High/Low: violence rate against neighbours' IMD score.")
+
+
+def test_cluster_map_names_its_variables_by_default(bivariate):
+    """Without labels the legend names the result's columns in words, not "x" and "y"."""
+    note = L.ClusterMap(bivariate).legend().note
+    assert note.startswith("High/Low: offence rate against neighbours' IMD 2019 score.")
 
 
 @pytest.mark.parametrize(

@@ -62,23 +62,61 @@ def legend_texts(fig) -> list[str]:
     return out
 
 
-def test_title_subtitle_and_attributions(kde_fig):
-    assert text_of(kde_fig, "title") == "Where offences concentrate: kernel density hotspots"
-    sub = text_of(kde_fig, "subtitle")
-    assert "Serious violence" in sub and "12 months to October 2024" in sub and "police.uk" in sub
-    attr = text_of(kde_fig, "attribution")
+@pytest.fixture(scope="module")
+def every_map(density, gistar, stats, bivariate, lsoa_stats, ctx):
+    """One figure of each map type (as in ``outputs.maps``)."""
+    _, lsoa_table = lsoa_stats
+    return {
+        "kde": static.kde_map(density, ctx),
+        "gistar": static.gistar_map(gistar, ctx),
+        "rates": static.rates_map(stats, ctx),
+        "change": static.change_map(stats, ctx),
+        "clusters": static.clusters_map(bivariate, ctx),
+        "bivariate": static.bivariate_map(lsoa_table, ctx),
+    }
+
+
+@pytest.mark.parametrize("kind", sorted(static.MAP_TYPES))
+def test_every_map_type_has_the_furniture_of_a_print_map(every_map, wards, kind):
+    """Title, subtitle (group, period, source), legend with a title, scale bar, north
+    arrow, ward names, borough outline, methods and attributions: on all six types."""
+    fig = every_map[kind]
+    assert text_of(fig, "title")
+    sub = text_of(fig, "subtitle")
+    assert "Serious violence" in sub and "12 months to October 2024" in sub
+    assert "Data: police.uk" in sub
+    ax = map_axes(fig)
+    assert [a for a in ax.artists if isinstance(a, ScaleBar)]
+    assert by_gid(fig, "north-arrow")
+    shown = {a.get_text() for a in by_gid(fig, "area-label") if a.get_visible()}
+    assert shown == set(wards["name"])
+    texts = legend_texts(fig)
+    assert "Borough boundary" in texts and "Wards boundary" in texts
+    assert len(text_of(fig, "methods-box").split()) > 8
+    attr = text_of(fig, "attribution")
     assert "Open Government Licence v3.0" in attr
     assert "Contains OS data © Crown copyright and database right 2024" in attr
     assert "police.uk" in attr
+    # context data are cited where they are mapped, SAMHI only when it is used
+    assert ("Indices of Deprivation" in attr) == (kind in ("clusters", "bivariate"))
     assert "SAMHI" not in attr
 
 
-def test_scale_bar_and_north_arrow_are_on_the_map(kde_fig):
+def test_kde_title_and_subtitle(kde_fig):
+    assert text_of(kde_fig, "title") == "Where offences concentrate: kernel density hotspots"
+    assert text_of(kde_fig, "subtitle") == (
+        "Serious violence · 12 months to October 2024 · Data: police.uk"
+    )
+
+
+def test_scale_bar_is_in_metres_and_the_arrow_points_north(kde_fig):
     ax = map_axes(kde_fig)
     bars = [a for a in ax.artists if isinstance(a, ScaleBar)]
     assert len(bars) == 1 and bars[0].units == "m" and bars[0].dx == 1.0
-    arrows = by_gid(kde_fig, "north-arrow")
-    assert len(arrows) == 1 and arrows[0].get_text() == "N"
+    (arrow,) = by_gid(kde_fig, "north-arrow")
+    assert arrow.get_text() == "N"
+    (x_tip, y_tip), (x_tail, y_tail) = arrow.xy, arrow.xyann
+    assert x_tip == x_tail and y_tip > y_tail  # straight up the page: BNG north
 
 
 def test_extent_covers_the_borough_with_square_metres(kde_fig, wards):
@@ -115,18 +153,19 @@ def test_kde_surface_is_drawn_where_the_grid_is(kde_fig, density):
     assert (xmin, ymax) == (density.transform.c, density.transform.f)
 
 
-def test_ward_names_are_labelled(kde_fig, wards):
-    labels = {a.get_text() for a in by_gid(kde_fig, "area-label")}
-    assert labels == set(wards["name"])
-
-
-def test_methods_box_states_the_parameters(kde_fig, gi_fig):
-    kde = text_of(kde_fig, "methods-box")
+def test_methods_box_states_the_parameters(every_map, bivariate):
+    kde = text_of(every_map["kde"], "methods-box")
     assert "quartic kernel" in kde and "bandwidth 300 m" in kde and "cell size 50 m" in kde
-    gi = text_of(gi_fig, "methods-box")
+    assert "1, 2, 3 x the mean of the non-zero cells" in kde  # as the legend's classes
+    gi = text_of(every_map["gistar"], "methods-box")
     assert "8 surrounding cells" in gi
     assert "999 conditional permutations (seed 2024)" in gi
-    assert "FDR" in gi
+    assert "Benjamini-Hochberg FDR correction" in gi
+    change = text_of(every_map["change"], "methods-box")
+    assert "exact binomial test" in change and "12 months to October 2023" in change
+    clusters = text_of(every_map["clusters"], "methods-box")
+    assert f"199 permutations (seed {bivariate.seed})" in clusters
+    assert "p = 0.000" not in clusters  # tiny p-values read "p < 0.001"
 
 
 def test_gistar_colours_on_the_map(gi_fig, gistar):
@@ -162,7 +201,7 @@ def test_clusters_map_says_to_interpret_with_care(bivariate, ctx):
     fig = static.clusters_map(bivariate, ctx, x_label="violence rate", y_label="IMD score")
     assert " ".join(bivariate.caveat.split()) in text_of(fig, "methods-box")
     n_hh = int((bivariate.local["cluster"] == "High-High").sum())
-    assert f"High-High ({n_hh})" in legend_texts(fig)
+    assert f"High-High ({n_hh} areas)" in legend_texts(fig)
     assert "Indices of Deprivation" in text_of(fig, "attribution")
 
 
@@ -171,6 +210,25 @@ def test_samhi_maps_cite_samhi(stats, ctx):
     fig = static.bivariate_map(table, ctx, y="samhi_index", y_label="SAMHI 2022", samhi=True)
     assert "Daras" in text_of(fig, "attribution")
     assert by_gid(fig, "bivariate-legend")
+
+
+def test_names_cut_by_the_frame_of_a_zoomed_map_are_left_out(wards):
+    """Zoomed on one ward, its neighbours' names would be cut at the edge: not drawn."""
+    x0, y0 = wards.total_bounds[:2]
+    fig = static.print_map(
+        [L.AreaBoundaries(wards)], title="t", extent=(x0 + 50, y0 + 50, x0 + 1100, y0 + 1100)
+    )
+    fig.canvas.draw()
+    frame = map_axes(fig).get_window_extent()
+    labels = by_gid(fig, "area-label")
+    shown = [t for t in labels if t.get_visible()]
+    assert "Northfield" in {t.get_text() for t in shown}  # the ward in view keeps its name
+    assert len(shown) < len(labels)
+    for t in shown:
+        box = t.get_window_extent()
+        assert (
+            frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 <= box.y1 <= frame.y1
+        )
 
 
 def test_hidden_layers_are_not_drawn(density, wards):
@@ -264,6 +322,26 @@ def test_basemap_gives_up_after_its_timeout(wards, monkeypatch):
     assert "could not be fetched (no answer from the tile server within 0.2 s)" in text_of(
         fig, "attribution"
     )
+
+
+def test_after_a_failure_later_maps_do_not_wait_for_the_basemap(wards, monkeypatch):
+    """A briefing pack with no network: the first map tries, the next ones say so at once."""
+    calls = []
+
+    def offline(bounds, timeout):
+        calls.append(bounds)
+        raise ConnectionError("Network is unreachable")
+
+    monkeypatch.setattr(static, "fetch_basemap", offline)
+    monkeypatch.setattr(static, "_basemap_down", {})
+    for _ in range(3):
+        fig = static.print_map([L.AreaBoundaries(wards)], title="t", basemap="osm")
+        assert "Basemap not shown" in text_of(fig, "attribution")
+        assert "Network is unreachable" in text_of(fig, "attribution")
+    assert len(calls) == 1
+    monkeypatch.setattr(static, "BASEMAP_RETRY_S", 0.0)
+    static.print_map([L.AreaBoundaries(wards)], title="t", basemap="osm")
+    assert len(calls) == 2  # tried again once the pause is over
 
 
 def test_contextily_path_fails_cleanly_when_the_server_is_unreachable(wards, monkeypatch):

@@ -210,3 +210,25 @@ def test_web_assets_are_shipped_with_licences():
 def test_folium_class_defaults_are_left_alone(all_layers):
     web.render_html(web.build_map(all_layers[:1]))
     assert any(name == "leaflet" for name, _ in folium.Map.default_js)
+
+
+def test_run_map_has_no_offence_points_unless_asked(
+    density, gistar, stats, bivariate, wards, points
+):
+    """``hotspot run`` / Export: aggregated results only; one result shown on opening."""
+    from types import SimpleNamespace
+
+    from hotspot.pipeline import web_layers
+
+    ws = SimpleNamespace(lsoas=None, wards=wards, outline=wards.dissolve())
+    results = {"kde": density, "gistar": gistar, "rates": stats, "bivariate": bivariate}
+    layers = web_layers(ws, results)
+    assert not any(isinstance(layer, L.OffencePoints) for layer in layers)
+    html = web.render_html(web.build_map(layers))
+    assert "markerClusterGroup" not in html
+    shown = [layer.name for layer in layers if layer.visible]
+    assert shown == ["Kernel density hotspots", "Wards", "Borough outline"]
+    clusters = next(layer for layer in layers if isinstance(layer, L.ClusterMap))
+    assert "offence rate against neighbours' deprivation" in clusters.legend().note
+    with_points = web_layers(ws, results, points=points)
+    assert isinstance(with_points[0], L.OffencePoints) and not with_points[0].visible

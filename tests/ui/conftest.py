@@ -16,6 +16,7 @@ _ISOLATED = Path(tempfile.mkdtemp(prefix="hotspot-ui-tests-"))
 atexit.register(shutil.rmtree, _ISOLATED, ignore_errors=True)
 os.environ["HOTSPOT_SETTINGS_DIR"] = str(_ISOLATED / "settings")
 os.environ["HOTSPOT_DATA_DIR"] = str(_ISOLATED / "data")
+os.environ["HOTSPOT_LOG_DIR"] = str(_ISOLATED / "logs")  # logs of unexpected errors
 
 pytest.importorskip("PySide6.QtWidgets", reason="PySide6 is needed for the window tests")
 

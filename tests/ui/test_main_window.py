@@ -130,6 +130,16 @@ def test_a_broken_file_is_explained_and_the_window_keeps_working(
     window.data_panel.months.setValue(3)
     wait_for_map(qtbot, window)
     assert "3 months to" in window.map.html
+    # dropped with a good file, the broken one stops both and the message says so
+    good = tmp_path / "wards_again.geojson"
+    good.write_bytes(
+        (window.session.project.folder / "boundaries" / "wrenmoor_wards_2024.geojson").read_bytes()
+    )
+    window.add_files([str(good), str(broken)])
+    wait_for_map(qtbot, window)
+    assert "None of the 2 files was added" in window.message.text()
+    assert "garbled.csv" in window.message.text()
+    assert [s.path for s in window.session.project.sources] == before
 
 
 def test_a_dropped_boundary_file_is_detected_and_added(qtbot, window, demo_project):
@@ -154,6 +164,7 @@ def test_saved_project_reopens_with_identical_parameters(qtbot, window, tmp_path
     for section, form_panel in window.analysis.items():
         cls = form_panel.form.cls
         changed = _non_default(cls)
+        assert changed != cls(), section  # the round trip below must be of real changes
         form_panel.form.set_value(changed)
         assert form_panel.form.value() == changed, section
     target = tmp_path / "saved" / "my project.toml"
@@ -204,19 +215,79 @@ def test_basemap_switch_is_remembered(qtbot, window):
     assert window.session.project.map.basemap == "osm"
     wait_for_map(qtbot, window)
     assert "tile.openstreetmap.org" in window.map.html
+    window.session.dirty = False
+    window.new_project()  # a new project starts with the basemap chosen last
+    assert window.session.project.map.basemap == "osm" and window.acts["osm"].isChecked()
+    assert window.open_project(window.settings.recent_projects()[0])
+    wait_for_map(qtbot, window)
+    # an opened project shows the basemap saved in it (the demo's: none)
+    assert not window.acts["osm"].isChecked()
+    window.acts["osm"].setChecked(True)
     window.acts["osm"].setChecked(False)
     assert Settings().basemap == "none"
     wait_for_map(qtbot, window)
     assert "tile.openstreetmap.org" not in window.map.html
 
 
-def test_new_project_empties_the_window(qtbot, window):
+def test_new_project_empties_the_window_and_the_demo_comes_back(
+    qtbot, window, demo_project, monkeypatch
+):
+    run_panel(qtbot, window, "gistar")
+    window.message.show_message("an old problem", "error")
     window.session.dirty = False
     window.new_project()
     assert window.session.workspace is None
     assert len(window.session.layers) == 0
     assert window.data_panel.report.toPlainText() == ""
     assert window.data_panel.selection() == SelectionParams()
+    # nothing of the previous project is left on screen
+    assert window.results_panel.tables == {}
+    assert not window.analysis["gistar"].summary.text()
+    assert not window.message.text()
+    assert "Add offence data" in window.map.placeholder.text()  # what to do next
+    assert not window.analysis["gistar"].run_button.isEnabled()
+    # Help > Open the demo project
+    monkeypatch.setattr("hotspot.ui.app.demo_project_path", lambda: demo_project)
+    window.acts["demo"].trigger()
+    wait_for_map(qtbot, window)
+    assert window.session.project.path == demo_project.resolve()
+    assert window.analysis["gistar"].run_button.isEnabled()
+
+
+def test_menus_and_toolbar_offer_every_action(window):
+    from PySide6.QtWidgets import QToolBar
+
+    def texts(menu):
+        return [a.text().replace("&", "") for a in menu.actions() if not a.isSeparator()]
+
+    menus = {a.text().replace("&", ""): a.menu() for a in window.menuBar().actions()}
+    assert texts(menus["File"]) == [
+        "New project",
+        "Open project…",
+        "Open recent",
+        "Save project",
+        "Save project as…",
+        "Add offence data…",
+        "Add offence data folder…",
+        "Add boundaries…",
+        "Add context table…",
+        "Export…",
+        "Quit",
+    ]
+    assert texts(menus["Help"]) == ["Methods", "Open the demo project", "About Hotspot"]
+    tools = window.findChild(QToolBar, "mainToolbar")
+    shown = [a for a in tools.actions() if not a.isSeparator()]
+    assert [a.objectName() for a in shown] == [
+        "new",
+        "open",
+        "save",
+        "add_offences",
+        "add_areas",
+        "add_context",
+        "export",
+        "osm",
+    ]
+    assert all(not a.icon().isNull() for a in shown)  # every toolbar button has an icon
 
 
 def test_methods_and_about_open(qtbot, window, monkeypatch):
@@ -317,7 +388,8 @@ def test_each_analysis_runs_and_its_layers_reach_the_map(qtbot, window):
     ax = window.results_panel.scatter.axes
     assert len(ax.collections[0].get_offsets()) == len(biv.local)
     assert biv.y == "imd_score" and ax.get_xlabel().startswith("Deprivation (IMD")
-    assert biv.x == "rate" and ax.get_ylabel() == "Offences per 1,000 residents"
+    assert biv.x == "rate"
+    assert ax.get_ylabel().replace("\n", " ") == "Offences per 1,000 residents"
 
 
 def test_window_results_equal_what_hotspot_run_writes(qtbot, window, tmp_path):
@@ -419,6 +491,33 @@ def test_an_analysis_error_shows_in_its_panel(qtbot, window):
     assert not window.message.text()  # not in the window's bar, and no error dialog
 
 
+def test_an_unexpected_error_shows_the_dialog_and_the_window_keeps_working(
+    qtbot, window, monkeypatch, unexpected_errors
+):
+    from hotspot import pipeline
+
+    real = pipeline.run_analysis
+
+    def buggy(section, *args, **kwargs):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(pipeline, "run_analysis", buggy)
+    panel = window.analysis["gistar"]
+    panel.run_button.click()
+    qtbot.waitUntil(lambda: bool(unexpected_errors), timeout=LOAD_TIMEOUT)
+    summary, text = unexpected_errors.pop()  # one dialog, with details to copy
+    assert summary == "RuntimeError: simulated bug"
+    head, saved = text.splitlines()[:2]
+    assert head.startswith("Hotspot ") and "Traceback" in text
+    log = Path(saved.removeprefix("The details were saved to "))
+    assert log.is_file() and "simulated bug" in log.read_text(encoding="utf-8")
+    assert not panel.message.text()  # not dressed up as an input problem
+    assert "gistar" not in window.session.results and not window.runner.busy
+    monkeypatch.setattr(pipeline, "run_analysis", real)
+    run_panel(qtbot, window, "gistar")  # and the window still works
+    assert result_entries(window, "gistar")
+
+
 def test_screenshot_of_the_window_after_analysis(qtbot, window):
     select_serious_violence_12_months(window)
     for section in ("rates", "gistar"):
@@ -481,33 +580,34 @@ def test_export_writes_what_hotspot_run_writes_and_asks_before_replacing(
     assert (out / "map.html").stat().st_mtime_ns == stamp
 
 
-def test_files_dropped_on_the_window_are_added(qtbot, window, demo_project, tmp_path):
+def _drag_event(cls, window: MainWindow, paths: list[Path]):
+    """A drag-enter or drop event (``cls``) carrying ``paths``, at the window's centre."""
     from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    event = cls(
+        QPointF(window.rect().center()),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    event._mime = mime  # the event does not own its data: keep it alive with the event
+    return event
+
+
+def test_files_dropped_on_the_window_are_added(qtbot, window, demo_project, tmp_path):
     from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
     samhi = demo_project.parent / "context" / "wrenmoor_samhi_lsoa21.csv"
     copy = tmp_path / "samhi_dropped.csv"
     copy.write_bytes(samhi.read_bytes())
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(copy))])
-    enter = QDragEnterEvent(
-        QPointF(window.rect().center()),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
+    enter = _drag_event(QDragEnterEvent, window, [copy])
     window.dragEnterEvent(enter)
     assert enter.isAccepted()
-    drop = QDropEvent(
-        QPointF(window.rect().center()),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
     n = len(window.session.project.sources)
-    window.dropEvent(drop)
+    window.dropEvent(_drag_event(QDropEvent, window, [copy]))
     wait_for_map(qtbot, window)
     added = window.session.project.sources[n:]
     assert [(s.kind, s.options.get("indicator")) for s in added] == [("indicators", "samhi")]

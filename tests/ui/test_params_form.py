@@ -134,3 +134,30 @@ def test_advanced_parameters_are_tucked_away(qtbot):
     assert not form.editors["permutations"].isVisible()
     form.advanced_toggle.setChecked(True)
     assert form.editors["permutations"].isVisible()
+
+
+def test_panel_hints_name_choices_plainly_and_grey_out_what_does_not_apply(qtbot):
+    from hotspot.analysis.kde import KdeParams
+    from hotspot.ui.panels.kde import KdePanel
+
+    form = ParamsForm(KdeParams, choice_labels=KdePanel.choice_labels, applies=KdePanel.applies)
+    qtbot.addWidget(form)
+    rule = form.editors["hotspot_rule"].combo
+    texts = [rule.itemText(i) for i in range(rule.count())]
+    assert texts == ["Multiples of the mean", "Top percentage of cells"]
+    # the default rule uses the multiples; the top percentage does not apply
+    assert form.editors["hotspot_k"].isEnabled()
+    assert not form.editors["top_percent"].isEnabled()
+    assert form.editors["top_percent"].toolTip().startswith("Used only with the hotspot rule")
+    form.editors["hotspot_rule"].set("top_percent")
+    assert form.editors["top_percent"].isEnabled() and not form.editors["hotspot_k"].isEnabled()
+    assert not form.is_used("hotspot_k")
+    # the value stored is the declared choice, not the text shown
+    assert form.value() == KdeParams(hotspot_rule="top_percent")
+
+
+def test_a_number_shows_its_unit_in_the_box_not_twice(qtbot):
+    form = ParamsForm(DemoParams)
+    qtbot.addWidget(form)
+    assert form.labels["bandwidth"].text() == "Bandwidth"
+    assert form.editors["bandwidth"].spin.suffix() == " m"

@@ -77,7 +77,7 @@ def test_scatter_draws_every_area_the_line_and_r_in_the_legend():
     assert r == pytest.approx(1.0)
     assert len(ax.collections[0].get_offsets()) == 10
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert "Fitted line, r = 1.00" in labels
+    assert "Fitted line, Pearson's r = 1.00" in labels
     assert ax.get_xlabel() == "IMD score" and ax.get_ylabel() == "rate"
 
 
@@ -119,3 +119,22 @@ def test_ranking_shows_the_top_areas_highest_first():
     assert len(bars) == 10
     ticks = [t.get_text() for t in ax.get_yticklabels()]
     assert ticks[-1] == "Ward 14" and ticks[0] == "Ward 5"  # barh draws bottom-up
+
+
+def test_headers_read_plainly_while_copies_keep_the_column_names(qtbot):
+    t = ResultsTable("gistar", headers={"gi_z": ("Gi* z", "Gi* z-score")})
+    qtbot.addWidget(t)
+    t.set_frame(pd.DataFrame({"cell_id": [1, 2], "gi_z": [2.5, -0.3]}), "cells")
+    header = t.model.headerData
+    assert header(1, Qt.Orientation.Horizontal) == "Gi* z"
+    assert "gi_z" in header(1, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert header(0, Qt.Orientation.Horizontal) == "cell_id"  # no label: the name itself
+    t.copy()
+    assert QGuiApplication.clipboard().text().splitlines()[0] == "cell_id\tgi_z"
+
+
+def test_ranking_labels_every_bar_with_its_value():
+    ax = Figure().add_subplot()
+    charts.plot_ranking(ax, ["A", "B", "C"], [2.0, 10.5, 4.25], xlabel="Rate")
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["A", "C", "B"]  # highest on top
+    assert sorted(t.get_text() for t in ax.texts) == ["10.5", "2.0", "4.2"]

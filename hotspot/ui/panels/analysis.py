@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from hotspot.errors import HotspotError
@@ -28,14 +28,23 @@ class AnalysisPanel(QWidget):
     section : str
         Project-file section ("kde", "gistar", "rates", "bivariate").
     title : str
-        Tab title.
+        Tab title (short: four tabs share the Analysis panel).
+    name : str
+        What the analysis is called in messages ("Gi* hot spots").
     intro : str
         One or two sentences on what the analysis shows.
+    choice_labels, applies, captions : dict
+        Presentation hints for the parameters form
+        (see :class:`~hotspot.ui.widgets.params_form.ParamsForm`).
     """
 
     section = ""
     title = ""
+    name = ""
     intro = ""
+    choice_labels: dict[str, dict[Any, str]] = {}
+    applies: dict[str, tuple[Any, str]] = {}
+    captions: dict[str, str] = {}
 
     def __init__(self, session: Any, params_cls: type, parent: QWidget | None = None):
         super().__init__(parent)
@@ -43,10 +52,10 @@ class AnalysisPanel(QWidget):
         self.workspace: Any = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        outer.addWidget(scroll)
+        outer.addWidget(scroll, 1)
         body = QWidget()
         scroll.setWidget(body)
         layout = QVBoxLayout(body)
@@ -56,7 +65,13 @@ class AnalysisPanel(QWidget):
         layout.addWidget(intro)
         self.message = MessageBar()
         layout.addWidget(self.message)
-        self.form = ParamsForm(params_cls, section=f"analysis.{self.section}")
+        self.form = ParamsForm(
+            params_cls,
+            section=f"analysis.{self.section}",
+            choice_labels=self.choice_labels,
+            applies=self.applies,
+            captions=self.captions,
+        )
         self.form.changed.connect(self._params_edited)
         layout.addWidget(self.form)
         buttons = QHBoxLayout()
@@ -69,16 +84,24 @@ class AnalysisPanel(QWidget):
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.cancel_button)
         buttons.addStretch(1)
-        layout.addLayout(buttons)
+        buttons.setContentsMargins(9, 4, 9, 6)
         self.summary = QLabel()
+        self.summary.setObjectName("resultSummary")
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.hide()
         layout.addWidget(self.summary)
         layout.addStretch(1)
+        outer.addLayout(buttons)  # below the scrolled form: Run is always in reach
         session.result_changed.connect(self._result_changed)
         session.runner.started.connect(self._job_state)
         session.runner.finished.connect(self._job_state)
         self.set_workspace(None)
+
+    @property
+    def label(self) -> str:
+        """What the analysis is called in messages."""
+        return self.name or self.title
 
     # ---------------------------------------------------------------- for subclasses
 
@@ -107,14 +130,14 @@ class AnalysisPanel(QWidget):
             self.message.show_message(str(exc), "error")
         finally:
             self.form.blockSignals(False)
-        self.summary.clear()
+        self._set_summary("")
 
     def set_workspace(self, workspace: Any) -> None:
         """Enable Run when the inputs the analysis needs are loaded."""
         self.workspace = workspace
         missing = self.missing_inputs(workspace)
         self.run_button.setEnabled(missing is None)
-        self.run_button.setToolTip(missing or f"Run {self.title.lower()} on the selection")
+        self.run_button.setToolTip(missing or f"Run {self.label} on the selected offences")
         if missing and workspace is not None:
             self.message.show_message(missing, "info")
         else:
@@ -139,7 +162,9 @@ class AnalysisPanel(QWidget):
         self.message.clear()
         try:
             params = self.form.value()
-            self.session.run(self.section, params, on_error=self._failed)
+            self.session.run(
+                self.section, params, on_error=self._failed, message=f"Running {self.label}"
+            )
         except HotspotError as exc:
             self.message.show_message(str(exc), "error")
 
@@ -155,16 +180,21 @@ class AnalysisPanel(QWidget):
             running = self.session.runner.is_running(self.section)
             self.cancel_button.setEnabled(running)
 
+    def _set_summary(self, text: str) -> None:
+        self.summary.setText(text)
+        self.summary.setVisible(bool(text))
+
     def _result_changed(self, section: str) -> None:
         if section != self.section:
             return
         result = self.session.results.get(section)
         if result is None:
-            self.summary.clear()
+            self._set_summary("")
             self.form.show_computed(self.form.cls(), {})
             return
         self.form.show_computed(result.params, self.computed_notes(result))
-        self.summary.setText(self.describe(result))
+        self._set_summary(self.describe(result))
+        QTimer.singleShot(0, self, lambda: self.scroll.ensureWidgetVisible(self.summary))
         warnings = list(getattr(result, "warnings", ()) or ())
         if warnings:
             self.message.show_message(" ".join(warnings), "warning")

@@ -34,18 +34,24 @@ class GroupDialog(QDialog):
     ):
         super().__init__(parent)
         self.setWindowTitle("Offence group")
+        self.resize(440, 480)
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.name = QLineEdit(name)
         self.name.setPlaceholderText("e.g. Night-time economy violence")
         form.addRow("Name", self.name)
         layout.addLayout(form)
-        layout.addWidget(QLabel("police.uk categories in the group:"))
+        hint = QLabel(
+            "Tick the police.uk crime types the group holds"
+            + (" (in brackets: how many offences of each type the data hold)." if counts else ".")
+        )
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
         self.list = QListWidget()
         chosen = set(categories)
         counts = counts or {}
         for cat in CATEGORIES:
-            label = f"{cat} ({counts[cat]:,} rows)" if cat in counts else cat
+            label = f"{cat} ({counts[cat]:,})" if cat in counts else cat
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, cat)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)

@@ -28,6 +28,9 @@ class LayersPanel(QWidget):
         layout = QVBoxLayout(self)
         self.list = QListWidget()
         self.list.setToolTip("Tick to show a layer; the top of the list is drawn on top")
+        # long names end in "..." (full name in the item's tooltip) rather than scrolling
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.list.itemChanged.connect(self._item_changed)
         self.list.currentItemChanged.connect(self._current_changed)
         layout.addWidget(self.list, 1)
@@ -38,6 +41,9 @@ class LayersPanel(QWidget):
         self.opacity.setToolTip("Opacity of the selected layer")
         self.opacity.valueChanged.connect(self._opacity_changed)
         row.addWidget(self.opacity, 1)
+        self.opacity_text = QLabel("")
+        self.opacity_text.setMinimumWidth(36)
+        row.addWidget(self.opacity_text)
         layout.addLayout(row)
         buttons = QHBoxLayout()
         self.up = QPushButton("Up")
@@ -65,6 +71,7 @@ class LayersPanel(QWidget):
             self.list.clear()
             for e in self.stack.entries:
                 item = QListWidgetItem(f"{e.title}  [{e.group.lower()}]")
+                item.setToolTip(f"{e.title} ({e.group.lower()})")
                 item.setData(KEY, e.key)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Checked if e.visible else Qt.CheckState.Unchecked)
@@ -86,8 +93,10 @@ class LayersPanel(QWidget):
             self.opacity.blockSignals(True)
             self.opacity.setValue(round(entry.opacity * 100))
             self.opacity.blockSignals(False)
+        self.opacity_text.setText(f"{self.opacity.value()}%" if entry is not None else "")
 
     def _opacity_changed(self, value: int) -> None:
+        self.opacity_text.setText(f"{value}%")
         key = self.current_key()
         if key:
             self.stack.set_opacity(key, value / 100)

@@ -9,15 +9,54 @@ import pandas as pd
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from hotspot.errors import HotspotError
+from hotspot.ui.map_layers import level_name, rate_column
 from hotspot.ui.widgets import charts
 from hotspot.ui.widgets.results_table import ResultsTable
 
 AXIS_LABELS = {
-    "rate": "Offences per 1,000 residents",
-    "rate_eb": "Offences per 1,000 residents (smoothed)",
+    "rate": "Offences per {per} residents",
+    "rate_eb": "Offences per {per} residents (smoothed)",
     "count": "Offences",
     "imd_score": "Deprivation (IMD score; higher = more deprived)",
     "samhi_index": "Mental health (SAMHI index; higher = poorer)",
+}
+
+
+def axis_label(column: str, per: int = 1000) -> str:
+    """The axis label of a measure ("Offences per 1,000 residents")."""
+    return AXIS_LABELS.get(column, column).format(per=f"{per:,}")
+
+
+COLUMN_LABELS = {  # column -> (header shown, what it is)
+    "code": ("Code", "ONS area code"),
+    "name": ("Name", "Area name"),
+    "count": ("Offences", "Selected offences in the area in the period"),
+    "population": ("Residents", "Resident population (from the population table)"),
+    "rate": ("Rate", "Offences per 1,000 residents (or the 'Rate per' chosen)"),
+    "rate_eb": ("Smoothed rate", "Rate smoothed towards the borough's rate (Empirical Bayes)"),
+    "rank": ("Rank", "1 = highest"),
+    "share": ("Share", "Share of the borough's selected offences (0 to 1)"),
+    "count_prev": ("Offences before", "Offences in the comparison period"),
+    "change": ("Change", "Offences now minus offences in the comparison period"),
+    "pct_change": ("Change %", "Change as a percentage of the comparison period"),
+    "change_p": ("Change p", "p-value of the change (exact test)"),
+    "change_q": ("Change q", "p-value of the change adjusted for testing every area (FDR)"),
+    "change_flag": ("Change flagged", "Whether the change is unlikely to be chance"),
+    "change_label": ("Change verdict", "What the change test says"),
+    "n": ("Offences", "Selected offences in the cell"),
+    "gi_z": ("Gi* z", "Gi* z-score: how far the cell and its neighbours are above the average"),
+    "p_value": ("p", "p-value of the test"),
+    "p_sim": ("p (permutations)", "Pseudo p-value from the random rearrangements"),
+    "q_value": ("q (FDR)", "p-value adjusted for testing many cells or areas (FDR)"),
+    "gi_bin": ("Confidence bin", "3 = hot spot at 99%, 2 = 95%, 1 = 90%, negative = cold spot"),
+    "label": ("Class", "Hot spot, cold spot or not significant"),
+    "imd_score": ("IMD score", "Index of Multiple Deprivation 2019 score; higher = more deprived"),
+    "samhi_index": ("SAMHI index", "Small Area Mental Health Index; higher = poorer"),
+    "lag": ("Neighbours' value", "Average of the second measure in the neighbouring LSOAs"),
+    "local_i": ("Local I", "Local bivariate Moran's I"),
+    "cluster": ("Cluster", "High-High, Low-Low, High-Low, Low-High or not significant"),
+    "threshold": ("Threshold", "Value of the density surface where the class starts"),
+    "class": ("Class", "Hotspot class"),
 }
 TABLE_TITLES = {
     "kde": "KDE thresholds",
@@ -40,7 +79,8 @@ def result_table(section: str, result: Any) -> tuple[pd.DataFrame, str]:
         table = pd.DataFrame(result.table.drop(columns="geometry", errors="ignore"))
         if "rank" in table.columns:
             table = table.sort_values("rank")
-        return table, "Areas ranked by rate (1 = highest)"
+        by = "rate" if rate_column(result.table) == "rate" else "offence count"
+        return table, f"{level_name(result, title=True)} ranked by {by} (1 = highest)"
     if section == "bivariate":
         local = pd.DataFrame(result.local.drop(columns="geometry", errors="ignore"))
         return local, getattr(result, "caveat", "")
@@ -119,7 +159,7 @@ class ResultsPanel(QWidget):
         frame, caption = result_table(section, result)
         table = self.tables.get(section)
         if table is None:
-            table = ResultsTable(section)
+            table = ResultsTable(section, headers=COLUMN_LABELS)
             self.tables[section] = table
             self.tabs.addTab(table, TABLE_TITLES.get(section, section))
         table.set_frame(frame, caption)
@@ -130,9 +170,9 @@ class ResultsPanel(QWidget):
 
     def _rank(self, result: Any) -> None:
         table = result.table
-        by = "rate" if table["rate"].notna().any() else "count"
-        label = "Offences per 1,000 residents" if by == "rate" else "Offences"
-        level = {"ward": "Wards", "lsoa": "LSOAs"}.get(getattr(result, "level", ""), "Areas")
+        by = rate_column(table)
+        label = axis_label(by, getattr(result.params, "per", 1000))
+        level = level_name(result, title=True)
         ok = table[by].notna()
 
         def draw(ax):
@@ -154,8 +194,9 @@ class ResultsPanel(QWidget):
             self.scatter.set_plot(None, "This result has no values to plot.")
             return
 
-        x_label = AXIS_LABELS.get(str(y_name), str(y_name))
-        y_label = AXIS_LABELS.get(str(x_name), str(x_name))
+        per = getattr(self.session.project.params("rates"), "per", 1000)
+        x_label = axis_label(str(y_name), per)
+        y_label = axis_label(str(x_name), per)
 
         def draw(ax):
             charts.plot_scatter(

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 TREND_COLOUR = "#2c7fb8"
@@ -58,7 +59,8 @@ def plot_trend(
     ax.set_ylim(bottom=0)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     ax.set_title(title)
-    ax.legend(loc="upper left", fontsize="small")
+    # beside the axes, where it can never hide the line
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
 
 
 def plot_ranking(
@@ -74,7 +76,9 @@ def plot_ranking(
     order = np.argsort(np.asarray(values, dtype=float))[::-1][:top]
     names = [str(names[i]) for i in order][::-1]
     vals = np.asarray(values, dtype=float)[order][::-1]
-    ax.barh(names, vals, color=TREND_COLOUR)
+    bars = ax.barh(names, vals, color=TREND_COLOUR)
+    ax.bar_label(bars, labels=[f"{v:,.1f}" for v in vals], padding=3, fontsize="small")
+    ax.margins(x=0.08)  # room for the value at the end of the longest bar
     ax.set_xlabel(xlabel)
     ax.set_title(title)
     ax.tick_params(axis="y", labelsize="small")
@@ -108,12 +112,21 @@ def plot_scatter(
     slope, intercept, r = fitted_line(xv, yv)
     if np.isfinite(r):
         xs = np.linspace(np.nanmin(xv), np.nanmax(xv), 50)
-        ax.plot(xs, slope * xs + intercept, color="#d95f02", label=f"Fitted line, r = {r:.2f}")
+        ax.plot(
+            xs, slope * xs + intercept, color="#d95f02", label=f"Fitted line, Pearson's r = {r:.2f}"
+        )
     ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    ax.set_ylabel(wrap_label(ylabel))  # a short chart cannot hold a long vertical label
     ax.set_title(title)
-    ax.legend(loc="best", fontsize="small")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
     return r
+
+
+def wrap_label(text: str, width: int = 18) -> str:
+    """Break an axis label over lines of about ``width`` characters."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)) or text
 
 
 class ChartWidget(QWidget):
@@ -125,6 +138,7 @@ class ChartWidget(QWidget):
         self._layout.setContentsMargins(0, 0, 0, 0)
         self.placeholder = QLabel(placeholder)
         self.placeholder.setWordWrap(True)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._layout.addWidget(self.placeholder)
         self.canvas = None
         self.figure = None

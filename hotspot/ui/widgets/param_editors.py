@@ -1,11 +1,14 @@
 """One editor widget per parameter type, made from a :class:`hotspot.params.ParamSpec`.
 
 Every editor has ``get()`` (the value, ``None`` for "auto"), ``set(value)``, a
-``changed`` signal, and ``set_computed(text)`` to show what "auto" came to.
+``changed`` signal, and ``set_computed(value, how)`` to show what "auto" came to
+and how it was computed. Choices are stored as declared ("k_mean") and may be
+shown with plain-English labels ("Multiples of the mean").
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -13,6 +16,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -68,19 +72,39 @@ def format_value(value: Any) -> str:
 
 
 class ParamEditor(QWidget):
-    """Base class: a row of widgets editing one parameter."""
+    """Base class: a row of widgets editing one parameter.
+
+    Parameters
+    ----------
+    spec : ParamSpec
+        The declaration.
+    labels : mapping, optional
+        Plain-English text shown for some choices (value -> text).
+    """
 
     changed = Signal()
 
-    def __init__(self, spec: ParamSpec, parent: QWidget | None = None):
+    def __init__(
+        self,
+        spec: ParamSpec,
+        parent: QWidget | None = None,
+        labels: Mapping[Any, str] | None = None,
+    ):
         super().__init__(parent)
         self.spec = spec
+        self.labels = dict(labels or {})
         self.row = QHBoxLayout(self)
         self.row.setContentsMargins(0, 0, 0, 0)
         self.computed = QLabel("")
         self.computed.setObjectName("computedNote")
         self.computed.setWordWrap(True)
         self.computed.hide()
+        self._value_text = ""
+        self._how = ""
+
+    def choice_text(self, choice: Any) -> str:
+        """What a choice is called on screen."""
+        return self.labels.get(choice, str(choice))
 
     def get(self) -> Any:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -88,14 +112,18 @@ class ParamEditor(QWidget):
     def set(self, value: Any) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def set_computed(self, text: str) -> None:
-        """Show what an "auto" value came to (empty text hides the note)."""
+    def set_computed(self, value: str, how: str = "") -> None:
+        """Show what an "auto" value came to, and how (empty ``value`` hides the note)."""
+        self._value_text, self._how = value, how
+        text = value + (f" ({how})" if value and how else "")
         self.computed.setText(text)
         self.computed.setVisible(bool(text))
 
     def computed_text(self) -> str:
-        """The note on what "auto" came to ("" when none)."""
-        return self.computed.text()
+        """What "auto" came to and how ("" when nothing was computed)."""
+        if not self._value_text:
+            return ""
+        return self._value_text + (f" ({self._how})" if self._how else "")
 
 
 class BoolEditor(ParamEditor):
@@ -114,13 +142,18 @@ class BoolEditor(ParamEditor):
 
 
 class ChoiceEditor(ParamEditor):
-    def __init__(self, spec: ParamSpec, parent: QWidget | None = None):
-        super().__init__(spec, parent)
+    def __init__(self, spec: ParamSpec, parent: QWidget | None = None, labels=None):
+        super().__init__(spec, parent, labels)
         self.combo = QComboBox()
+        # long choice texts must not widen the panel: the box shrinks, the list shows all
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.combo.setMinimumContentsLength(12)
         if spec.optional:
             self.combo.addItem(AUTO, None)
         for choice in spec.choices or ():
-            self.combo.addItem(str(choice), choice)
+            self.combo.addItem(self.choice_text(choice), choice)
         self.combo.currentIndexChanged.connect(self.changed)
         self.row.addWidget(self.combo, 1)
 
@@ -148,6 +181,7 @@ class NumberEditor(ParamEditor):
             self.base_decimals = 3 if spec.maximum is not None and spec.maximum <= 1 else 2
             self.spin.setDecimals(self.base_decimals)
         self.spin.setRange(lo, hi)
+        self.spin.setGroupSeparatorShown(bool(spec.unit))  # "1,000 residents", not a seed
         if spec.unit:
             self.spin.setSuffix(f" {spec.unit}")
         self.spin.valueChanged.connect(self.changed)
@@ -156,6 +190,7 @@ class NumberEditor(ParamEditor):
         self.auto_text = QLabel(self._default_auto_text())
         self.auto_text.setToolTip(f"Computed: {spec.computed}" if spec.computed else "")
         self.auto_text.setObjectName("autoText")
+        self.auto_text.setWordWrap(True)  # may wrap rather than widen a narrow panel
         self.auto_text.hide()
         self.row.addWidget(self.auto_text, 1)
         if spec.optional:
@@ -169,16 +204,14 @@ class NumberEditor(ParamEditor):
     def _default_auto_text(self) -> str:
         return "computed from the data" if self.spec.computed else "not set"
 
-    def set_computed(self, text: str) -> None:
-        """Show what "auto" came to in place of the spin box (full text as tooltip)."""
-        short = text.split(" (", 1)[0] if text else self._default_auto_text()
-        self.auto_text.setText(short)
+    def set_computed(self, value: str, how: str = "") -> None:
+        """Show what "auto" came to in place of the spin box, and how in the note below."""
+        self._value_text, self._how = value, how
+        self.auto_text.setText(value or self._default_auto_text())
         spec = self.spec
-        self.auto_text.setToolTip(text or (f"Computed: {spec.computed}" if spec.computed else ""))
-
-    def computed_text(self) -> str:
-        """What "auto" came to and how (the label and its tooltip)."""
-        return f"{self.auto_text.text()} ({self.auto_text.toolTip()})"
+        self.auto_text.setToolTip(how or (f"Computed: {spec.computed}" if spec.computed else ""))
+        self.computed.setText(f"How: {how}" if value and how else "")
+        self.computed.setVisible(bool(value and how))
 
     def _auto_toggled(self, on: bool) -> None:
         self.spin.setVisible(not on)
@@ -210,6 +243,8 @@ class TextEditor(ParamEditor):
         self.edit = QLineEdit()
         if spec.optional:
             self.edit.setPlaceholderText(AUTO if spec.computed else "none")
+        elif spec.type is tuple:
+            self.edit.setPlaceholderText("separate several with commas")
         self.edit.textChanged.connect(self.changed)
         self.row.addWidget(self.edit, 1)
 
@@ -228,16 +263,21 @@ class TextEditor(ParamEditor):
 
 
 class MultiChoiceEditor(ParamEditor):
-    """A tuple of choices: one check box per choice."""
+    """A tuple of choices: one check box per choice, in rows of ``PER_ROW``."""
 
-    def __init__(self, spec: ParamSpec, parent: QWidget | None = None):
-        super().__init__(spec, parent)
+    PER_ROW = 3
+
+    def __init__(self, spec: ParamSpec, parent: QWidget | None = None, labels=None):
+        super().__init__(spec, parent, labels)
         self.boxes = {}
-        for choice in spec.choices or ():
-            box = QCheckBox(str(choice))
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        for i, choice in enumerate(spec.choices or ()):
+            box = QCheckBox(self.choice_text(choice))
             box.toggled.connect(self.changed)
-            self.row.addWidget(box)
+            grid.addWidget(box, i // self.PER_ROW, i % self.PER_ROW)
             self.boxes[choice] = box
+        self.row.addLayout(grid)
         self.row.addStretch(1)
 
     def get(self) -> tuple:
@@ -249,16 +289,18 @@ class MultiChoiceEditor(ParamEditor):
             box.setChecked(c in chosen)
 
 
-def make_editor(spec: ParamSpec, parent: QWidget | None = None) -> ParamEditor:
-    """The editor for one parameter declaration."""
+def make_editor(
+    spec: ParamSpec, parent: QWidget | None = None, labels: Mapping[Any, str] | None = None
+) -> ParamEditor:
+    """The editor for one parameter declaration (``labels``: text shown for choices)."""
     if spec.type is bool:
         return BoolEditor(spec, parent)
     if spec.type is tuple:
         if spec.choices:
-            return MultiChoiceEditor(spec, parent)
+            return MultiChoiceEditor(spec, parent, labels)
         return TextEditor(spec, parent)
     if spec.choices:
-        return ChoiceEditor(spec, parent)
+        return ChoiceEditor(spec, parent, labels)
     if spec.type in (int, float):
         return NumberEditor(spec, parent)
     return TextEditor(spec, parent)

@@ -5,10 +5,16 @@ declarations in :mod:`hotspot.params`, so the panel, the project file and the
 command line never disagree. Optional numbers have an "auto" state; once an
 analysis has run, :meth:`ParamsForm.show_computed` shows what "auto" came to and
 how it was computed.
+
+A panel may add presentation hints that do not change any value: plain-English
+text for choices (``choice_labels``), rules that grey out a parameter that does not
+apply to the other values entered (``applies``), and a caption above a parameter
+(``captions``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -16,6 +22,9 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QToolButton, QVBoxLayout, QWi
 
 from hotspot.params import ParamSpec, from_dict, specs
 from hotspot.ui.widgets.param_editors import ParamEditor, format_value, make_editor
+
+#: name -> (rule on the values entered, when the parameter is used)
+Applies = Mapping[str, tuple[Callable[[dict[str, Any]], bool], str]]
 
 
 def tooltip(spec: ParamSpec) -> str:
@@ -44,18 +53,38 @@ class ParamsForm(QWidget):
         Initial values (defaults when omitted).
     section : str, optional
         Where the params live in the project file ("analysis.kde"), for messages.
+    choice_labels : mapping, optional
+        Parameter name -> {choice: text shown}; the values stored are unchanged.
+    applies : mapping, optional
+        Parameter name -> (rule, when): ``rule(values)`` says whether the parameter
+        is used with the other values entered; when not, it is greyed out and its
+        tooltip starts with "Used only {when}".
+    captions : mapping, optional
+        Parameter name -> a short caption shown above it.
     """
 
     changed = Signal()
 
     def __init__(
-        self, cls: type, value: Any = None, *, section: str = "", parent: QWidget | None = None
+        self,
+        cls: type,
+        value: Any = None,
+        *,
+        section: str = "",
+        choice_labels: Mapping[str, Mapping[Any, str]] | None = None,
+        applies: Applies | None = None,
+        captions: Mapping[str, str] | None = None,
+        parent: QWidget | None = None,
     ):
         super().__init__(parent)
         self.cls = cls
         self.section = section
         self.specs = {s.name: s for s in specs(cls)}
+        self.applies = dict(applies or {})
         self.editors: dict[str, ParamEditor] = {}
+        self.labels: dict[str, QLabel] = {}
+        choice_labels = choice_labels or {}
+        captions = captions or {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         main = QFormLayout()
@@ -70,16 +99,24 @@ class ParamsForm(QWidget):
         advanced.setContentsMargins(0, 0, 0, 0)
         for spec in self.specs.values():
             target = advanced if spec.advanced else main
-            editor = make_editor(spec, self)
+            if spec.name in captions:
+                caption = QLabel(captions[spec.name])
+                caption.setObjectName("formCaption")
+                caption.setWordWrap(True)
+                target.addRow(caption)
+            editor = make_editor(spec, self, choice_labels.get(spec.name))
             editor.setObjectName(f"param_{spec.name}")
             editor.setToolTip(tooltip(spec))
-            label = QLabel(spec.label + (f" ({spec.unit})" if spec.unit else ""))
+            # numbers show their unit inside the box; other editors next to the label
+            unit = f" ({spec.unit})" if spec.unit and spec.type not in (int, float) else ""
+            label = QLabel(spec.label + unit)
             label.setToolTip(tooltip(spec))
             label.setBuddy(editor)
             target.addRow(label, editor)
-            target.addRow("", editor.computed)
-            editor.changed.connect(self.changed)
+            target.addRow(editor.computed)
+            editor.changed.connect(self._edited)
             self.editors[spec.name] = editor
+            self.labels[spec.name] = label
         self.advanced_toggle.toggled.connect(self._show_advanced)
         self._show_advanced(False)
         if advanced_specs:
@@ -88,6 +125,31 @@ class ParamsForm(QWidget):
         else:
             self.advanced_toggle.hide()
         self.set_value(value if value is not None else cls())
+
+    def _edited(self) -> None:
+        self._refresh_applies()
+        self.changed.emit()
+
+    def _refresh_applies(self) -> None:
+        """Grey out the parameters that the other values entered make irrelevant."""
+        if not self.applies:
+            return
+        raw = self.raw()
+        for name, (rule, when) in self.applies.items():
+            if name not in self.editors:
+                continue
+            used = bool(rule(raw))
+            tip = tooltip(self.specs[name])
+            if not used:
+                tip = f"Used only {when}. {tip}"
+            for widget in (self.editors[name], self.labels[name]):
+                widget.setEnabled(used)
+                widget.setToolTip(tip)
+
+    def is_used(self, name: str) -> bool:
+        """Whether a parameter applies to the values entered (see ``applies``)."""
+        rule = self.applies.get(name)
+        return rule is None or bool(rule[0](self.raw()))
 
     def _show_advanced(self, on: bool) -> None:
         self.advanced_box.setVisible(on)
@@ -103,6 +165,7 @@ class ParamsForm(QWidget):
             finally:
                 editor.blockSignals(False)
             editor.set_computed("")
+        self._refresh_applies()
         self.changed.emit()
 
     def raw(self) -> dict[str, Any]:
@@ -141,5 +204,4 @@ class ParamsForm(QWidget):
                 continue
             how = notes.get(name) or spec.computed or ""
             unit = f" {spec.unit}" if spec.unit else ""
-            text = f"{format_value(actual)}{unit}" + (f" ({how})" if how else "")
-            self.editors[name].set_computed(text)
+            self.editors[name].set_computed(f"{format_value(actual)}{unit}", how)

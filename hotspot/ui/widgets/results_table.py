@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -54,8 +55,13 @@ class DataFrameModel(QAbstractTableModel):
     sorting large tables (thousands of Gi* cells) stay quick.
     """
 
-    def __init__(self, frame: pd.DataFrame | None = None):
+    def __init__(
+        self,
+        frame: pd.DataFrame | None = None,
+        headers: Mapping[str, tuple[str, str]] | None = None,
+    ):
         super().__init__()
+        self.headers = dict(headers or {})
         self.frame = pd.DataFrame()
         self._text: list[list[str]] = []
         self._keys: list[list[Any]] = []
@@ -94,17 +100,32 @@ class DataFrameModel(QAbstractTableModel):
         return None
 
     def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return str(self.frame.columns[section])
-        return str(section + 1)
+        if orientation != Qt.Orientation.Horizontal:
+            return str(section + 1) if role == Qt.ItemDataRole.DisplayRole else None
+        column = str(self.frame.columns[section])
+        shown, what = self.headers.get(column, (column, ""))
+        if role == Qt.ItemDataRole.DisplayRole:
+            return shown
+        if role == Qt.ItemDataRole.ToolTipRole:
+            # the column's name in saved CSV files and hotspot run's tables
+            return f"{what} (column {column})" if what else f"column {column}"
+        return None
 
 
 class ResultsTable(QWidget):
-    """A titled, sortable table with Copy and Save CSV buttons."""
+    """A titled, sortable table with Copy and Save CSV buttons.
 
-    def __init__(self, name: str = "table", parent: QWidget | None = None):
+    ``headers`` maps column names to (header shown, explanation for its tooltip);
+    copied and saved tables keep the column names ``hotspot run`` writes.
+    """
+
+    def __init__(
+        self,
+        name: str = "table",
+        parent: QWidget | None = None,
+        *,
+        headers: Mapping[str, tuple[str, str]] | None = None,
+    ):
         super().__init__(parent)
         self.name = name
         layout = QVBoxLayout(self)
@@ -121,7 +142,7 @@ class ResultsTable(QWidget):
         row.addWidget(self.copy_button)
         row.addWidget(self.save_button)
         layout.addLayout(row)
-        self.model = DataFrameModel()
+        self.model = DataFrameModel(headers=headers)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
