@@ -166,26 +166,17 @@ def _selected_points(project: Project, workspace: Workspace):
     return selection
 
 
-def _run_kde(project: Project, workspace: Workspace, progress: Progress) -> Any:
-    from hotspot.analysis.kde import run_kde
+def _run_on_points(section: str, project: Project, workspace: Workspace, progress: Progress) -> Any:
+    """KDE or grid Gi*: the selected offences over the study area."""
+    if section == "kde":
+        from hotspot.analysis.kde import run_kde as run
+    else:
+        from hotspot.analysis.gistar import run_gistar_grid as run
 
     sel = _selected_points(project, workspace)
-    result = run_kde(
+    result = run(
         sel.offences.gdf,
-        project.params("kde"),
-        study_area=workspace.study_area(),
-        progress=progress,
-    )
-    return _with_warnings(result, list(sel.warnings))
-
-
-def _run_gistar(project: Project, workspace: Workspace, progress: Progress) -> Any:
-    from hotspot.analysis.gistar import run_gistar_grid
-
-    sel = _selected_points(project, workspace)
-    result = run_gistar_grid(
-        sel.offences.gdf,
-        project.params("gistar"),
+        project.params(section),
         study_area=workspace.study_area(),
         progress=progress,
     )
@@ -281,8 +272,8 @@ def _run_bivariate(project: Project, workspace: Workspace, progress: Progress) -
 
 
 _RUNNERS = {
-    "kde": _run_kde,
-    "gistar": _run_gistar,
+    "kde": lambda p, w, pr: _run_on_points("kde", p, w, pr),
+    "gistar": lambda p, w, pr: _run_on_points("gistar", p, w, pr),
     "rates": _run_rates,
     "bivariate": _run_bivariate,
 }
