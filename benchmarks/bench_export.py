@@ -96,7 +96,7 @@ def _peer_pack(data, out: Path, n_pages: int) -> float:
 
 
 def _other_exports(data, out: Path) -> dict[str, float]:
-    from hotspot.io import export
+    from hotspot import export
     from hotspot.maps import layers as L
     from hotspot.maps import web
 

@@ -67,7 +67,7 @@ def generate(path: Path, n: int, seed: int = 20240101) -> None:
     behaviour with an empty Crime ID, 0.5% of Crime IDs are listed twice, and points
     are snapped to 20,000 shared map points, as police.uk's are.
     """
-    from hotspot.taxonomy import CATEGORIES
+    from hotspot.model.taxonomy import CATEGORIES
 
     rng = np.random.default_rng(seed)
     cats = np.array(list(CATEGORIES))

@@ -41,7 +41,7 @@ def test_import_contracts_hold():
 def test_core_imports_without_qt():
     """Importing the core in a fresh interpreter must not pull PySide6 in."""
     code = (
-        "import sys, hotspot.model, hotspot.io, hotspot.analysis, hotspot.maps, hotspot.taxonomy;"
+        "import sys, hotspot.model, hotspot.io, hotspot.analysis, hotspot.maps, hotspot.model.taxonomy;"
         "bad=[m for m in sys.modules if m.startswith('PySide6')];"
         "print(bad); sys.exit(1 if bad else 0)"
     )

@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from hotspot.analysis._progress import NO_PROGRESS, Progress
 from hotspot.analysis.errors import WeightsError
 from hotspot.analysis.grid import Grid, _lattice_centres
+from hotspot.core.progress import NO_PROGRESS, Progress
 
 AREA_WEIGHTS = ("queen", "rook", "knn", "distance")
 

@@ -42,9 +42,9 @@ import numpy as np
 import pandas as pd
 
 from hotspot.analysis._area_inputs import geo_frame, list_codes
-from hotspot.analysis._progress import NO_PROGRESS, Progress, SubProgress
 from hotspot.analysis.errors import AnalysisError, WeightsError
-from hotspot.params import param, validate
+from hotspot.core.params import param, validate
+from hotspot.core.progress import NO_PROGRESS, Progress, SubProgress
 
 _GLOBAL_CHUNK_ELEMENTS = 2_000_000  # permuted values drawn at once for the global test
 
@@ -319,7 +319,7 @@ def _measure(gdf: Any, value: Any, default_name: str) -> tuple[str, np.ndarray]:
 def _as_used(params: BivariateParams, x: str, y: str) -> BivariateParams:
     """``params`` with ``measure`` and ``context`` set to the columns actually compared, when
     they are among the choices (so the stored params never name other columns)."""
-    from hotspot.params import specs
+    from hotspot.core.params import specs
 
     choices = {s.name: s.choices or () for s in specs(BivariateParams)}
     changes = {}

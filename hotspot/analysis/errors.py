@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 
-from hotspot.errors import AnalysisError
+from hotspot.core.errors import AnalysisError
 
 
 class GeographicCrsError(AnalysisError):

@@ -33,7 +33,6 @@ import numpy as np
 import scipy.sparse as sp
 
 from hotspot.analysis import significance
-from hotspot.analysis._progress import NO_PROGRESS, Progress, SubProgress
 from hotspot.analysis.errors import (
     NoPointsError,
     TooFewPointsError,
@@ -47,8 +46,9 @@ from hotspot.analysis.grid import (
     make_grid,
     points_in_study_area,
 )
-from hotspot.errors import AnalysisError
-from hotspot.params import param, validate
+from hotspot.core.errors import AnalysisError
+from hotspot.core.params import param, validate
+from hotspot.core.progress import NO_PROGRESS, Progress, SubProgress
 
 MIN_POINTS = 30
 """Gi* on a grid refuses fewer offences than this."""

@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import shapely
 
-from hotspot.analysis._progress import NO_PROGRESS, Progress
 from hotspot.analysis.errors import GeographicCrsError, GridTooLargeError, NoPointsError, warn
-from hotspot.errors import AnalysisError
+from hotspot.core.errors import AnalysisError
+from hotspot.core.progress import NO_PROGRESS, Progress
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd

@@ -50,7 +50,6 @@ import numpy as np
 import shapely
 from affine import Affine
 
-from hotspot.analysis._progress import NO_PROGRESS, Progress, SubProgress
 from hotspot.analysis.errors import NoPointsError, warn
 from hotspot.analysis.grid import (
     CRS,
@@ -61,8 +60,9 @@ from hotspot.analysis.grid import (
     point_coordinates,
     points_in_study_area,
 )
-from hotspot.errors import AnalysisError, ProjectError
-from hotspot.params import param, validate
+from hotspot.core.errors import AnalysisError, ProjectError
+from hotspot.core.params import param, validate
+from hotspot.core.progress import NO_PROGRESS, Progress, SubProgress
 
 KERNELS = ("quartic", "gaussian", "epanechnikov", "triweight", "uniform")
 _FINE_MIN, _FINE_MAX = 3, 15  # binning grid factor (odd)

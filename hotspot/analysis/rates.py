@@ -59,10 +59,10 @@ from hotspot.analysis._area_inputs import (
     offence_frame,
     population_series,
 )
-from hotspot.analysis._progress import NO_PROGRESS, Progress
 from hotspot.analysis.errors import AnalysisError
+from hotspot.core.params import param, validate
+from hotspot.core.progress import NO_PROGRESS, Progress
 from hotspot.model import Period
-from hotspot.params import param, validate
 
 AGREEMENT_FOR_CODES = 0.9
 """Share of offences whose LSOA code must match their location for "auto" to use codes."""

@@ -77,7 +77,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy import special
 
-from hotspot.analysis._progress import NO_PROGRESS, Progress
+from hotspot.core.progress import NO_PROGRESS, Progress
 
 ALTERNATIVES = ("two-sided", "greater", "lesser", "directed", "folded")
 """Accepted values of ``alternative`` for pseudo p-values."""

@@ -10,7 +10,7 @@ Bad input raises :class:`InputError` with a message that names the file and says
 fix it; no other exception escapes a reader for any file content.
 """
 
-from hotspot.errors import InputError
+from hotspot.core.errors import InputError
 from hotspot.io.areas import read_areas
 from hotspot.io.detect import FileKind, detect_kind
 from hotspot.io.indicators import read_indicators

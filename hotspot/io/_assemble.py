@@ -39,7 +39,7 @@ from hotspot.model import (
     OffenceData,
     month_str,
 )
-from hotspot.taxonomy import category_name
+from hotspot.model.taxonomy import category_name
 
 try:  # pragma: no cover - depends on the environment
     import pyarrow as pa

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from hotspot.errors import InputError
+from hotspot.core.errors import InputError
 from hotspot.model import OFFENCE_COLUMN_KEYS, OFFENCE_COLUMNS
 
 CANONICAL = OFFENCE_COLUMNS

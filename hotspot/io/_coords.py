@@ -14,7 +14,7 @@ import pandas as pd
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
-from hotspot.errors import InputError
+from hotspot.core.errors import InputError
 
 try:  # pragma: no cover - depends on the environment
     import pyarrow as pa

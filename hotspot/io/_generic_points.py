@@ -14,7 +14,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from hotspot.errors import InputError
+from hotspot.core.errors import InputError
 from hotspot.io._assemble import Part
 from hotspot.io._policeuk_csv import offence_part
 from hotspot.io._sources import Member

@@ -14,7 +14,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from hotspot.errors import InputError
+from hotspot.core.errors import InputError
 from hotspot.io._assemble import Part
 from hotspot.io._coords import WGS84, to_float
 from hotspot.io._encoding import decode

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from hotspot.errors import InputError
+from hotspot.core.errors import InputError
 from hotspot.io._assemble import Part
 from hotspot.io._columns import find_coordinates, map_fields, norm
 from hotspot.io._coords import canonical_crs, guess_crs, to_float

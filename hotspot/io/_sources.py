@@ -3,7 +3,7 @@
 A :class:`Member` is one readable file, either on disk or inside a zip archive (the
 police.uk archive is read without unpacking it). :func:`expand` turns what the user
 gave (a path, a folder, a zip or a list of those) into members, and :func:`guard`
-turns any parser failure into an :class:`~hotspot.errors.InputError` naming the file.
+turns any parser failure into an :class:`~hotspot.core.errors.InputError` naming the file.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from hotspot.errors import InputError
-from hotspot.progress import AnalysisCancelled
+from hotspot.core.errors import InputError
+from hotspot.core.progress import AnalysisCancelled
 
 STREET_CSV = re.compile(r"(^|/)\d{4}-\d{2}-[^/]+-street\.csv$", re.IGNORECASE)
 OTHER_POLICEUK_CSV = re.compile(r"-(outcomes|stop-and-search)\.csv$", re.IGNORECASE)

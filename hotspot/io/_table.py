@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from hotspot.errors import InputError
+from hotspot.core.errors import InputError
 from hotspot.io._encoding import bom_encoding, decode, decode_head
 from hotspot.io._sources import Member
 

@@ -16,7 +16,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from hotspot.errors import InputError
+from hotspot.core.errors import InputError
 from hotspot.io._catalogue import Catalogue, Product, catalogue
 from hotspot.io._columns import find, norm
 from hotspot.io._coords import BNG, EAST_RANGE, LAT_RANGE, LON_RANGE, NORTH_RANGE, WGS84

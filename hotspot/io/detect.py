@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pyogrio
 
-from hotspot.errors import InputError
+from hotspot.core.errors import InputError
 from hotspot.io._catalogue import catalogue
 from hotspot.io._columns import FIELDS, find, find_coordinates, norm
 from hotspot.io._encoding import decode_head

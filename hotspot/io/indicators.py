@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from hotspot.errors import InputError
+from hotspot.core.errors import InputError
 from hotspot.io._columns import norm
 from hotspot.io._lsoa import codes_text, looks_like_lsoa, lsoa_columns, vintage_from_codes
 from hotspot.io._sources import Member, guard

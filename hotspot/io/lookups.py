@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from hotspot.errors import InputError
+from hotspot.core.errors import InputError
 from hotspot.io._columns import find, norm
 from hotspot.io._lsoa import codes_text, lsoa_columns, vintage_from_codes, ward_vintage
 from hotspot.io._sources import guard

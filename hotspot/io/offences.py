@@ -14,7 +14,8 @@ from collections.abc import Mapping, Sequence
 from os import PathLike
 from pathlib import Path
 
-from hotspot.errors import InputError
+from hotspot.core.errors import InputError
+from hotspot.core.progress import NO_PROGRESS, Progress
 from hotspot.io._assemble import Part, assemble
 from hotspot.io._columns import check_overrides, find_coordinates
 from hotspot.io._encoding import decode_head
@@ -32,7 +33,6 @@ from hotspot.io._sources import (
 )
 from hotspot.io._table import header_of
 from hotspot.model import OffenceData
-from hotspot.progress import NO_PROGRESS, Progress
 
 #: What a folder or zip is read for, in order of preference.
 _PREFERENCE = ("street", "api", "table", "vector")

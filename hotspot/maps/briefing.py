@@ -40,11 +40,11 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from hotspot.atomic import atomic_path
-from hotspot.errors import ExportError
+from hotspot.core.atomic import atomic_path
+from hotspot.core.errors import ExportError
+from hotspot.core.progress import NO_PROGRESS, Progress, SubProgress
 from hotspot.maps import layers as L
 from hotspot.maps import static, style
-from hotspot.progress import NO_PROGRESS, Progress, SubProgress
 
 
 @dataclass
@@ -155,10 +155,10 @@ def ward_table(rates: Any, *, top: int | None = 10, suppress_below: int = 0) -> 
     Columns: Rank, Ward, Offences, Rate per 1,000, Previous period, Change, Change %
     (the last three when the rates have a comparison), and the change test's label
     when present. With ``suppress_below``, small counts are hidden as in the CSV
-    tables (:func:`hotspot.io.export.suppression_plan`, worked out on every ward,
+    tables (:func:`hotspot.export.suppression_plan`, worked out on every ward,
     not just those shown) and the figures derived from them are left blank.
     """
-    from hotspot.io.export import suppression_plan
+    from hotspot.export import suppression_plan
 
     t = pd.DataFrame(rates.table if hasattr(rates, "table") else rates)
     t = t.drop(columns=[c for c in ("geometry",) if c in t.columns]).reset_index(drop=True)
@@ -367,7 +367,7 @@ def table_page(b: Briefing, number: int) -> Figure:
 
 
 def _suppression_note(threshold: int) -> str:
-    from hotspot.io.export import WITHHELD
+    from hotspot.export import WITHHELD
 
     return (
         f"Publication setting: counts from 1 to {threshold - 1} are shown as <{threshold}; where "

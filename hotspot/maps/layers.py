@@ -40,7 +40,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from hotspot.errors import HotspotError
+from hotspot.core.errors import HotspotError
 from hotspot.maps import style
 from hotspot.maps.style import Legend, LegendEntry
 

@@ -49,8 +49,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.path import Path as MplPath
 
-from hotspot.atomic import atomic_path
-from hotspot.errors import ExportError, HotspotError
+from hotspot.core.atomic import atomic_path
+from hotspot.core.errors import ExportError, HotspotError
 from hotspot.maps import layers as L
 from hotspot.maps import style
 from hotspot.maps.style import Legend

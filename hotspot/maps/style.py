@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from hotspot.errors import HotspotError
+from hotspot.core.errors import HotspotError
 
 # --------------------------------------------------------------------------- legends
 

@@ -44,8 +44,8 @@ import numpy as np
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
-from hotspot.atomic import atomic_write_text
-from hotspot.errors import ExportError, HotspotError
+from hotspot.core.atomic import atomic_write_text
+from hotspot.core.errors import ExportError, HotspotError
 from hotspot.maps import style
 from hotspot.maps.layers import MapLayer, layers_bounds
 from hotspot.maps.style import Legend

@@ -33,8 +33,8 @@ def demo_project_path(progress=None) -> Path:
     folder = data_dir() / "demo"
     project = folder / "project.toml"
     if not project.exists():
+        from hotspot.core.progress import NO_PROGRESS
         from hotspot.demo import write_demo
-        from hotspot.progress import NO_PROGRESS
 
         write_demo(folder, overwrite=True, progress=progress or NO_PROGRESS)
     return project

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QInputDialog, QWidget
 
-from hotspot.errors import HotspotError
+from hotspot.core.errors import HotspotError
 
 KIND_LABELS = {
     "offences": "Offence data (police.uk or other points)",
@@ -42,7 +42,7 @@ def classify(path: Path, parent: QWidget | None = None) -> tuple[str, str | None
 
     Raises
     ------
-    hotspot.errors.InputError
+    hotspot.core.errors.InputError
         When the file cannot be read at all.
     """
     from hotspot.io import detect_kind

@@ -1,6 +1,6 @@
 """One path for every error: expected ones to the panel, unexpected ones to a dialog.
 
-Expected problems (:class:`hotspot.errors.HotspotError`) carry a message that says
+Expected problems (:class:`hotspot.core.errors.HotspotError`) carry a message that says
 what is wrong and how to fix it; panels show them next to where the user acted.
 Anything else is a bug: it is logged (also to a file, in the folder where
 ``hotspot run`` writes its crash logs), shown in one dialog with details to copy,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hotspot.errors import HotspotError
+from hotspot.core.errors import HotspotError
 
 log = logging.getLogger("hotspot")
 
@@ -94,7 +94,7 @@ class ErrorReporter(QObject):
         text = details(exc)
         log.error("unexpected error\n%s", text)
         try:
-            from hotspot.cli import write_crash_log
+            from hotspot.core.crashlog import write_crash_log
 
             saved = f"The details were saved to {write_crash_log(exc, ['(window)'])}"
         except Exception:  # noqa: BLE001 - the dialog matters more than the file

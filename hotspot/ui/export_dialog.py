@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hotspot.errors import ExportError, HotspotError
+from hotspot.core.errors import ExportError, HotspotError
 from hotspot.model import OutputParams
 from hotspot.ui import errors
 from hotspot.ui.widgets.message_bar import MessageBar

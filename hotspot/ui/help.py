@@ -1,7 +1,7 @@
 """Help pages: Methods (generated from the parameter declarations) and About.
 
 The Methods page pairs a short plain-English description of each analysis with
-a table of its parameters built from :func:`hotspot.params.specs`, so what the
+a table of its parameters built from :func:`hotspot.core.params.specs`, so what the
 page says about defaults is always what the code does.
 """
 
@@ -13,8 +13,8 @@ from importlib.metadata import PackageNotFoundError, version
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
+from hotspot.core.params import specs
 from hotspot.model import SelectionParams
-from hotspot.params import specs
 from hotspot.ui.widgets.param_editors import format_value
 
 INTRO = {

@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from hotspot.errors import HotspotError
+from hotspot.core.errors import HotspotError
 from hotspot.model import Project
 from hotspot.ui.layer_stack import LayerEntry
 

@@ -18,7 +18,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTemporaryDir, QUrl, Signal
 from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
 
-from hotspot.progress import NO_PROGRESS, Progress
+from hotspot.core.progress import NO_PROGRESS, Progress
 
 log = logging.getLogger(__name__)
 ZOOM = 0.8  # the page's controls and legends at the size of the window's own text

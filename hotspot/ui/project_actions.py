@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from hotspot.errors import HotspotError
+from hotspot.core.errors import HotspotError
 from hotspot.model import MapParams, Project
 from hotspot.ui import dropping, menus
 from hotspot.ui.help import HelpDialog, about_html, methods_html

@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from hotspot.errors import HotspotError
+from hotspot.core.errors import HotspotError
 from hotspot.model import Project, SelectionParams
 from hotspot.ui import errors
 from hotspot.ui.layer_stack import LayerStack

@@ -2,7 +2,7 @@
 
 One abstraction for every long job (loading, analyses, map pages, exports): a
 :class:`Job` runs ``fn(*args, progress=..., **kwargs)`` on a pool thread where
-``progress`` is a :class:`hotspot.progress.CallbackProgress`, and reports through a
+``progress`` is a :class:`hotspot.core.progress.CallbackProgress`, and reports through a
 ``QObject`` of signals. A :class:`JobRunner` owns the jobs of a window:
 
 - the window stays responsive (the work runs on a pool thread);
@@ -32,7 +32,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from hotspot.progress import AnalysisCancelled, CallbackProgress, CancelToken
+from hotspot.core.progress import AnalysisCancelled, CallbackProgress, CancelToken
 
 log = logging.getLogger(__name__)
 _ids = itertools.count(1)

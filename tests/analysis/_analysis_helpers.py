@@ -7,7 +7,7 @@ import traceback
 import warnings
 
 from hotspot.analysis.errors import AnalysisWarning
-from hotspot.progress import AnalysisCancelled, CallbackProgress
+from hotspot.core.progress import AnalysisCancelled, CallbackProgress
 
 X0, Y0 = 530_000.0, 170_000.0
 """A corner in south London (BNG metres): synthetic data are placed east and north of it."""

@@ -22,8 +22,13 @@ from hotspot.analysis.correlation import (
     spearman,
 )
 from hotspot.analysis.errors import AnalysisError, GeographicCrsError, WeightsError
-from hotspot.errors import ProjectError
-from hotspot.progress import AnalysisCancelled, CallbackProgress, CancelToken, RecordingProgress
+from hotspot.core.errors import ProjectError
+from hotspot.core.progress import (
+    AnalysisCancelled,
+    CallbackProgress,
+    CancelToken,
+    RecordingProgress,
+)
 
 SIDE = 9
 
@@ -329,7 +334,7 @@ def test_importing_the_module_does_not_load_esda_libpysal_or_numba():
 
 def test_registry_maps_bivariate_to_these_params():
     from hotspot.analysis import params_classes
-    from hotspot.params import from_dict, to_dict
+    from hotspot.core.params import from_dict, to_dict
 
     assert params_classes()["bivariate"] is BivariateParams
     p = BivariateParams(weights="knn", k=5, fdr=False)

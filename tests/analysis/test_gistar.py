@@ -31,8 +31,8 @@ from hotspot.analysis.gistar import (
     run_gistar_grid,
 )
 from hotspot.analysis.grid import cell_positions, make_grid
-from hotspot.errors import AnalysisError, ProjectError
-from hotspot.params import from_dict, specs, to_dict
+from hotspot.core.errors import AnalysisError, ProjectError
+from hotspot.core.params import from_dict, specs, to_dict
 
 BOX = shapely.box(X0, Y0, X0 + 8000, Y0 + 6000)
 
@@ -436,7 +436,7 @@ def test_demo_town_centres_are_found(demo_violence):
 
 
 def test_permutation_runs_report_progress_and_can_be_cancelled():
-    from hotspot.progress import AnalysisCancelled, CallbackProgress, RecordingProgress
+    from hotspot.core.progress import AnalysisCancelled, CallbackProgress, RecordingProgress
 
     _, xy = _planted(11, background=1500)
     params = GiStarParams(cell_size=100, permutations=99)

@@ -28,9 +28,9 @@ from hotspot.analysis.kde import (
     run_kde,
     silverman_bandwidth,
 )
-from hotspot.errors import AnalysisError, ProjectError
-from hotspot.params import from_dict, specs, to_dict
-from hotspot.progress import AnalysisCancelled, CallbackProgress, RecordingProgress
+from hotspot.core.errors import AnalysisError, ProjectError
+from hotspot.core.params import from_dict, specs, to_dict
+from hotspot.core.progress import AnalysisCancelled, CallbackProgress, RecordingProgress
 
 BOX = shapely.box(X0, Y0, X0 + 4000, Y0 + 3000)
 

@@ -20,9 +20,9 @@ from hotspot.analysis.rates import (
     competition_rank,
     empirical_bayes,
 )
-from hotspot.errors import AnalysisError, ProjectError
+from hotspot.core.errors import AnalysisError, ProjectError
+from hotspot.core.params import from_dict
 from hotspot.model import AreaLayer, Indicators, Period
-from hotspot.params import from_dict
 
 CODES = ["E01000001", "E01000002", "E01000003", "E01000004"]
 
@@ -346,7 +346,7 @@ def test_every_offence_is_counted_outside_or_without_location(xs):
 
 def test_registry_maps_sections_to_these_params():
     from hotspot.analysis import params_classes
-    from hotspot.params import to_dict
+    from hotspot.core.params import to_dict
 
     classes = params_classes()
     assert classes["rates"] is RatesParams

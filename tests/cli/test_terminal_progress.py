@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from hotspot._terminal import TerminalProgress
-from hotspot.progress import Progress, SubProgress
+from hotspot.cli.terminal import TerminalProgress
+from hotspot.core.progress import Progress, SubProgress
 
 
 class _Clock:

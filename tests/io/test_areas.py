@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from shapely.geometry import Point, Polygon
 
-from hotspot.errors import InputError
+from hotspot.core.errors import InputError
 from hotspot.io import read_areas
 
 WARDS_2022 = (

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point, Polygon
 
-from hotspot.errors import InputError
+from hotspot.core.errors import InputError
 from hotspot.io import (
     FileKind,
     detect_kind,
@@ -26,7 +26,7 @@ from hotspot.io import (
     read_offences,
 )
 from hotspot.model import AreaLayer, Indicators, Lookup, OffenceData
-from hotspot.taxonomy import STREET_CSV_COLUMNS
+from hotspot.model.taxonomy import STREET_CSV_COLUMNS
 
 HEADER = list(STREET_CSV_COLUMNS)
 GOOD = [

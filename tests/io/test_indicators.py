@@ -7,7 +7,7 @@ import csv
 import openpyxl
 import pytest
 
-from hotspot.errors import InputError
+from hotspot.core.errors import InputError
 from hotspot.io import read_indicators
 
 DOMAINS = (

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from hotspot.errors import InputError
+from hotspot.core.errors import InputError
 from hotspot.io import read_lookup
 
 

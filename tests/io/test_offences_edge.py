@@ -12,10 +12,10 @@ import pytest
 from pyproj import Transformer
 from shapely.geometry import Point
 
-from hotspot.errors import InputError
+from hotspot.core.errors import InputError
+from hotspot.core.progress import AnalysisCancelled, CancelToken, RecordingProgress
 from hotspot.io import read_offences
 from hotspot.model import DROP_BAD_MONTH, DROP_DUPLICATE, DROP_NO_COORDINATES, DROP_OUTSIDE_GB
-from hotspot.progress import AnalysisCancelled, CancelToken, RecordingProgress
 
 HEADER = (
     "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from hotspot.errors import ExportError
+from hotspot.core.errors import ExportError
+from hotspot.core.progress import AnalysisCancelled, CallbackProgress, CancelToken
 from hotspot.maps.briefing import Briefing, build_pages, ward_table, write_briefing
-from hotspot.progress import AnalysisCancelled, CallbackProgress, CancelToken
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ import os
 
 import pytest
 
-from hotspot import atomic
-from hotspot.errors import ExportError
-from hotspot.io import export
+from hotspot import export
+from hotspot.core import atomic
+from hotspot.core.errors import ExportError
 from hotspot.maps import layers as L
 from hotspot.maps import static, web
 from hotspot.maps.briefing import Briefing, write_briefing

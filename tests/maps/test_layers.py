@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from matplotlib.colors import to_rgb
 
-from hotspot.errors import HotspotError
+from hotspot.core.errors import HotspotError
 from hotspot.maps import layers as L
 from hotspot.maps import style
 

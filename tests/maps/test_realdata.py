@@ -8,7 +8,7 @@ import numpy as np
 import pyogrio
 import pytest
 
-from hotspot.io import export
+from hotspot import export
 from hotspot.maps import layers as L
 from hotspot.maps import static, web
 

@@ -13,7 +13,7 @@ from matplotlib_scalebar.scalebar import ScaleBar
 from PIL import Image
 from pypdf import PdfReader
 
-from hotspot.errors import ExportError, HotspotError
+from hotspot.core.errors import ExportError, HotspotError
 from hotspot.maps import layers as L
 from hotspot.maps import static, style
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from pyproj import Transformer
 
-from hotspot.errors import ExportError, HotspotError
+from hotspot.core.errors import ExportError, HotspotError
 from hotspot.maps import layers as L
 from hotspot.maps import web
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from hotspot.errors import ProjectError
+from hotspot.core.errors import ProjectError
+from hotspot.core.params import param, specs, validate
 from hotspot.model import MapParams, OutputParams, SelectionParams
-from hotspot.params import param, specs, validate
 from hotspot.ui.widgets.param_editors import ChoiceEditor, MultiChoiceEditor, NumberEditor
 from hotspot.ui.widgets.params_form import ParamsForm
 

@@ -6,8 +6,8 @@ import os
 import sys
 from pathlib import Path
 
-from hotspot.errors import InputError
-from hotspot.params import specs
+from hotspot.core.errors import InputError
+from hotspot.core.params import specs
 from hotspot.ui import errors
 from hotspot.ui.settings import MAX_RECENT, Settings
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from hotspot.errors import InputError
+from hotspot.core.errors import InputError
 from hotspot.ui.workers import JobRunner
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from hotspot.errors import HotspotError
+from hotspot.core.errors import HotspotError
 from hotspot.model import Project
 from hotspot.ui import errors
 from hotspot.ui.widgets.message_bar import MessageBar

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hotspot.errors import HotspotError
+from hotspot.core.errors import HotspotError
+from hotspot.core.params import specs
 from hotspot.model import OffenceData, SelectionParams, month_label, parse_month
-from hotspot.params import specs
-from hotspot.taxonomy import all_groups, make_group
+from hotspot.model.taxonomy import all_groups, make_group
 from hotspot.ui.panels.group_dialog import GroupDialog
 from hotspot.ui.widgets.message_bar import MessageBar
 from hotspot.ui.widgets.params_form import tooltip

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hotspot.errors import ProjectError
-from hotspot.taxonomy import CATEGORIES, make_group, presets
+from hotspot.core.errors import ProjectError
+from hotspot.model.taxonomy import CATEGORIES, make_group, presets
 
 
 class GroupDialog(QDialog):

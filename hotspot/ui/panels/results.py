@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from hotspot.errors import HotspotError
+from hotspot.core.errors import HotspotError
 from hotspot.ui.map_layers import level_name, rate_column
 from hotspot.ui.widgets import charts
 from hotspot.ui.widgets.results_table import ResultsTable

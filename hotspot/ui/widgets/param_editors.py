@@ -1,4 +1,4 @@
-"""One editor widget per parameter type, made from a :class:`hotspot.params.ParamSpec`.
+"""One editor widget per parameter type, made from a :class:`hotspot.core.params.ParamSpec`.
 
 Every editor has ``get()`` (the value, ``None`` for "auto"), ``set(value)``, a
 ``changed`` signal, and ``set_computed(value, how)`` to show what "auto" came to
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hotspot.params import ParamSpec
+from hotspot.core.params import ParamSpec
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 AUTO = "auto"

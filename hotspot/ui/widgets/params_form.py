@@ -1,7 +1,7 @@
 """A form generated from a params dataclass (the QGIS Processing approach).
 
 Labels, defaults, units, choices and help texts all come from the ``param(...)``
-declarations in :mod:`hotspot.params`, so the panel, the project file and the
+declarations in :mod:`hotspot.core.params`, so the panel, the project file and the
 command line never disagree. Optional numbers have an "auto" state; once an
 analysis has run, :meth:`ParamsForm.show_computed` shows what "auto" came to and
 how it was computed.
@@ -20,7 +20,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
-from hotspot.params import ParamSpec, from_dict, specs
+from hotspot.core.params import ParamSpec, from_dict, specs
 from hotspot.ui.widgets.param_editors import ParamEditor, format_value, make_editor
 
 #: name -> (rule on the values entered, when the parameter is used)
@@ -48,7 +48,7 @@ class ParamsForm(QWidget):
     Parameters
     ----------
     cls : type
-        A frozen params dataclass declared with :func:`hotspot.params.param`.
+        A frozen params dataclass declared with :func:`hotspot.core.params.param`.
     value : instance of ``cls``, optional
         Initial values (defaults when omitted).
     section : str, optional
@@ -177,7 +177,7 @@ class ParamsForm(QWidget):
 
         Raises
         ------
-        hotspot.errors.ProjectError
+        hotspot.core.errors.ProjectError
             When a value is invalid; the message names the parameter.
         """
         return from_dict(self.cls, self.raw(), where=self.section)

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hotspot.atomic import atomic_write_text
-from hotspot.errors import HotspotError
+from hotspot.core.atomic import atomic_write_text
+from hotspot.core.errors import HotspotError
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 

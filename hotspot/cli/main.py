@@ -1,0 +1,249 @@
+"""Command line: ``hotspot``, ``hotspot PROJECT.toml``, ``hotspot demo DIR``, ``hotspot run``.
+
+Exit codes: 0 on success; 2 on bad input (a :class:`hotspot.core.errors.HotspotError`,
+message on standard error, no traceback); 1 on an unexpected error (a short
+message, and the traceback written to a log file whose path is printed); 130
+when cancelled with Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from hotspot import __version__
+from hotspot.core.crashlog import write_crash_log
+from hotspot.core.errors import HotspotError, ProjectError
+from hotspot.core.progress import NO_PROGRESS, AnalysisCancelled, Progress
+
+PROG = "hotspot"
+EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 130
+
+_DESCRIPTION = (
+    "Hotspot: hotspot mapping for community-safety analysts (police.uk offences, wards and "
+    "LSOAs, deprivation and mental-health context)."
+)
+_EPILOG = """commands:
+  hotspot                          open the window
+  hotspot PROJECT.toml             open a project in the window
+  hotspot demo DIR                 write the demo borough and its project into DIR
+  hotspot run PROJECT.toml --out DIR
+                                   load every source of a project and write its outputs
+
+Run "hotspot demo --help" or "hotspot run --help" for their options."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so ``main`` returns the exit code."""
+
+    def exit(self, status: int = 0, message: str | None = None):  # noqa: D102
+        if message:
+            self._print_message(message, sys.stderr)
+        raise _Exit(status)
+
+
+class _Exit(Exception):  # noqa: N818 - control flow, not an error
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+def _window_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog=PROG,
+        description=_DESCRIPTION,
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("project", nargs="?", help="a project file (.toml) to open in the window")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return p
+
+
+def _demo_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog=f"{PROG} demo",
+        description="Write the fictional demo borough (boundaries, context tables, 24 months of "
+        "police.uk-layout offences, the planted hotspots) and a ready project file into DIR.",
+    )
+    p.add_argument("folder", metavar="DIR", help="folder to write into (created when missing)")
+    p.add_argument(
+        "--seed", type=int, default=None, help="random seed (the same seed gives the same files)"
+    )
+    p.add_argument("--force", action="store_true", help="replace demo files already in DIR")
+    p.add_argument("--quiet", action="store_true", help="print nothing on success")
+    return p
+
+
+def _run_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog=f"{PROG} run",
+        description="Load every source of a project and write the outputs its [outputs] "
+        "section asks for (load_report.txt, the selected offences as a GeoPackage, and the "
+        "analyses and maps of later sections).",
+    )
+    p.add_argument("project", metavar="PROJECT.toml", help="the project file")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder (created)")
+    p.add_argument("--force", action="store_true", help="replace existing output files")
+    p.add_argument(
+        "--quiet", action="store_true", help="no progress bar and nothing printed on success"
+    )
+    return p
+
+
+# --------------------------------------------------------------------------- progress
+
+
+@contextlib.contextmanager
+def _progress(quiet: bool) -> Iterator[Progress]:
+    """A progress bar on an interactive terminal; nothing otherwise."""
+    stream = sys.stderr
+    if quiet or not (hasattr(stream, "isatty") and stream.isatty()):
+        yield NO_PROGRESS
+        return
+    from hotspot.cli.terminal import TerminalProgress
+
+    bar = TerminalProgress(stream)
+    try:
+        yield bar
+    finally:
+        bar.close()
+
+
+def _warner(progress: Progress, quiet: bool):
+    """Where warnings go: above the progress bar, or plainly to standard error."""
+    if quiet:
+        return None
+    write = getattr(progress, "write", None)
+
+    def warn(message: str) -> None:
+        text = f"{PROG}: warning: {message}"
+        if write is not None:
+            write(text)
+        else:
+            print(text, file=sys.stderr)
+
+    return warn
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from hotspot.demo import DEFAULT_SEED, write_demo
+
+    seed = DEFAULT_SEED if args.seed is None else args.seed
+    with _progress(args.quiet) as progress:
+        files = write_demo(args.folder, seed=seed, overwrite=args.force, progress=progress)
+    if not args.quiet:
+        project = files.project
+        print(f"Demo borough written to {files.folder} ({len(files.files)} files).")
+        print(f"Open it:  {PROG} {project}")
+        print(f"Run it:   {PROG} run {project} --out {files.folder / 'out'}")
+    return EXIT_OK
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from hotspot.model import Project
+    from hotspot.pipeline import run_project
+
+    project = Project.load(args.project)
+    with _progress(args.quiet) as progress:
+        written = run_project(
+            project,
+            args.out,
+            force=args.force,
+            progress=progress,
+            log=_warner(progress, args.quiet),
+        )
+    if not args.quiet:
+        print(f"{project.name}: wrote {len(written)} files to {args.out}")
+        for path in written:
+            print(f"  {path}")
+    return EXIT_OK
+
+
+def _cmd_window(args: argparse.Namespace) -> int:
+    project_path = args.project
+    if project_path is not None:
+        from hotspot.model import Project
+
+        if not Path(project_path).exists() and not project_path.lower().endswith(".toml"):
+            raise ProjectError(
+                f"{project_path!r} is neither a command nor a project file; the commands are "
+                f"'{PROG} demo DIR' and '{PROG} run PROJECT.toml --out DIR' "
+                f"(see '{PROG} --help')"
+            )
+
+        Project.load(project_path)  # a broken project file is reported here, exit 2
+    try:
+        from hotspot.ui import app
+    except ModuleNotFoundError as exc:
+        if exc.name == "hotspot.ui.app":
+            print(
+                "The Hotspot window is not part of this installation yet.\n"
+                f"Meanwhile: '{PROG} demo DIR' writes the demo borough, and "
+                f"'{PROG} run DIR/project.toml --out DIR/out' runs a project.",
+            )
+            return EXIT_OK
+        if exc.name and exc.name.split(".")[0] in ("PySide6", "shiboken6"):
+            print(
+                f"{PROG}: the window needs PySide6, which is not installed ({exc}); install "
+                "Hotspot with its dependencies (pip install -e .), or use 'hotspot run'",
+                file=sys.stderr,
+            )
+            return EXIT_UNEXPECTED
+        raise
+    return int(app.main([project_path] if project_path else []) or 0)
+
+
+def _dispatch(argv: list[str]) -> int:
+    if argv and argv[0] == "demo":
+        return _cmd_demo(_demo_parser().parse_args(argv[1:]))
+    if argv and argv[0] == "run":
+        return _cmd_run(_run_parser().parse_args(argv[1:]))
+    return _cmd_window(_window_parser().parse_args(argv))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``hotspot`` command.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name; defaults to ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        The exit code: 0 success, 2 bad input, 1 unexpected error, 130 cancelled.
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _dispatch(args)
+    except _Exit as exc:
+        return exc.status
+    except HotspotError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (KeyboardInterrupt, AnalysisCancelled):
+        print(f"{PROG}: cancelled; nothing half-written was left behind", file=sys.stderr)
+        return EXIT_CANCELLED
+    except Exception as exc:
+        try:
+            where = f"the details were written to {write_crash_log(exc, args)}"
+        except OSError:
+            where = "the details could not be written to a log file"
+        print(
+            f"{PROG}: unexpected error ({type(exc).__name__}: {exc}); this is a bug in Hotspot, "
+            f"{where}; please include that file when you report it",
+            file=sys.stderr,
+        )
+        return EXIT_UNEXPECTED
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

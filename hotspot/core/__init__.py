@@ -1,0 +1,1 @@
+"""Foundations every room shares: errors, progress, declared parameters, atomic writes."""

@@ -1,0 +1,105 @@
+"""The load report: an honest account of every row a reader saw."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    pass
+
+# --------------------------------------------------------------------------- load report
+
+DROP_NO_COORDINATES = "no coordinates"
+DROP_OUTSIDE_GB = "coordinates at 0,0 or outside Great Britain"
+DROP_BAD_MONTH = "unreadable month"
+DROP_DUPLICATE = "duplicate record"
+DROP_REASONS = (DROP_NO_COORDINATES, DROP_OUTSIDE_GB, DROP_BAD_MONTH, DROP_DUPLICATE)
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """An honest account of every row a reader saw.
+
+    ``rows_kept + sum(dropped.values()) == rows_read`` always holds.
+
+    Attributes
+    ----------
+    source : str
+        What was read (a file, folder or zip), for messages.
+    rows_read, rows_kept : int
+        Rows seen and rows kept.
+    dropped : mapping
+        Reason -> number of rows dropped for it (reasons in ``DROP_REASONS``, or others).
+    months : tuple of str
+        Months present in the kept rows ("YYYY-MM"), sorted.
+    missing_months : tuple of str
+        Months inside the covered range with no rows at all.
+    categories : mapping
+        Category -> number of kept rows.
+    shared_locations : int
+        Kept rows whose coordinates are identical to at least one other kept row
+        (police.uk snaps offences to anonymised map points).
+    files : tuple of str
+        The files read.
+    notes : tuple of str
+        Anything else the user should know (unknown categories, repaired values ...).
+    """
+
+    source: str
+    rows_read: int
+    rows_kept: int
+    dropped: Mapping[str, int] = field(default_factory=dict)
+    months: tuple[str, ...] = ()
+    missing_months: tuple[str, ...] = ()
+    categories: Mapping[str, int] = field(default_factory=dict)
+    shared_locations: int = 0
+    files: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        total = self.rows_kept + sum(self.dropped.values())
+        if total != self.rows_read:
+            raise AssertionError(
+                f"load report does not balance: kept {self.rows_kept} + dropped "
+                f"{sum(self.dropped.values())} != read {self.rows_read}"
+            )
+
+    @property
+    def rows_dropped(self) -> int:
+        """Total rows dropped, for any reason."""
+        return sum(self.dropped.values())
+
+    def summary(self) -> str:
+        """A human-readable report, as shown in the Data panel and ``load_report.txt``."""
+        lines = [f"Source: {self.source}"]
+        if self.files:
+            lines.append(f"Files read: {len(self.files)}")
+        lines.append(f"Rows read: {self.rows_read:,}")
+        lines.append(f"Rows kept: {self.rows_kept:,}")
+        if self.rows_dropped:
+            lines.append(f"Rows not used: {self.rows_dropped:,}")
+            for reason, n in sorted(self.dropped.items(), key=lambda kv: -kv[1]):
+                if n:
+                    lines.append(f"  - {reason}: {n:,}")
+        else:
+            lines.append("Rows not used: none")
+        if self.months:
+            lines.append(
+                f"Months covered: {self.months[0]} to {self.months[-1]} ({len(self.months)} months)"
+            )
+        if self.missing_months:
+            lines.append("Months missing inside that range: " + ", ".join(self.missing_months))
+        if self.shared_locations:
+            share = self.shared_locations / max(self.rows_kept, 1)
+            lines.append(
+                f"Rows sharing a map point with another row: {self.shared_locations:,} "
+                f"({share:.0%}; police.uk snaps locations to anonymised points)"
+            )
+        if self.categories:
+            lines.append("Rows by category:")
+            for cat, n in sorted(self.categories.items(), key=lambda kv: (-kv[1], kv[0])):
+                lines.append(f"  - {cat}: {n:,}")
+        lines.extend(f"Note: {n}" for n in self.notes)
+        return "\n".join(lines)

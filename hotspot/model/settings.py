@@ -1,0 +1,134 @@
+"""The project's declared settings: selection, outputs and map (each a frozen params dataclass)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from hotspot.core.params import param, validate
+from hotspot.model.period import Period, parse_month
+
+if TYPE_CHECKING:  # pragma: no cover
+    pass
+
+
+@dataclass(frozen=True)
+class SelectionParams:
+    """Which offences the analyses use: an offence group and a period."""
+
+    group: str = param(
+        "Serious violence (police.uk)",
+        label="Offence group",
+        help="A preset (Serious violence, All crime, Anti-social behaviour ...) or a group "
+        "defined in the project.",
+    )
+    end: str | None = param(
+        None,
+        label="Period ends",
+        help="The last month of the period, as YYYY-MM.",
+        computed="the latest month in the offence data",
+    )
+    months: int = param(
+        12,
+        label="Months",
+        help="Length of the period in months: 12 gives '12 months to <end>'.",
+        minimum=1,
+        maximum=120,
+    )
+    compare: bool = param(
+        True,
+        label="Compare with previous period",
+        help="Also count the period of equal length just before, for change figures.",
+    )
+
+    def __post_init__(self) -> None:
+        validate(self, where="selection")
+        if self.end is not None:
+            parse_month(self.end, key="selection.end")
+
+    def period(self, last_month: pd.Timestamp | None) -> Period | None:
+        """The selected period, given the data's latest month (for a computed end)."""
+        end = parse_month(self.end, key="selection.end") if self.end else last_month
+        return None if end is None else Period.months_to(end, self.months)
+
+
+@dataclass(frozen=True)
+class MapParams:
+    """Map settings stored with the project."""
+
+    basemap: str = param(
+        "none",
+        label="Basemap",
+        help="None keeps everything on this computer. OpenStreetMap fetches map tiles from "
+        "the internet (only tile requests leave the machine, never offence data).",
+        choices=("none", "osm"),
+    )
+
+    def __post_init__(self) -> None:
+        validate(self, where="map")
+
+
+@dataclass(frozen=True)
+class OutputParams:
+    """What ``hotspot run`` writes (the project's ``[outputs]`` section)."""
+
+    analyses: tuple[str, ...] = param(
+        ("kde", "gistar", "rates", "bivariate"),
+        label="Analyses",
+        help="The analyses hotspot run performs. An analysis whose inputs are not loaded (no "
+        "boundaries, no IMD or SAMHI table) is skipped with a note in the run's messages.",
+        choices=("kde", "gistar", "rates", "bivariate"),
+    )
+    load_report: bool = param(True, label="Load report", help="Write load_report.txt.")
+    offences_gpkg: bool = param(
+        True,
+        label="Selected offences (GeoPackage)",
+        help="Write the selected offences as a GeoPackage layer.",
+    )
+    geotiff: bool = param(True, label="KDE GeoTIFF", help="Write the density surface as GeoTIFF.")
+    gpkg: bool = param(
+        True, label="Results GeoPackage", help="Write every result layer to results.gpkg."
+    )
+    csv: bool = param(True, label="CSV tables", help="Write area tables as CSV.")
+    maps: tuple[str, ...] = param(
+        (),
+        label="Print maps",
+        help="Which print maps to export (kde, gistar, rates, change, clusters, bivariate).",
+        choices=("kde", "gistar", "rates", "change", "clusters", "bivariate"),
+    )
+    map_formats: tuple[str, ...] = param(
+        ("png",),
+        label="Map formats",
+        help="png (300 dpi), pdf, svg.",
+        choices=("png", "pdf", "svg"),
+    )
+    page: str = param(
+        "A4-landscape",
+        label="Page",
+        help="Page layout of print maps.",
+        choices=("A4-landscape", "A4-portrait"),
+    )
+    html: bool = param(False, label="Interactive map", help="Write an offline HTML map.")
+    html_points: bool = param(
+        False,
+        label="Offence points in the HTML map",
+        help="Off by default: offence locations are sensitive. Aggregated results only.",
+    )
+    briefing: bool = param(False, label="Briefing pack", help="Write the briefing pack PDF.")
+    briefing_wards: tuple[str, ...] = param(
+        (),
+        label="Ward pages",
+        help="Ward names or codes given a page of their own in the briefing pack.",
+    )
+    suppress_below: int = param(
+        0,
+        label="Suppress small counts below",
+        help="For publication: counts below this number are shown as '<N' in tables (0 = off; "
+        "5 is usual).",
+        minimum=0,
+    )
+
+    def __post_init__(self) -> None:
+        validate(self, where="outputs")

@@ -1,0 +1,101 @@
+"""The first outputs of a run: ``load_report.txt`` and the selected offences (``offences.gpkg``)."""
+
+from __future__ import annotations
+
+from hotspot.model import OFFENCE_COLUMNS, OffenceData, Project
+from hotspot.pipeline.context import RunContext
+from hotspot.pipeline.selection import Selection
+from hotspot.pipeline.workspace import Workspace
+
+#: Canonical offence columns written to the selected-offences GeoPackage.
+LOAD_REPORT_FILE = "load_report.txt"
+OFFENCES_FILE = "offences.gpkg"
+OFFENCES_LAYER = "offences"
+
+
+def _write_load_report(ctx: RunContext) -> None:
+    ctx.write_text(LOAD_REPORT_FILE, load_report_text(ctx.project, ctx.workspace, ctx.selection))
+
+
+def _write_selected_offences(ctx: RunContext) -> None:
+    sel = ctx.selection.offences
+    if sel is None:
+        ctx.workspace.notes.append("No offence source: no offences GeoPackage written")
+        return
+    gdf = offences_for_export(sel)
+    import pyogrio
+
+    with ctx.writing(OFFENCES_FILE) as tmp:
+        pyogrio.write_dataframe(
+            gdf, tmp, layer=OFFENCES_LAYER, driver="GPKG", geometry_type="Point"
+        )
+
+
+def offences_for_export(data: OffenceData):
+    """The canonical columns of ``data`` ready for a GIS file (month as "YYYY-MM")."""
+    import geopandas as gpd
+
+    gdf = data.gdf
+    cols = [c for c in OFFENCE_COLUMNS if c in gdf.columns]
+    out = gpd.GeoDataFrame(gdf[cols].copy(), geometry=gdf.geometry.values, crs="EPSG:27700")
+    if "month" in out:
+        out["month"] = out["month"].dt.strftime("%Y-%m")
+    for c in cols:
+        if c != "month":
+            out[c] = out[c].astype("string")
+    return out.reset_index(drop=True)
+
+
+#: The steps of ``hotspot run``, in order. Later analyses and exports add theirs here.
+# --------------------------------------------------------------------------- load report
+
+
+def load_report_text(project: Project, workspace: Workspace, selection: Selection) -> str:
+    """The text of ``load_report.txt``: every source's account, then the selection."""
+    from hotspot import __version__
+
+    lines = [
+        "Hotspot load report",
+        f"Project: {project.name}",
+    ]
+    if project.path is not None:
+        lines.append(f"Project file: {project.path}")
+    lines.append(f"Hotspot version: {__version__}")
+    sections = (
+        ("offences", "Offences"),
+        ("areas", "Areas"),
+        ("indicators", "Context tables"),
+        ("lookup", "Lookups"),
+    )
+    seen_offence_summary = False
+    for kind, title in sections:
+        loads = [ld for ld in workspace.loads if ld.source.kind == kind]
+        if not loads:
+            continue
+        lines += ["", f"== {title} =="]
+        if kind == "offences":
+            for ld in loads:
+                lines.append(f"Project source: {ld.source.path} ({ld.label})")
+            if workspace.offences is not None and not seen_offence_summary:
+                lines.append(workspace.offences.report.summary())
+                seen_offence_summary = True
+            continue
+        for ld in loads:
+            lines += ["", f"{ld.label}: {ld.source.path}", ld.summary]
+    if workspace.notes:
+        lines += ["", "== Notes =="]
+        lines += [f"- {n}" for n in workspace.notes]
+    lines += ["", "== Selection =="]
+    lines.append(f"Offence group: {selection.group.name} ({', '.join(selection.group.categories)})")
+    if selection.period is None:
+        lines.append("Period: none (no offence data)")
+    else:
+        n = len(selection.offences) if selection.offences is not None else 0
+        lines.append(f"Period: {selection.period.label} ({selection.period.span}): {n:,} offences")
+        if selection.comparison_period is not None and selection.comparison is not None:
+            lines.append(
+                f"Comparison: {selection.comparison_period.label} "
+                f"({selection.comparison_period.span}): {len(selection.comparison):,} offences"
+            )
+    lines += [f"Warning: {w}" for w in selection.warnings]
+    return "\n".join(lines) + "\n"

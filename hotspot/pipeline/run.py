@@ -1,0 +1,186 @@
+"""``hotspot run``: load, select, then run the wanted steps in order into an output folder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from hotspot.core.errors import ExportError
+from hotspot.core.progress import NO_PROGRESS, Progress, SubProgress
+from hotspot.model import Project
+from hotspot.pipeline.context import RunContext, Step
+from hotspot.pipeline.load_report import (
+    LOAD_REPORT_FILE,
+    OFFENCES_FILE,
+    _write_load_report,
+    _write_selected_offences,
+)
+from hotspot.pipeline.outputs import OUTPUT_STEPS
+from hotspot.pipeline.selection import select, selected_group
+from hotspot.pipeline.workspace import Workspace, load_workspace
+
+STEPS: list[Step] = [
+    Step(
+        "load_report",
+        _write_load_report,
+        wanted=lambda p: p.outputs.load_report,
+        files=lambda p: (LOAD_REPORT_FILE,),
+    ),
+    Step(
+        "offences_gpkg",
+        _write_selected_offences,
+        wanted=lambda p: p.outputs.offences_gpkg,
+        files=lambda p: (OFFENCES_FILE,),
+    ),
+    *OUTPUT_STEPS,
+]
+
+
+# --------------------------------------------------------------------------- run
+
+
+def _prepare_out_dir(out_dir: Path) -> Path:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ExportError(f"{out_dir}: exists and is not a folder; choose a folder for --out")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"{out_dir}: cannot create the output folder ({exc.strerror})") from None
+    return out_dir
+
+
+def _plan(
+    project: Project, out_dir: str | Path, steps: Sequence[Step] | None, force: bool
+) -> tuple[Path, list[Step]]:
+    """The output folder (created) and the wanted steps, refusing existing files early."""
+    out = _prepare_out_dir(Path(out_dir))
+    chosen = [s for s in (STEPS if steps is None else steps) if s.wanted(project)]
+    if not force:
+        existing = [out / f for s in chosen for f in s.files(project) if (out / f).exists()]
+        if existing:
+            more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
+            raise ExportError(
+                f"{existing[0]}: the file already exists{more}; pass --force to replace the "
+                "outputs, or choose another output folder"
+            )
+    return out, chosen
+
+
+def _run_steps(
+    project: Project,
+    workspace: Workspace,
+    out: Path,
+    chosen: Sequence[Step],
+    *,
+    force: bool,
+    progress: Progress,
+    log: Callable[[str], None] | None,
+) -> list[Path]:
+    ctx = RunContext(project, workspace, select(project, workspace), out, force=force, log=log)
+    for w in ctx.selection.warnings:
+        ctx.warn(w)
+    total = sum(s.weight for s in chosen) or 1.0
+    done = 0.0
+    for step in chosen:
+        progress.check_cancelled()
+        ctx.progress = SubProgress(progress, done / total, (done + step.weight) / total)
+        ctx.progress.update(0.0, f"Running {step.name}")
+        step.run(ctx)
+        done += step.weight
+    progress.update(1.0, f"Wrote {len(ctx.written)} files")
+    return list(ctx.written)
+
+
+def run_outputs(
+    project: Project,
+    workspace: Workspace,
+    out_dir: str | Path,
+    *,
+    force: bool = False,
+    progress: Progress = NO_PROGRESS,
+    steps: Sequence[Step] | None = None,
+    log: Callable[[str], None] | None = None,
+) -> list[Path]:
+    """Run the wanted steps on an already loaded workspace; return the files written.
+
+    Parameters
+    ----------
+    project : Project
+        Its ``outputs`` section says which steps are wanted.
+    workspace : Workspace
+        From :func:`load_workspace`.
+    out_dir : path-like
+        Created when missing.
+    force : bool, optional
+        Replace existing files.
+    progress : Progress, optional
+        Receives updates; may cancel between and within steps.
+    steps : sequence of Step, optional
+        Defaults to :data:`STEPS`.
+    log : callable, optional
+        Receives plain-English warnings as they arise (see :meth:`RunContext.warn`).
+
+    Raises
+    ------
+    ExportError
+        When a file exists and ``force`` is false, or the folder cannot be made.
+    """
+    out, chosen = _plan(project, out_dir, steps, force)
+    return _run_steps(project, workspace, out, chosen, force=force, progress=progress, log=log)
+
+
+def run_project(
+    project: Project,
+    out_dir: str | Path,
+    *,
+    force: bool = False,
+    progress: Progress = NO_PROGRESS,
+    steps: Sequence[Step] | None = None,
+    log: Callable[[str], None] | None = None,
+) -> list[Path]:
+    """Load every source of ``project``, then write its outputs into ``out_dir``.
+
+    This is ``hotspot run PROJECT.toml --out DIR``.
+
+    Parameters
+    ----------
+    project : Project
+        A loaded project (``Project.load``).
+    out_dir : path-like
+        The output folder; created when missing.
+    force : bool, optional
+        Replace existing output files (``--force``).
+    progress : Progress, optional
+        Loading takes the first 60%, the steps the rest.
+    steps : sequence of Step, optional
+        Defaults to :data:`STEPS`.
+    log : callable, optional
+        Receives plain-English warnings as they arise (the command line prints them).
+
+    Returns
+    -------
+    list of Path
+        Every file written, in order.
+
+    Raises
+    ------
+    InputError
+        A source is missing or unreadable (the message names it).
+    ExportError
+        An output file exists and ``force`` is false, or cannot be written.
+    """
+    out, chosen = _plan(project, out_dir, steps, force)  # fail before a long load
+    selected_group(project)  # an unknown group, too
+    workspace = load_workspace(project, progress=SubProgress(progress, 0.0, 0.6))
+    return _run_steps(
+        project,
+        workspace,
+        out,
+        chosen,
+        force=force,
+        progress=SubProgress(progress, 0.6, 1.0),
+        log=log,
+    )
+
+
+# The analyses and exports (issues 3, 4 and 6) plug in after the loaders' outputs.
