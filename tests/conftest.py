@@ -24,3 +24,21 @@ def shared_data() -> Path:
             "is present (it is in CI); set HOTSPOT_SHARED_DATA to point elsewhere"
         )
     return SHARED_DATA
+
+
+@pytest.fixture
+def with_monthly(tmp_path, monkeypatch):
+    """The registry with the toy analysis "monthly" added by dropping one module beside the others."""
+    from hotspot.pipeline import specs
+
+    folder = tmp_path / "more_specs"
+    folder.mkdir()
+    from _toy_analysis import MONTHLY
+
+    from hotspot.pipeline import registry
+
+    (folder / "monthly.py").write_text(MONTHLY, encoding="utf-8")
+    monkeypatch.setattr(specs, "__path__", [*specs.__path__, str(folder)])
+    registry.analyses.cache_clear()
+    yield
+    registry.analyses.cache_clear()

@@ -102,8 +102,8 @@ def fdr_bh(p: np.ndarray) -> np.ndarray:
 
     ``q_(i) = min_{j >= i} min(1, m * p_(j) / j)`` over the ``m`` finite p-values sorted
     ascending; rejecting where ``q <= alpha`` controls the false discovery rate at ``alpha``
-    for independent or positively dependent tests. Matches
-    ``scipy.stats.false_discovery_control(p, method="bh")``.
+    for independent or positively dependent tests. Computed by
+    ``scipy.stats.false_discovery_control(p, method="bh")`` over the finite p-values.
 
     Parameters
     ----------
@@ -121,6 +121,8 @@ def fdr_bh(p: np.ndarray) -> np.ndarray:
     ValueError
         When a p-value lies outside ``[0, 1]``.
     """
+    from scipy import stats
+
     p = np.asarray(p, dtype=float)
     q = np.full(p.shape, np.nan)
     flat = p.ravel()
@@ -128,15 +130,9 @@ def fdr_bh(p: np.ndarray) -> np.ndarray:
     pv = flat[ok]
     if pv.size and (pv.min() < 0 or pv.max() > 1):
         raise ValueError("fdr_bh: p-values must lie between 0 and 1")
-    m = pv.size
-    if m:
-        order = np.argsort(pv, kind="mergesort")
-        ranked = pv[order] * m / np.arange(1, m + 1)
-        adjusted = np.minimum.accumulate(ranked[::-1])[::-1]
-        out = np.empty(m)
-        out[order] = np.minimum(adjusted, 1.0)
+    if pv.size:
         qf = q.ravel()
-        qf[ok] = out
+        qf[ok] = stats.false_discovery_control(pv, method="bh")
         q = qf.reshape(p.shape)
     return q
 

@@ -147,10 +147,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from hotspot.model import Project
-    from hotspot.pipeline import run_project
+    from hotspot.pipeline import load_project, run_project
 
-    project = Project.load(args.project)
+    project = load_project(args.project)
     with _progress(args.quiet) as progress:
         written = run_project(
             project,
@@ -169,7 +168,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_window(args: argparse.Namespace) -> int:
     project_path = args.project
     if project_path is not None:
-        from hotspot.model import Project
+        from hotspot.pipeline import load_project
 
         if not Path(project_path).exists() and not project_path.lower().endswith(".toml"):
             raise ProjectError(
@@ -178,7 +177,7 @@ def _cmd_window(args: argparse.Namespace) -> int:
                 f"(see '{PROG} --help')"
             )
 
-        Project.load(project_path)  # a broken project file is reported here, exit 2
+        load_project(project_path)  # a broken project file is reported here, exit 2
     try:
         from hotspot.ui import app
     except ModuleNotFoundError as exc:

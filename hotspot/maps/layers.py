@@ -16,7 +16,7 @@ Layers (all data in British National Grid, EPSG:27700):
   Mercator with ``rasterio.warp`` so it lines up with the boundaries.
 - :class:`GiStarCells` - Gi* cells coloured by ``gi_bin`` (ArcGIS convention).
 - :class:`AreaChoropleth` - one column of an :class:`AreaStats` table (rate, change
-  ...) classed with mapclassify (quantiles, natural breaks, equal interval).
+  ...) classed with mapclassify's schemes (quantiles, natural breaks, equal interval).
 - :class:`ClusterMap` - local bivariate Moran clusters of a :class:`BivariateResult`.
 - :class:`BivariateChoropleth` - a 3 x 3 choropleth of two columns (rate vs IMD/SAMHI).
 
@@ -40,7 +40,9 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from hotspot.analysis.kde import hot_classes
 from hotspot.core.errors import HotspotError
+from hotspot.core.labels import VALUE_TITLES, variable_name
 from hotspot.maps import style
 from hotspot.maps.style import Legend, LegendEntry
 
@@ -348,26 +350,13 @@ class DensitySurface(MapLayer):
         return str(getattr(self.result, "units", "") or "density")
 
     def thresholds(self) -> dict[str, float]:
-        """Hotspot class label -> density threshold, lowest first."""
-        fn = getattr(self.result, "hotspot_thresholds", None)
-        if callable(fn):
-            th = dict(fn())
-        else:
-            v = self.values
-            mean = float(np.nanmean(v)) if np.isfinite(v).any() else 0.0
-            ks = getattr(getattr(self.result, "params", None), "hotspot_k", (1, 2, 3))
-            th = {f"{k:g} x mean": k * mean for k in ks}
+        """Hotspot class label -> density threshold, lowest first (the result's rule)."""
+        th = dict(self.result.hotspot_thresholds())
         return dict(sorted(th.items(), key=lambda kv: kv[1]))
 
     def class_grid(self) -> np.ndarray:
         """Hot class of every cell: 0 below the first threshold (or NaN), 1.. above."""
-        v = self.values
-        th = np.array(list(self.thresholds().values()), dtype=float)
-        out = np.zeros(v.shape, dtype=np.int16)
-        ok = np.isfinite(v)
-        if th.size:
-            out[ok] = np.searchsorted(th, v[ok], side="right")
-        return out
+        return np.maximum(hot_classes(self.values, self.thresholds().values()), 0)
 
     def vmax(self) -> float:
         v = self.values
@@ -381,9 +370,8 @@ class DensitySurface(MapLayer):
         rgba = np.zeros((*v.shape, 4), dtype=np.uint8)
         ok = np.isfinite(v)
         if self.display == "classes":
-            th = np.array(list(self.thresholds().values()), dtype=float)
-            cls = np.zeros(v.shape, dtype=int)
-            cls[ok] = np.searchsorted(th, v[ok], side="right")
+            th = list(self.thresholds().values())
+            cls = hot_classes(v, th)
             for i, colour in enumerate(style.kde_class_colours(len(th)), start=1):
                 rgba[cls == i] = style.hex_to_rgba(colour)
         else:
@@ -558,35 +546,13 @@ class GiStarCells(MapLayer):
 
 # --------------------------------------------------------------------------- areas
 
-_COLUMN_TITLES = {
-    "rate": "Offences per 1,000 residents",
-    "rate_eb": "Offences per 1,000 residents (smoothed)",
-    "count": "Offences",
-    "change": "Change in offences since previous period",
-    "pct_change": "Change since previous period (%)",
-    "share": "Share of offences",
-}
 _DIVERGING_COLUMNS = ("change", "pct_change")
 _RATE_COLUMNS = ("rate", "rate_eb", "rate_prev")
-_VARIABLE_NAMES = {
-    "rate": "offence rate",
-    "rate_eb": "offence rate (smoothed)",
-    "count": "offences",
-    "imd_score": "IMD 2019 score",
-    "samhi_index": "SAMHI index",
-}
-
-
-def _variable_name(column: str, default: str) -> str:
-    """A reader's name for an analysis column ("imd_score" -> "IMD 2019 score")."""
-    if not column:
-        return default
-    return _VARIABLE_NAMES.get(column, column.replace("_", " "))
 
 
 @dataclass
 class AreaChoropleth(MapLayer):
-    """One column of an area table, classed with mapclassify.
+    """One column of an area table, classed with mapclassify's schemes (:func:`style.classify`).
 
     Parameters
     ----------
@@ -629,7 +595,7 @@ class AreaChoropleth(MapLayer):
         if self.diverging is None:
             self.diverging = self.column in _DIVERGING_COLUMNS
         if not self.title:
-            self.title = _COLUMN_TITLES.get(self.column, self.column)
+            self.title = VALUE_TITLES.get(self.column, self.column)
         if not self.name:
             self.name = self.title
         values = pd.to_numeric(gdf[self.column], errors="coerce").to_numpy(dtype=float)
@@ -713,8 +679,8 @@ class ClusterMap(MapLayer):
     def __post_init__(self) -> None:
         super().__post_init__()
         self._gdf = _result_gdf(self.result.local, self.name, "cluster")
-        self.x_label = self.x_label or _variable_name(getattr(self.result, "x", ""), "x")
-        self.y_label = self.y_label or _variable_name(getattr(self.result, "y", ""), "y")
+        self.x_label = self.x_label or variable_name(getattr(self.result, "x", ""), "x")
+        self.y_label = self.y_label or variable_name(getattr(self.result, "y", ""), "y")
 
     def cluster_names(self) -> pd.Series:
         return self._gdf["cluster"].map(style.cluster_name)
@@ -796,7 +762,7 @@ class BivariateChoropleth(MapLayer):
             if col not in gdf.columns:
                 raise HotspotError(f"{self.name}: the table has no column {col!r}")
         self._gdf = gdf
-        self.x_label = self.x_label or _COLUMN_TITLES.get(self.x, self.x)
+        self.x_label = self.x_label or VALUE_TITLES.get(self.x, self.x)
         self.y_label = self.y_label or self.y
 
     def classes(self) -> tuple[np.ndarray, np.ndarray]:
@@ -841,7 +807,7 @@ class BivariateChoropleth(MapLayer):
             if cuts is None:
                 continue
             a, b = (f"{c:,.1f}" for c in cuts)
-            name = _COLUMN_TITLES.get(col, label)  # with its units where known
+            name = VALUE_TITLES.get(col, label)  # with its units where known
             out.append(f"{name}: low up to {a}, middle {a} to {b}, high above {b}.")
         return out
 

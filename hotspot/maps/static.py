@@ -52,7 +52,7 @@ from matplotlib.path import Path as MplPath
 from hotspot.core.atomic import atomic_path
 from hotspot.core.errors import ExportError, HotspotError
 from hotspot.maps import layers as L
-from hotspot.maps import style
+from hotspot.maps import style, wording
 from hotspot.maps.style import Legend
 
 PAGES: dict[str, tuple[float, float]] = {
@@ -547,7 +547,7 @@ def print_map(
     title, subtitle : str
         Page title and subtitle (offence group, period, data source).
     methods : sequence of str
-        Lines of the methods box (see :func:`hotspot.maps.style.methods_lines`).
+        Lines of the methods box (see :func:`hotspot.maps.wording.methods_lines`).
     attributions : sequence of str, optional
         Attribution lines; default :func:`hotspot.maps.style.attribution_lines`.
     page : {"A4-landscape", "A4-portrait"}
@@ -746,7 +746,7 @@ def kde_map(
         L.DensitySurface(result, display=display, opacity=0.85),
         ctx,
         title=title or "Where offences concentrate: kernel density hotspots",
-        methods=style.kde_methods(result),
+        methods=wording.kde_methods(result),
         extent=extent,
     )
 
@@ -757,7 +757,7 @@ def gistar_map(result: Any, ctx: MapContext, *, title: str | None = None, extent
         L.GiStarCells(result, opacity=0.85),
         ctx,
         title=title or "Statistically significant hot and cold spots (Getis-Ord Gi*)",
-        methods=style.gistar_methods(result),
+        methods=wording.gistar_methods(result),
         extent=extent,
     )
 
@@ -772,14 +772,14 @@ def rates_map(
     title: str | None = None,
     extent=None,
 ) -> Figure:
-    """Area rates (or any column of the area table) in mapclassify classes."""
+    """Area rates (or any column of the area table) in classes (mapclassify's schemes)."""
     layer = L.AreaChoropleth(stats, column=column, scheme=scheme, k=k, opacity=0.9)
     level = {"ward": "ward", "lsoa": "LSOA"}.get(getattr(stats, "level", ""), "area")
     return _one_layer_map(
         layer,
         ctx,
         title=title or f"{layer.title} by {level}",
-        methods=style.rates_methods(stats),
+        methods=wording.rates_methods(stats),
         extent=extent,
     )
 
@@ -806,7 +806,7 @@ def change_map(
         L.AreaChoropleth(stats, column=column, scheme=scheme, k=k, opacity=0.9, diverging=True),
         ctx,
         title=title or "Change since the previous period",
-        methods=style.rates_methods(stats),
+        methods=wording.rates_methods(stats),
         extent=extent,
         subtitle_extra=f"compared with {getattr(comp, 'label', comp)}" if comp is not None else "",
     )
@@ -827,7 +827,7 @@ def clusters_map(
         L.ClusterMap(result, x_label=x_label, y_label=y_label, opacity=0.9),
         ctx,
         title=title or f"Where {x_label} and neighbouring {y_label} go together",
-        methods=style.bivariate_methods(result),
+        methods=wording.bivariate_methods(result),
         extent=extent,
         imd=not samhi,
         samhi=samhi,

@@ -31,7 +31,6 @@ from hotspot.model.project import (
     SOURCE_KINDS,
     Project,
     Source,
-    analysis_params_classes,
 )
 from hotspot.model.report import (
     DROP_BAD_MONTH,
@@ -68,7 +67,6 @@ __all__ = [
     "Project",
     "SelectionParams",
     "Source",
-    "analysis_params_classes",
     "month_label",
     "month_str",
     "parse_month",

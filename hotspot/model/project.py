@@ -162,13 +162,6 @@ def _dump_project_toml(doc: Mapping[str, Any]) -> str:
     return "\n".join(p.rstrip("\n") + "\n" for p in parts if p.strip())
 
 
-def analysis_params_classes() -> dict[str, type]:
-    """Section name -> params dataclass for every analysis a project can configure."""
-    from hotspot.analysis import params_classes  # lazy: analysis imports model
-
-    return params_classes()
-
-
 @dataclass
 class Project:
     """Everything needed to redo an analysis: sources, selection, parameters, outputs.
@@ -187,7 +180,10 @@ class Project:
     selection : SelectionParams
         Offence group and period.
     analysis : dict
-        Section name ("kde", "gistar", "rates", "bivariate") -> params dataclass.
+        Analysis id ("kde", "gistar" ...) -> its params dataclass, or the raw table
+        read from the file until the analysis registry checks it
+        (:func:`hotspot.pipeline.registry.check_project`; the model does not know
+        which analyses exist).
     outputs : OutputParams
         What ``hotspot run`` writes.
     map : MapParams
@@ -225,13 +221,6 @@ class Project:
         self.sources.append(src)
         return src
 
-    def params(self, section: str) -> Any:
-        """The params of an analysis section (defaults when the section is absent)."""
-        classes = analysis_params_classes()
-        if section not in classes:
-            raise ProjectError(f"analysis.{section}: unknown analysis; known: {', '.join(classes)}")
-        return self.analysis.get(section) or classes[section]()
-
     # ---------------------------------------------------------------- TOML
 
     def to_toml(self) -> dict[str, Any]:
@@ -243,7 +232,10 @@ class Project:
             doc["groups"] = {k: list(v) for k, v in self.groups.items()}
         doc["selection"] = to_dict(self.selection)
         if self.analysis:
-            doc["analysis"] = {k: to_dict(v) for k, v in self.analysis.items()}
+            doc["analysis"] = {
+                k: dict(v) if isinstance(v, Mapping) else to_dict(v)
+                for k, v in self.analysis.items()
+            }
         doc["outputs"] = to_dict(self.outputs)
         doc["map"] = to_dict(self.map)
         return doc
@@ -293,18 +285,11 @@ class Project:
                 f"[groups]; known groups: {', '.join(known_groups)}"
             )
         analysis_raw = _check_table(doc.get("analysis", {}), "analysis")
-        classes = analysis_params_classes()
-        analysis = {}
-        for section, values in analysis_raw.items():
-            if section not in classes:
-                raise ProjectError(
-                    f"analysis.{section}: unknown analysis; known: {', '.join(classes)}"
-                )
-            analysis[section] = from_dict(
-                classes[section],
-                _check_table(values, f"analysis.{section}"),
-                where=f"analysis.{section}",
-            )
+        # read by the analysis registry (hotspot.pipeline.registry.check_project)
+        analysis = {
+            section: dict(_check_table(values, f"analysis.{section}"))
+            for section, values in analysis_raw.items()
+        }
         outputs = from_dict(
             OutputParams, _check_table(doc.get("outputs", {}), "outputs"), where="outputs"
         )
@@ -388,7 +373,9 @@ class Project:
             self,
             sources=[Source(s.kind, s.path, dict(s.options)) for s in self.sources],
             groups={k: list(v) for k, v in self.groups.items()},
-            analysis=dict(self.analysis),
+            analysis={
+                k: dict(v) if isinstance(v, Mapping) else v for k, v in self.analysis.items()
+            },
         )
 
 

@@ -74,12 +74,12 @@ class MapParams:
 class OutputParams:
     """What ``hotspot run`` writes (the project's ``[outputs]`` section)."""
 
-    analyses: tuple[str, ...] = param(
-        ("kde", "gistar", "rates", "bivariate"),
+    analyses: tuple[str, ...] | None = param(
+        None,
         label="Analyses",
         help="The analyses hotspot run performs. An analysis whose inputs are not loaded (no "
         "boundaries, no IMD or SAMHI table) is skipped with a note in the run's messages.",
-        choices=("kde", "gistar", "rates", "bivariate"),
+        computed="every analysis Hotspot offers",
     )
     load_report: bool = param(True, label="Load report", help="Write load_report.txt.")
     offences_gpkg: bool = param(
@@ -95,8 +95,7 @@ class OutputParams:
     maps: tuple[str, ...] = param(
         (),
         label="Print maps",
-        help="Which print maps to export (kde, gistar, rates, change, clusters, bivariate).",
-        choices=("kde", "gistar", "rates", "change", "clusters", "bivariate"),
+        help="Which print maps to export (kde, gistar, rates, change, clusters, bivariate ...).",
     )
     map_formats: tuple[str, ...] = param(
         ("png",),

@@ -10,21 +10,16 @@ results:
 * :func:`run_project` loads, selects and runs the output :data:`STEPS` in order,
   writing into an output folder; an existing file is replaced only with ``force``.
 
-The package's modules: :mod:`~hotspot.pipeline.workspace` (loading),
-:mod:`~hotspot.pipeline.selection`, :mod:`~hotspot.pipeline.analyses` (running one
-analysis), :mod:`~hotspot.pipeline.context` (what a step sees),
+The package's modules: :mod:`~hotspot.pipeline.registry` (the analyses, declared once in
+:mod:`hotspot.pipeline.specs`), :mod:`~hotspot.pipeline.workspace` (loading),
+:mod:`~hotspot.pipeline.selection`, :mod:`~hotspot.pipeline.inputs` (what the analyses
+are given), :mod:`~hotspot.pipeline.context` (what a step sees),
 :mod:`~hotspot.pipeline.load_report`, :mod:`~hotspot.pipeline.outputs` (the analysis
 and export steps) and :mod:`~hotspot.pipeline.run`. This package is Qt-free.
 """
 
-from hotspot.pipeline.analyses import (
-    LsoaContext,
-    lsoa_context,
-    missing_inputs,
-    rates_for,
-    run_analysis,
-)
 from hotspot.pipeline.context import RunContext, Step
+from hotspot.pipeline.inputs import LsoaContext, lsoa_context, rates_for
 from hotspot.pipeline.load_report import (
     LOAD_REPORT_FILE,
     OFFENCES_FILE,
@@ -33,6 +28,15 @@ from hotspot.pipeline.load_report import (
     offences_for_export,
 )
 from hotspot.pipeline.outputs import web_layers
+from hotspot.pipeline.registry import (
+    analyses,
+    check_project,
+    load_project,
+    missing_inputs,
+    params,
+    run_analysis,
+    spec,
+)
 from hotspot.pipeline.run import STEPS, run_outputs, run_project
 from hotspot.pipeline.selection import (
     Selection,
@@ -49,6 +53,11 @@ __all__ = [
     "OFFENCES_FILE",
     "OFFENCES_LAYER",
     "STEPS",
+    "analyses",
+    "check_project",
+    "load_project",
+    "params",
+    "spec",
     "LsoaContext",
     "RunContext",
     "Selection",

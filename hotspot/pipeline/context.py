@@ -58,7 +58,12 @@ class RunContext:
     log: Callable[[str], None] | None = None
 
     def warn(self, message: str) -> None:
-        """Tell the user something about the run (an analysis result's warnings ...)."""
+        """Tell the user something about the run (an analysis result's warnings ...).
+
+        A message already said is not said again.
+        """
+        if message in self.warnings:
+            return
         self.warnings.append(message)
         if self.log is not None:
             self.log(message)

@@ -1,17 +1,17 @@
-"""The analysis and export steps of ``hotspot run``.
+"""The analysis and export steps of ``hotspot run``, each a loop over the registry.
 
-After the issue-2 outputs (load report, selected offences) the run computes the
-analyses the project's ``[outputs] analyses`` lists (through
-:func:`hotspot.pipeline.analyses.run_analysis`, the same call the window makes),
-then writes what ``[outputs]`` asks for:
+After the load report and the selected offences, the run computes the analyses the
+project asks for (``[outputs] analyses``, every analysis by default) through
+:func:`hotspot.pipeline.registry.run_analysis`, the same call the window makes, then
+writes what ``[outputs]`` asks for:
 
 =====================  ========================================================
-``kde.tif``            the density surface (GeoTIFF, EPSG:27700, nodata set)
-``results.gpkg``       every result layer, with its parameters (``hotspot_params``)
-``*.csv``              area tables (rates per ward and LSOA, ward summary,
-                       bivariate LSOA values, KDE hotspot areas, Gi* cells)
-``summary.txt``        the headline figures of every analysis, in plain English
-``map_<type>.<fmt>``   print maps (``outputs.maps`` x ``outputs.map_formats``)
+``summary.txt``        the headline lines of every analysis, in plain English
+files of an analysis   e.g. ``kde.tif`` (the density surface as GeoTIFF)
+``*.csv``              every table an analysis declares with a CSV name
+``results.gpkg``       every table declared with a GeoPackage layer, with its
+                       parameters (``hotspot_params``)
+``map_<id>.<fmt>``     print maps (``outputs.maps`` x ``outputs.map_formats``)
 ``map.html``           the offline interactive map (``outputs.html``)
 ``briefing.pdf``       the briefing pack (``outputs.briefing``)
 =====================  ========================================================
@@ -28,318 +28,119 @@ from typing import Any
 from hotspot.core.errors import AnalysisError
 from hotspot.core.progress import SubProgress
 from hotspot.model import Project
-from hotspot.pipeline.analyses import (
-    CONTEXT_LABELS,
-    lsoa_context,
-    missing_inputs,
-    rates_for,
-    run_analysis,
-)
-from hotspot.pipeline.context import Step
+from hotspot.pipeline import registry
+from hotspot.pipeline.context import RunContext, Step
+from hotspot.pipeline.inputs import lsoa_context
 
-GEOTIFF_FILE = "kde.tif"
 GPKG_FILE = "results.gpkg"
 SUMMARY_FILE = "summary.txt"
 HTML_FILE = "map.html"
 BRIEFING_FILE = "briefing.pdf"
-CSV_FILES = {
-    "rates_ward": "rates_wards.csv",
-    "rates_lsoa": "rates_lsoas.csv",
-    "ward_summary": "ward_summary.csv",
-    "bivariate": "bivariate_lsoas.csv",
-    "kde_areas": "kde_hotspot_areas.csv",
-    "gistar": "gistar_cells.csv",
-    "gistar_lsoas": "gistar_lsoas.csv",
-}
-
-
-def _wanted(project: Project, name: str) -> bool:
-    return name in project.outputs.analyses
 
 
 # --------------------------------------------------------------------------- analyses
 
 
-def compute_analyses(ctx: Any) -> None:
-    """Run every analysis the project lists; skip (with a note) those lacking inputs.
-
-    Fills ``ctx.results`` with "kde", "kde_areas", "gistar", "rates_ward",
-    "rates_lsoa", "ward_summary" and "bivariate" as available.
-    """
-    project, ws = ctx.project, ctx.workspace
-    names = list(project.outputs.analyses)
-    for i, name in enumerate(names):
+def compute_analyses(ctx: RunContext) -> None:
+    """Run every analysis the project asks for; skip (with a note) those lacking inputs."""
+    chosen = registry.wanted_analyses(ctx.project)
+    how = registry.command_line_hint
+    for i, spec in enumerate(chosen):
         ctx.progress.check_cancelled()
-        sub = SubProgress(ctx.progress, i / len(names), (i + 1) / len(names))
-        why = missing_inputs(name, ws)
+        sub = SubProgress(ctx.progress, i / len(chosen), (i + 1) / len(chosen))
+        why = registry.missing_inputs(spec.id, ctx.workspace, how)
         if why is not None:
-            ctx.warn(f"{name}: skipped. {why}")
+            ctx.warn(f"{spec.id}: skipped. {why}")
             continue
         try:
-            if name == "rates":
-                _compute_rates(ctx, sub)
-            elif name == "kde":
-                ctx.results[name] = run_analysis(
-                    name, project, ws, progress=SubProgress(sub, 0, 0.8)
-                )
-            else:
-                ctx.results[name] = run_analysis(name, project, ws, progress=sub)
-        except AnalysisError as exc:
-            ctx.warn(f"{name}: not run. {exc}")
-            continue
-        if name != "rates":  # _compute_rates reports each level's warnings
-            _report_warnings(ctx, name, ctx.results.get(name))
-        if name == "kde":
-            _compute_kde_areas(ctx, SubProgress(sub, 0.8, 1.0))
-
-
-def _report_warnings(ctx: Any, name: str, result: Any) -> None:
-    """Pass a result's warnings on, except the selection's (already reported once)."""
-    for w in getattr(result, "warnings", ()) or ():
-        if w not in ctx.selection.warnings:
-            ctx.warn(f"{name}: {w}")
-
-
-def _compute_rates(ctx: Any, progress: Any) -> None:
-    project, ws = ctx.project, ctx.workspace
-    levels = [lv for lv, layer in (("ward", ws.wards), ("lsoa", ws.lsoas)) if layer is not None]
-    for j, level in enumerate(levels):
-        part = SubProgress(progress, 0.85 * j / len(levels), 0.85 * (j + 1) / len(levels))
-        stats = rates_for(level, project, ws, progress=part)
-        ctx.results[f"rates_{level}"] = stats
-        _report_warnings(ctx, f"rates ({'wards' if level == 'ward' else 'LSOAs'})", stats)
-    if "rates_lsoa" in ctx.results:
-        _compute_lsoa_hotspots(ctx, ctx.results["rates_lsoa"], SubProgress(progress, 0.85, 1.0))
-    main = project.params("rates").level
-    ctx.results["rates"] = ctx.results.get(f"rates_{main}") or ctx.results[f"rates_{levels[0]}"]
-    if "rates_ward" in ctx.results and "rates_lsoa" in ctx.results:
-        from hotspot.analysis.ward_summary import ward_summary
-
-        context = lsoa_context(ws)
-        indicators = None
-        if context is not None and context.sources:
-            indicators = context.table.reset_index().rename(columns={"code": "lsoa_code"})
-        lookup = ws.lookup("lsoa_ward")
-        if lookup is not None and lookup.lsoa_vintage not in (None, ws.lsoas.vintage):
-            lookup = None
-        try:
-            ctx.results["ward_summary"] = ward_summary(
-                ctx.results["rates_lsoa"],
-                wards=ws.wards,
-                lookup=lookup,
-                indicators=indicators,
-                ward_stats=ctx.results["rates_ward"],
+            found = registry.run_analysis(
+                spec.id, ctx.project, ctx.workspace, progress=sub, how=how
             )
         except AnalysisError as exc:
-            ctx.warn(f"ward summary: not made. {exc}")
+            ctx.warn(f"{spec.id}: not run. {exc}")
+            continue
+        ctx.results.update(found)
+        for key in spec.result_keys():
+            for w in getattr(found.get(key), "warnings", ()) or ():
+                if w not in ctx.selection.warnings:
+                    ctx.warn(f"{spec.id}: {w}")
 
 
-def _compute_lsoa_hotspots(ctx: Any, stats: Any, progress: Any) -> None:
-    """Gi* of the LSOA rates (counts when there is no population): hot and cold LSOAs.
-
-    The test is analytical whatever the grid's permutations: with a few hundred LSOAs and
-    FDR correction, 999 permutations cannot reach significance (the smallest pseudo
-    p-value is 0.001), so permutations would hide every hot spot.
-    """
-    from dataclasses import replace
-
-    from hotspot.analysis.gistar import run_gistar_areas
-
-    table = stats.table
-    column = "rate" if table["rate"].notna().all() else "count"
-    params = replace(ctx.project.params("gistar"), permutations=0)
-    try:
-        ctx.results["gistar_lsoas"] = run_gistar_areas(
-            table[["code", "name", column, "geometry"]], column, params, progress=progress
-        )
-    except AnalysisError as exc:
-        ctx.warn(f"Gi* of LSOA {column}s: not made. {exc}")
-
-
-def _compute_kde_areas(ctx: Any, progress: Any) -> None:
-    from hotspot.analysis.kde import hotspot_areas
-
-    kde = ctx.results["kde"]
-    try:
-        ctx.results["kde_areas"] = hotspot_areas(
-            kde, ctx.selection.offences.gdf, wards=ctx.workspace.wards, progress=progress
-        )
-    except AnalysisError as exc:
-        ctx.warn(f"kde hotspot areas: not made. {exc}")
+def _ran(results: registry.Results) -> list[registry.AnalysisSpec]:
+    return [s for s in registry.analyses() if s.has_result(results)]
 
 
 # --------------------------------------------------------------------------- summary
 
 
-def summary_text(ctx: Any) -> str:
+def summary_text(ctx: RunContext) -> str:
     """The headline figures of every result, in plain English."""
-    r = ctx.results
     lines = [f"Hotspot results: {ctx.project.name}", f"Selection: {ctx.selection.label}", ""]
-    if "kde" in r:
-        k = r["kde"]
-        p = k.params
-        lines += [
-            "Kernel density",
-            f"  {k.n_points:,} offences; {p.kernel} kernel, bandwidth {p.bandwidth:,.0f} m, "
-            f"cell {p.cell_size:,.0f} m; values in {k.units}.",
-            f"  Bandwidth: {k.bandwidth_note}",
-        ]
-        for label, value in k.hotspot_thresholds().items():
-            lines.append(f"  {label}: {value:,.3g} {k.units}")
-        if "kde_areas" in r and len(r["kde_areas"]):
-            top = r["kde_areas"].sort_values("offences", ascending=False).iloc[0]
-            lines.append(
-                f"  Largest hotspot: {int(top['offences']):,} offences in "
-                f"{top['area_km2']:.2f} km² (PAI {top['pai']:.1f}); wards: {top['wards']}"
-            )
+    for spec in _ran(ctx.results):
+        lines.append(spec.title)
+        lines += [f"  {line}" for line in spec.summary(ctx.results)]
         lines.append("")
-    if "gistar" in r:
-        g = r["gistar"]
-        fdr = "FDR-corrected" if g.fdr_corrected else "not corrected for multiple tests"
-        lines.append(f"Getis-Ord Gi* ({len(g.cells):,} cells, {fdr})")
-        for label, n in g.counts_by_label().items():
-            if n:
-                lines.append(f"  {label}: {n:,} cells")
-        lines.append("")
-    if "gistar_lsoas" in r:
-        g = r["gistar_lsoas"]
-        lines.append(f"Getis-Ord Gi* of the LSOA {g.value_column}s ({len(g.cells):,} LSOAs)")
-        for label, n in g.counts_by_label().items():
-            if n and label != "Not significant":
-                lines.append(f"  {label}: {n:,} LSOAs")
-        lines.append("")
-    for level in ("ward", "lsoa"):
-        stats = r.get(f"rates_{level}")
-        if stats is None:
-            continue
-        t = stats.table
-        by = "rate" if t["rate"].notna().any() else "count"
-        unit = f"per {stats.params.per:,} residents" if by == "rate" else "offences"
-        what = "ward" if level == "ward" else "LSOA"
-        lines.append(f"Rates by {what} ({stats.n_counted:,} offences counted)")
-        for _, row in t.sort_values(by, ascending=False).head(5).iterrows():
-            lines.append(f"  {row['name']}: {row[by]:,.1f} {unit}")
-        lines.append("")
-    if "bivariate" in r:
-        b = r["bivariate"]
-        label = CONTEXT_LABELS[b.params.context][0]
-        rho, p_rho = b.spearman
-        lines += [
-            f"Offence {b.params.measure.replace('_', ' ')} and {label} (LSOAs: {b.n:,})",
-            f"  Spearman's rho = {rho:.3f} (p = {p_rho:.2g}); bivariate Moran's I = "
-            f"{b.moran_i:.3f} (pseudo p = {b.p_value:.3g}, {b.params.permutations} permutations, "
-            f"seed {b.seed}).",
-            "  Local clusters: "
-            + ", ".join(f"{k} {v}" for k, v in b.cluster_counts().items() if v),
-            f"  {b.caveat}",
-            "",
-        ]
     if ctx.warnings:
         lines.append("Messages")
         lines += [f"  - {w}" for w in ctx.warnings]
     return "\n".join(lines).rstrip() + "\n"
 
 
-def write_summary(ctx: Any) -> None:
+def write_summary(ctx: RunContext) -> None:
     """``summary.txt``."""
-    if any(k in ctx.results for k in ("kde", "gistar", "rates", "bivariate")):
+    if _ran(ctx.results):
         ctx.write_text(SUMMARY_FILE, summary_text(ctx))
 
 
 # --------------------------------------------------------------------------- files
 
 
-def _export(ctx: Any, name: str, write: Callable[[Path], Any]) -> None:
+def _export(ctx: RunContext, name: str, write: Callable[[Path], Any]) -> None:
     """Write ``name`` with an exporter that takes (path, overwrite=...)."""
     target = ctx.target(name)
     write(target)
     ctx.written.append(target)
 
 
-def write_geotiff_step(ctx: Any) -> None:
-    """``kde.tif``."""
-    if "kde" not in ctx.results:
-        return
-    from hotspot.export import write_geotiff
-
-    _export(
-        ctx,
-        GEOTIFF_FILE,
-        lambda p: write_geotiff(ctx.results["kde"], p, overwrite=ctx.force),
-    )
+def write_files_step(ctx: RunContext) -> None:
+    """The files of their own that analyses write (``kde.tif`` ...)."""
+    for spec in _ran(ctx.results):
+        for f in spec.files:
+            if f.wanted(ctx.project):
+                _export(ctx, f.name, lambda p, f=f: f.write(ctx.results, p, ctx.force))
 
 
-def _plain_table(table: Any) -> Any:
-    return table.drop(columns="geometry") if "geometry" in getattr(table, "columns", ()) else table
+def result_tables(results: registry.Results) -> list[registry.ResultTable]:
+    """Every table of every result, in registry order."""
+    return [t for spec in _ran(results) for t in spec.tables(results)]
 
 
-def write_csv_step(ctx: Any) -> None:
-    """The area tables as CSV (UTF-8 with BOM, for Excel)."""
+def write_csv_step(ctx: RunContext) -> None:
+    """The tables as CSV (UTF-8 with BOM, for Excel)."""
     from hotspot.export import write_csv
 
-    r = ctx.results
-    tables = {
-        "rates_ward": r["rates_ward"].table if "rates_ward" in r else None,
-        "rates_lsoa": r["rates_lsoa"].table if "rates_lsoa" in r else None,
-        "ward_summary": r.get("ward_summary"),
-        "bivariate": r["bivariate"].local if "bivariate" in r else None,
-        "kde_areas": r.get("kde_areas"),
-        "gistar": r["gistar"].cells if "gistar" in r else None,
-        "gistar_lsoas": r["gistar_lsoas"].cells if "gistar_lsoas" in r else None,
-    }
     suppress = ctx.project.outputs.suppress_below
-    # LSOA tables showing rates without counts are suppressed by the LSOA counts
-    lsoa_counts = r["rates_lsoa"].table if "rates_lsoa" in r else None
-    counts_for = {"bivariate": lsoa_counts, "gistar_lsoas": lsoa_counts}
-    for key, table in tables.items():
-        if table is None:
+    for table in result_tables(ctx.results):
+        if table.csv is None:
             continue
-        counts = counts_for.get(key)
         _export(
             ctx,
-            CSV_FILES[key],
-            lambda p, t=table, c=counts: write_csv(
-                _plain_table(t), p, suppress_below=suppress, overwrite=ctx.force, counts=c
+            table.csv,
+            lambda p, t=table: write_csv(
+                t.data(), p, suppress_below=suppress, overwrite=ctx.force, counts=t.counts
             ),
         )
 
 
-def write_gpkg_step(ctx: Any) -> None:
+def write_gpkg_step(ctx: RunContext) -> None:
     """``results.gpkg``: every result layer with its parameters."""
-    from hotspot.export import GpkgLayer, result_layers, result_params, write_geopackage
+    from hotspot.export import GpkgLayer, write_geopackage
 
-    r = ctx.results
-    layers = result_layers(kde=r.get("kde"), gistar=r.get("gistar"), bivariate=r.get("bivariate"))
-    if r.get("kde_areas") is not None:
-        layers.append(
-            GpkgLayer(
-                "kde_hotspot_areas",
-                r["kde_areas"],
-                result_params(r["kde"]),
-                "Contiguous KDE hotspots: offences, area, share of offences and PAI",
-            )
-        )
-    if r.get("gistar_lsoas") is not None:
-        g = r["gistar_lsoas"]
-        layers.append(
-            GpkgLayer(
-                "gistar_lsoas",
-                g.cells,
-                result_params(g),
-                f"Getis-Ord Gi* of the LSOA {g.value_column}s: hot and cold LSOAs",
-            )
-        )
-    for level, title in (("ward", "wards"), ("lsoa", "lsoas")):
-        stats = r.get(f"rates_{level}")
-        if stats is not None:
-            layers.append(
-                GpkgLayer(
-                    f"rates_{title}",
-                    stats.table,
-                    result_params(stats),
-                    f"Offence counts, rates per resident and change by {level}",
-                )
-            )
+    layers = [
+        GpkgLayer(t.gpkg, t.data(), dict(t.params), t.description or t.title)
+        for t in result_tables(ctx.results)
+        if t.gpkg is not None
+    ]
     if not layers:
         return
     _export(
@@ -347,6 +148,16 @@ def write_gpkg_step(ctx: Any) -> None:
         GPKG_FILE,
         lambda p: write_geopackage(p, layers, overwrite=ctx.force, progress=ctx.progress),
     )
+
+
+# --------------------------------------------------------------------------- maps
+
+
+def data_source(workspace: Any) -> str:
+    """Where the offences came from, for subtitles ("police.uk" or the file's name)."""
+    report = workspace.offences.report if workspace.offences is not None else None
+    source = (report.source if report else "") or ""
+    return "police.uk" if "police" in source.lower() or not source else Path(source).name
 
 
 def map_context(project: Project, workspace: Any, selection: Any) -> Any:
@@ -357,7 +168,7 @@ def map_context(project: Project, workspace: Any, selection: Any) -> Any:
     return MapContext(
         offence_group=selection.group.name,
         period=selection.period,
-        data_source=_data_source(workspace),
+        data_source=data_source(workspace),
         wards=wards,
         outline=workspace.outline,
         boundary_year=getattr(wards, "vintage", None),
@@ -366,94 +177,51 @@ def map_context(project: Project, workspace: Any, selection: Any) -> Any:
     )
 
 
-def _data_source(workspace: Any) -> str:
-    report = workspace.offences.report if workspace.offences is not None else None
-    source = (report.source if report else "") or ""
-    return "police.uk" if "police" in source.lower() or not source else Path(source).name
-
-
-def _map_figure(kind: str, ctx: Any, mctx: Any) -> Any:
-    from hotspot.maps import static
-
-    r = ctx.results
-    if kind in ("kde", "gistar"):
-        return static.MAP_TYPES[kind](r[kind], mctx) if kind in r else None
-    if kind in ("rates", "change"):
-        stats = r.get("rates_ward") or r.get("rates")
-        if stats is None or (kind == "change" and "change" not in stats.table.columns):
-            return None
-        return static.MAP_TYPES[kind](stats, mctx)
-    if "bivariate" not in r:
-        return None
-    b = r["bivariate"]
-    label, kind_name, short = CONTEXT_LABELS[b.params.context]
-    samhi = kind_name == "samhi"
-    if kind == "clusters":
-        return static.clusters_map(b, mctx, y_label=short, samhi=samhi)
-    table = b.local
-    return static.bivariate_map(
-        table, mctx, x=b.x, y=b.y, y_label=label, samhi=samhi, x_label="Offence rate"
-    )
-
-
-def write_maps_step(ctx: Any) -> None:
-    """Print maps: ``map_<type>.<format>`` for every type and format asked for."""
+def write_maps_step(ctx: RunContext) -> None:
+    """Print maps: ``map_<id>.<format>`` for every map and format asked for."""
     import matplotlib.pyplot as plt
 
     from hotspot.maps.static import save_figure
 
     mctx = map_context(ctx.project, ctx.workspace, ctx.selection)
-    kinds = ctx.project.outputs.maps
-    for i, kind in enumerate(kinds):
-        ctx.progress.update(i / max(len(kinds), 1), f"Drawing the {kind} map")
-        fig = _map_figure(kind, ctx, mctx)
+    maps = {m.id: m for m in registry.print_maps()}
+    ids = ctx.project.outputs.maps
+    for i, map_id in enumerate(ids):
+        ctx.progress.update(i / max(len(ids), 1), f"Drawing the {map_id} map")
+        fig = maps[map_id].draw(ctx.results, mctx)
         if fig is None:
-            ctx.warn(f"map {kind}: not drawn, its analysis has no result in this run")
+            ctx.warn(f"map {map_id}: not drawn, its analysis has no result in this run")
             continue
         try:
             for fmt in ctx.project.outputs.map_formats:
-                name = f"map_{kind}.{fmt}"
+                name = f"map_{map_id}.{fmt}"
                 _export(ctx, name, lambda p, f=fig: save_figure(f, p, overwrite=ctx.force))
         finally:
             plt.close(fig)
 
 
-def web_layers(workspace: Any, results: dict[str, Any], *, points: Any = None) -> list[Any]:
+def result_layers(results: registry.Results) -> list[registry.ResultLayer]:
+    """Every map layer of every result, in registry order."""
+    return [layer for spec in _ran(results) for layer in spec.layers(results)]
+
+
+def web_layers(workspace: Any, results: registry.Results, *, points: Any = None) -> list[Any]:
     """The interactive map's layers: results first, boundaries on top.
 
-    One result is shown when the page opens (the density hotspots, else the Gi* spots):
-    the result layers are opaque and would hide each other; the others are a click
-    away in the layer control. Offence points are included only when ``points`` is
-    given (they are sensitive).
+    One result is shown when the page opens (the first, in registry order): result
+    layers are opaque and would hide each other; the others are a click away in the
+    layer control. Offence points are included only when ``points`` is given (they are
+    sensitive).
     """
+    import dataclasses
+
     from hotspot.maps import layers as ml
 
     out: list[Any] = []
     if points is not None:
         out.append(ml.OffencePoints(points, visible=False))
-    if "kde" in results:
-        out.append(ml.DensitySurface(results["kde"], name="Kernel density hotspots"))
-    if "gistar" in results:
-        out.append(
-            ml.GiStarCells(
-                results["gistar"], name="Gi* hot and cold spots", visible="kde" not in results
-            )
-        )
-    stats = results.get("rates_ward") or results.get("rates")
-    if stats is not None:
-        column = "rate" if stats.table["rate"].notna().any() else "count"
-        out.append(ml.AreaChoropleth(stats, column=column, visible=False))
-    if "bivariate" in results:
-        b = results["bivariate"]
-        out.append(
-            ml.ClusterMap(
-                b,
-                name="Local bivariate clusters",
-                visible=False,
-                x_label="offence rate",
-                y_label=CONTEXT_LABELS[b.params.context][2],
-            )
-        )
+    for i, entry in enumerate(result_layers(results)):
+        out.append(dataclasses.replace(entry.layer, name=entry.title, visible=i == 0))
     for layer, name, labels in (
         (workspace.lsoas, "LSOAs", False),
         (workspace.wards, "Wards", True),
@@ -466,15 +234,23 @@ def web_layers(workspace: Any, results: dict[str, Any], *, points: Any = None) -
     return out
 
 
-def write_html_step(ctx: Any) -> None:
+def _context_sources(results: registry.Results) -> set[str]:
+    """The context tables ("imd", "samhi") the results compare with (their citations)."""
+    from hotspot.core.labels import MEASURES
+
+    b = results.get("bivariate")
+    measure = MEASURES.get(getattr(getattr(b, "params", None), "context", ""))
+    return {measure.source} if measure is not None else set()
+
+
+def write_html_step(ctx: RunContext) -> None:
     """``map.html``: the offline interactive map (aggregated results only by default)."""
     from hotspot.maps.style import attribution_lines
     from hotspot.maps.web import build_map, write_html
 
     points = ctx.selection.offences if ctx.project.outputs.html_points else None
     layers = web_layers(ctx.workspace, ctx.results, points=points)
-    b = ctx.results.get("bivariate")
-    context = CONTEXT_LABELS[b.params.context][1] if b is not None else ""
+    used = _context_sources(ctx.results)
     wards = ctx.workspace.wards
     m = build_map(
         layers,
@@ -482,24 +258,29 @@ def write_html_step(ctx: Any) -> None:
         title=ctx.project.name,
         subtitle=ctx.selection.label,
         attributions=attribution_lines(
-            year=getattr(wards, "vintage", None), imd=context == "imd", samhi=context == "samhi"
+            year=getattr(wards, "vintage", None), imd="imd" in used, samhi="samhi" in used
         ),
     )
     _export(ctx, HTML_FILE, lambda p: write_html(m, p, overwrite=ctx.force))
 
 
-def write_briefing_step(ctx: Any) -> None:
-    """``briefing.pdf``: cover, borough maps, top wards, ward pages, methods and data."""
+# --------------------------------------------------------------------------- briefing
+
+
+def briefing_sections(results: registry.Results) -> list[Any]:
+    """What each analysis contributes to the briefing pack, in registry order."""
+    sections = [spec.briefing(results) for spec in _ran(results)]
+    return [s for s in sections if s is not None]
+
+
+def write_briefing_step(ctx: RunContext) -> None:
+    """``briefing.pdf``: cover, each analysis's pages, ward pages, methods and data."""
     from hotspot.maps.briefing import Briefing, write_briefing
 
-    ws, r = ctx.workspace, ctx.results
+    ws = ctx.workspace
     if ws.wards is None:
-        ctx.warn("briefing: not made; the pack needs ward boundaries (File > Add boundaries)")
+        ctx.warn("briefing: not made; the pack needs ward boundaries")
         return
-    b = r.get("bivariate")
-    labels = ("offence rate", "deprivation")
-    if b is not None:
-        labels = ("offence rate", CONTEXT_LABELS[b.params.context][2])
     notes = list(ws.notes)
     context = lsoa_context(ws)
     if context is not None:
@@ -508,21 +289,18 @@ def write_briefing_step(ctx: Any) -> None:
         title=ctx.project.name,
         offence_group=ctx.selection.group.name,
         period=ctx.selection.period,
+        comparison=ctx.selection.comparison_period,
         wards=ws.wards,
         outline=ws.outline,
-        kde=r.get("kde"),
-        gistar=r.get("gistar"),
-        rates=r.get("rates_ward"),
-        bivariate=b,
+        sections=briefing_sections(ctx.results),
         ward_pages=ctx.project.outputs.briefing_wards,
         suppress_below=ctx.project.outputs.suppress_below or 0,
-        data_source=_data_source(ws),
+        data_source=data_source(ws),
         load_report=ws.offences.report.summary() if ws.offences is not None else "",
         data_notes=tuple(notes),
         boundary_year=ws.wards.vintage,
         samhi=ws.indicator("samhi") is not None,
         imd=ws.indicator("imd") is not None,
-        bivariate_labels=labels,
         page=ctx.project.outputs.page,
         basemap=ctx.project.map.basemap,
     )
@@ -533,8 +311,23 @@ def write_briefing_step(ctx: Any) -> None:
     )
 
 
+# --------------------------------------------------------------------------- steps
+
+
+def _analyses_wanted(project: Project) -> bool:
+    return bool(registry.wanted_analyses(project))
+
+
 def _csv_files(project: Project) -> tuple[str, ...]:
-    return tuple(CSV_FILES.values()) if project.outputs.csv else ()
+    if not project.outputs.csv:
+        return ()
+    return tuple(n for s in registry.wanted_analyses(project) for n in s.csv_names)
+
+
+def _own_files(project: Project) -> tuple[str, ...]:
+    return tuple(
+        f.name for s in registry.wanted_analyses(project) for f in s.files if f.wanted(project)
+    )
 
 
 def _map_files(project: Project) -> tuple[str, ...]:
@@ -548,31 +341,21 @@ def _selector(name: str) -> Callable[[Project], bool]:
 
 #: The analysis and export steps of ``hotspot run``, after the load report.
 OUTPUT_STEPS: tuple[Step, ...] = (
-    Step("analyses", compute_analyses, wanted=lambda p: bool(p.outputs.analyses), weight=3),
+    Step("analyses", compute_analyses, wanted=_analyses_wanted, weight=3),
     Step(
         "summary",
         write_summary,
-        wanted=lambda p: bool(p.outputs.analyses),
+        wanted=_analyses_wanted,
         files=lambda p: (SUMMARY_FILE,),
         weight=0.1,
     ),
-    Step(
-        "geotiff",
-        write_geotiff_step,
-        wanted=lambda p: p.outputs.geotiff and _wanted(p, "kde"),
-        files=lambda p: (GEOTIFF_FILE,),
-        weight=0.2,
-    ),
+    Step("files", write_files_step, wanted=_analyses_wanted, files=_own_files, weight=0.2),
     Step("csv", write_csv_step, wanted=_selector("csv"), files=_csv_files, weight=0.3),
     Step(
         "gpkg", write_gpkg_step, wanted=_selector("gpkg"), files=lambda p: (GPKG_FILE,), weight=0.5
     ),
     Step(
-        "maps",
-        write_maps_step,
-        wanted=lambda p: bool(p.outputs.maps),
-        files=_map_files,
-        weight=2,
+        "maps", write_maps_step, wanted=lambda p: bool(p.outputs.maps), files=_map_files, weight=2
     ),
     Step("html", write_html_step, wanted=_selector("html"), files=lambda p: (HTML_FILE,), weight=1),
     Step(
@@ -587,14 +370,16 @@ OUTPUT_STEPS: tuple[Step, ...] = (
 
 __all__ = [
     "BRIEFING_FILE",
-    "CSV_FILES",
-    "GEOTIFF_FILE",
     "GPKG_FILE",
     "HTML_FILE",
-    "SUMMARY_FILE",
-    "compute_analyses",
-    "map_context",
     "OUTPUT_STEPS",
+    "SUMMARY_FILE",
+    "briefing_sections",
+    "compute_analyses",
+    "data_source",
+    "map_context",
+    "result_layers",
+    "result_tables",
     "summary_text",
     "web_layers",
 ]

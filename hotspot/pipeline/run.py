@@ -16,6 +16,7 @@ from hotspot.pipeline.load_report import (
     _write_selected_offences,
 )
 from hotspot.pipeline.outputs import OUTPUT_STEPS
+from hotspot.pipeline.registry import check_project
 from hotspot.pipeline.selection import select, selected_group
 from hotspot.pipeline.workspace import Workspace, load_workspace
 
@@ -53,6 +54,7 @@ def _plan(
     project: Project, out_dir: str | Path, steps: Sequence[Step] | None, force: bool
 ) -> tuple[Path, list[Step]]:
     """The output folder (created) and the wanted steps, refusing existing files early."""
+    check_project(project)
     out = _prepare_out_dir(Path(out_dir))
     chosen = [s for s in (STEPS if steps is None else steps) if s.wanted(project)]
     if not force:
@@ -145,7 +147,7 @@ def run_project(
     Parameters
     ----------
     project : Project
-        A loaded project (``Project.load``).
+        A loaded project (:func:`hotspot.pipeline.load_project`).
     out_dir : path-like
         The output folder; created when missing.
     force : bool, optional

@@ -46,25 +46,26 @@ def ask_replace(parent: QWidget, message: str) -> bool:
     return answer == buttons.Yes
 
 
-ANALYSES = {
-    "kde": "Kernel density",
-    "gistar": "Gi* hot spots",
-    "rates": "Rates and change",
-    "bivariate": "Correlation",
-}
-CHOICE_LABELS = {
-    "analyses": ANALYSES,
-    "maps": {
-        "kde": "Kernel density",
-        "gistar": "Gi* hot spots",
-        "rates": "Rates",
-        "change": "Change",
-        "clusters": "Local clusters",
-        "bivariate": "Rate and IMD together",
-    },
+FORMAT_LABELS = {
     "map_formats": {"png": "PNG (300 dpi)", "pdf": "PDF", "svg": "SVG"},
     "page": {"A4-landscape": "A4 landscape", "A4-portrait": "A4 portrait"},
 }
+
+
+def registry_choices() -> tuple[dict[str, tuple], dict[str, dict[str, str]]]:
+    """The analyses and print maps the registry offers: (choices, their labels)."""
+    from hotspot.pipeline.registry import analyses, print_maps
+
+    specs, maps = analyses(), print_maps()
+    choices = {"analyses": tuple(s.id for s in specs), "maps": tuple(m.id for m in maps)}
+    labels = {
+        "analyses": {s.id: s.title for s in specs},
+        "maps": {m.id: m.title for m in maps},
+        **FORMAT_LABELS,
+    }
+    return choices, labels
+
+
 APPLIES = {
     "page": (
         lambda v: bool(v["maps"]) or v["briefing"],
@@ -104,12 +105,14 @@ class ExportDialog(QDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        choices, labels = registry_choices()
         self.form = ParamsForm(
             OutputParams,
             outputs,
             section="outputs",
-            choice_labels=CHOICE_LABELS,
+            choice_labels=labels,
             applies=APPLIES,
+            choices=choices,
         )
         scroll.setWidget(self.form)
         layout.addWidget(scroll, 1)

@@ -25,39 +25,6 @@ INTRO = {
         "the 12 months up to the latest month in the data. The comparison period is the period "
         "of equal length just before it.",
     ),
-    "kde": (
-        "Kernel density (KDE)",
-        "Kernel density estimation spreads each offence over a smooth bump (the kernel) of a "
-        "given radius (the bandwidth) and adds the bumps up on a grid of cells, giving a "
-        "surface of how concentrated offending is. Hotspots are the areas where the surface is "
-        "above a multiple of its mean (1, 2 and 3 times by default). The default bandwidth "
-        "follows the spatial Silverman rule used by ArcGIS; the default cell size is the "
-        "shorter side of the study area divided by 250, rounded. KDE shows where offences "
-        "concentrate, not whether the concentration is statistically significant.",
-    ),
-    "gistar": (
-        "Hot spots (Getis-Ord Gi*)",
-        "Gi* counts offences in grid cells and compares each cell and its neighbours (the 8 "
-        "surrounding cells and the cell itself) with the whole study area. A hot spot is a "
-        "cluster of high counts unlikely to arise by chance, a cold spot a cluster of low "
-        "counts. Classes follow the ArcGIS convention: 99%, 95% and 90% confidence. By "
-        "default the p-values are corrected for testing many cells at once (false discovery "
-        "rate, Benjamini-Hochberg), which the legend says.",
-    ),
-    "rates": (
-        "Rates and change",
-        "Counts offences in each ward and LSOA, divides by the resident population to give a "
-        "rate per 1,000 residents, ranks the areas and compares with the previous period of "
-        "equal length. Small populations give unstable rates; the smoothed (empirical Bayes) "
-        "rate pulls them towards the borough average.",
-    ),
-    "bivariate": (
-        "Correlation with deprivation and mental health",
-        "Measures how the offence rate of an area relates to its deprivation (IMD) or mental "
-        "health (SAMHI): Spearman's rank correlation, and the bivariate Moran's I, which also "
-        "looks at neighbouring areas. The local version maps High-High, Low-Low, High-Low and "
-        "Low-High clusters; it mixes correlation and spatial lag, so read it with care.",
-    ),
 }
 
 NOTES = [
@@ -126,12 +93,13 @@ def _params_table(cls: type) -> str:
 
 def methods_html() -> str:
     """The Methods page: each analysis in plain English with its parameters and defaults."""
-    from hotspot.analysis import params_classes
+    from hotspot.pipeline.registry import analyses
 
-    sections = [("selection", SelectionParams), *params_classes().items()]
+    title, prose = INTRO["selection"]
+    sections = [(title, prose, SelectionParams)]
+    sections += [(s.title, s.methods, s.params) for s in analyses()]
     parts = ["<h1>Methods</h1>"]
-    for key, cls in sections:
-        title, prose = INTRO.get(key, (key, ""))
+    for title, prose, cls in sections:
         parts.append(f"<h2>{html.escape(title)}</h2><p>{html.escape(prose)}</p>")
         parts.append(_params_table(cls))
     for title, prose in NOTES:

@@ -188,7 +188,7 @@ class MainWindow(ProjectActions, QMainWindow):
             for entry in self.session.layers.entries:
                 if entry.key.startswith("result:"):
                     self.session.layers.set_visible(entry.key, False)
-            for entry in map_layers.result_layers(section, result, self.session):
+            for entry in map_layers.result_layers(section, self.session):
                 self.session.layers.put(entry)
         self.update_title()
 

@@ -12,15 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from hotspot.core.errors import HotspotError
+from hotspot.core.labels import MEASURES
 from hotspot.model import Project
 from hotspot.ui.layer_stack import LayerEntry
 
 log = logging.getLogger(__name__)
-
-CONTEXT_MEASURES = {
-    "imd": ("imd_score", "Deprivation (IMD score)"),
-    "samhi": ("samhi_index", "Mental health (SAMHI index)"),
-}
 
 
 def selection_label(session: Any) -> str:
@@ -120,7 +116,8 @@ def context_layers(ws: Any) -> list[LayerEntry]:
         log.info("no context layers: %s", exc)
         return []
     out = []
-    for kind, (column, title) in CONTEXT_MEASURES.items():
+    for measure in MEASURES.values():
+        kind, column, title = measure.source, measure.column, measure.choice
         values = ctx.column(column) if ctx is not None else None
         if values is None or not values.notna().any():
             continue
@@ -135,46 +132,11 @@ def context_layers(ws: Any) -> list[LayerEntry]:
     return out
 
 
-LEVEL_NAMES = {"ward": "wards", "lsoa": "LSOAs"}
+def result_layers(section: str, session: Any) -> list[LayerEntry]:
+    """The map layers of one analysis's results, as its declaration gives them."""
+    from hotspot.pipeline.registry import spec
 
-
-def rate_column(table: Any) -> str:
-    """ "rate" when the areas have rates (a population table is loaded), else "count"."""
-    return "rate" if table["rate"].notna().any() else "count"
-
-
-def level_name(result: Any, *, title: bool = False) -> str:
-    """ "wards", "LSOAs" or "areas" (with ``title``: "Wards" ...): a rates result's areas."""
-    name = LEVEL_NAMES.get(getattr(result, "level", ""), "areas")
-    return name[:1].upper() + name[1:] if title else name
-
-
-def result_layers(section: str, result: Any, session: Any) -> list[LayerEntry]:
-    """The map layers of one analysis result."""
-    from hotspot.maps import layers as ml
-
-    key = f"result:{section}"
-    if section == "kde":
-        layer = ml.DensitySurface(result, name="Kernel density hotspots")
-        return [LayerEntry(key, layer.name, "Results", layer)]
-    if section == "gistar":
-        # Only significant cells are drawn: thousands of pale "not significant" cells
-        # would make the page slow to redraw; the Gi* table lists every cell.
-        layer = ml.GiStarCells(result, name="Gi* hot and cold spots", show_not_significant=False)
-        return [LayerEntry(key, layer.name, "Results", layer)]
-    if section == "rates":
-        out = []
-        level = level_name(result)
-        table = result.table
-        if "change" in table.columns:
-            change = ml.AreaChoropleth(result, column="change", visible=False)
-            title = f"Change since previous period ({level})"
-            out.append(LayerEntry(f"{key}:change", title, "Results", change, False))
-        column = rate_column(table)
-        layer = ml.AreaChoropleth(result, column=column)
-        out.append(LayerEntry(f"{key}:{column}", f"{layer.title} ({level})", "Results", layer))
-        return out
-    if section == "bivariate":
-        layer = ml.ClusterMap(result, name="Local bivariate Moran clusters")
-        return [LayerEntry(key, layer.name, "Results", layer)]
-    return []
+    return [
+        LayerEntry(e.key, e.title, "Results", e.layer, e.visible)
+        for e in spec(section).layers(session.results)
+    ]

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from hotspot.core.errors import HotspotError
 from hotspot.model import MapParams, Project
+from hotspot.pipeline.registry import load_project
 from hotspot.ui import dropping, menus
 from hotspot.ui.help import HelpDialog, about_html, methods_html
 
@@ -103,7 +104,7 @@ class ProjectActions:
     def open_project(self, path: str | Path) -> bool:
         """Open a project file; a bad file is explained in the message bar."""
         try:
-            project = Project.load(path)
+            project = load_project(path)
         except HotspotError as exc:
             self.message.show_message(str(exc), "error")
             return False

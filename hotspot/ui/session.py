@@ -21,6 +21,14 @@ from hotspot.ui.workers import JobRunner
 
 log = logging.getLogger(__name__)
 
+ADD_SOURCE_MENU = {
+    "offences": "File > Add offence data",
+    "areas": "File > Add boundaries",
+    "indicators": "File > Add context table",
+    "lookup": "File > Add context table",
+}
+"""How a window user adds a source of each kind (for messages on missing inputs)."""
+
 
 class Session(QObject):
     """Holds what the window shows and runs the pipeline steps.
@@ -51,6 +59,7 @@ class Session(QObject):
         self.project = Project()
         self.workspace: Any = None
         self.results: dict[str, Any] = {}
+        self.outcomes: dict[str, tuple[str, ...]] = {}  # analysis -> the result keys it made
         self.layers = LayerStack(self)
         self.pending: Project | None = None
         self.dirty = False
@@ -160,9 +169,9 @@ class Session(QObject):
 
     def cancel_analyses(self) -> None:
         """Stop running analyses: their inputs changed, so their results would be stale."""
-        from hotspot.analysis import params_classes
+        from hotspot.pipeline.registry import analysis_ids
 
-        for section in params_classes():
+        for section in analysis_ids():
             self.runner.cancel(section)
 
     def set_params(self, section: str, params: Any) -> None:
@@ -173,8 +182,9 @@ class Session(QObject):
 
     def clear_results(self) -> None:
         """Forget every result and remove the result layers."""
-        sections = list(self.results)
+        sections = list(self.outcomes)
         self.results.clear()
+        self.outcomes.clear()
         self.layers.remove_prefix("result:")
         for s in sections:
             self.result_changed.emit(s)
@@ -191,15 +201,18 @@ class Session(QObject):
         from hotspot import pipeline
 
         if self.workspace is None:
-            raise HotspotError("Load offence data first (File > Add offence data).")
+            raise HotspotError(f"Load offence data first ({ADD_SOURCE_MENU['offences']}).")
         self.set_params(section, params)
         project = self.project.copy()
 
-        def succeeded(result: Any) -> None:
-            self.results[section] = result
+        def succeeded(found: dict[str, Any]) -> None:
+            for key in self.outcomes.pop(section, ()):
+                self.results.pop(key, None)
+            self.results.update({k: v for k, v in found.items() if v is not None})
+            self.outcomes[section] = tuple(k for k, v in found.items() if v is not None)
             self.result_changed.emit(section)
             if on_done is not None:
-                on_done(result)
+                on_done(found.get(section))
 
         self.runner.submit(
             section,
@@ -207,6 +220,7 @@ class Session(QObject):
             section,
             project,
             self.workspace,
+            how=ADD_SOURCE_MENU.get,
             on_success=succeeded,
             on_error=on_error,
             message=message or f"Running {section}",

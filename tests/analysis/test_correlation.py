@@ -333,8 +333,8 @@ def test_importing_the_module_does_not_load_esda_libpysal_or_numba():
 
 
 def test_registry_maps_bivariate_to_these_params():
-    from hotspot.analysis import params_classes
     from hotspot.core.params import from_dict, to_dict
+    from hotspot.pipeline.registry import params_classes
 
     assert params_classes()["bivariate"] is BivariateParams
     p = BivariateParams(weights="knn", k=5, fdr=False)

@@ -345,8 +345,8 @@ def test_every_offence_is_counted_outside_or_without_location(xs):
 
 
 def test_registry_maps_sections_to_these_params():
-    from hotspot.analysis import params_classes
     from hotspot.core.params import to_dict
+    from hotspot.pipeline.registry import params_classes
 
     classes = params_classes()
     assert classes["rates"] is RatesParams

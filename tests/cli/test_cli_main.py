@@ -174,6 +174,7 @@ class _Tty(io.StringIO):
         return True
 
 
+@pytest.mark.slow
 def test_progress_bar_on_a_terminal_and_none_otherwise(demo, tmp_path, monkeypatch):
     tty = _Tty()
     monkeypatch.setattr(sys, "stderr", tty)

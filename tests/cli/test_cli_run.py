@@ -32,6 +32,7 @@ def demo_run(tmp_path_factory):
     return base, demo, run
 
 
+@pytest.mark.slow
 def test_demo_then_run_succeed_quietly_without_a_terminal(demo_run):
     base, demo, run = demo_run
     assert demo.returncode == 0, demo.stderr
@@ -80,6 +81,7 @@ def test_geopackage_holds_the_selected_group_and_twelve_months(demo_run):
     assert gdf["crime_id"].is_unique
 
 
+@pytest.mark.slow
 def test_second_run_refuses_to_overwrite_and_force_replaces(demo_run):
     base, _, first = demo_run
     assert first.returncode == 0, first.stderr

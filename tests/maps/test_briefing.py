@@ -10,7 +10,14 @@ from pypdf import PdfReader
 
 from hotspot.core.errors import ExportError
 from hotspot.core.progress import AnalysisCancelled, CallbackProgress, CancelToken
-from hotspot.maps.briefing import Briefing, build_pages, ward_table, write_briefing
+from hotspot.maps.briefing import Briefing, build_pages, write_briefing
+from hotspot.maps.briefing_sections import (
+    bivariate_section,
+    gistar_section,
+    kde_section,
+    rates_section,
+    ward_table,
+)
 
 
 @pytest.fixture(scope="module")
@@ -21,10 +28,13 @@ def pack(density, gistar, stats, bivariate, wards, period):
         period=period,
         wards=wards,
         outline=wards.dissolve(),
-        kde=density,
-        gistar=gistar,
-        rates=stats,
-        bivariate=bivariate,
+        comparison=stats.comparison,
+        sections=[
+            kde_section(density),
+            gistar_section(gistar),
+            rates_section(stats),
+            bivariate_section(bivariate),
+        ],
         ward_pages=["Marsh", "e05000000"],  # a name and a code (any case)
         marking="OFFICIAL",
         imd=True,
@@ -119,7 +129,11 @@ def test_suppressed_counts_reach_the_pdf(pack, stats, tmp_path):
     table.loc[table["name"] == "Station", "count"] = 2
     rates = dataclasses.replace(stats, table=table)
     lean = Briefing(
-        title="Published", wards=pack.wards, rates=rates, suppress_below=5, ward_pages=["Station"]
+        title="Published",
+        wards=pack.wards,
+        sections=[rates_section(rates)],
+        suppress_below=5,
+        ward_pages=["Station"],
     )
     path = write_briefing(tmp_path / "pub.pdf", lean)
     pages = [" ".join(p.extract_text().split()) for p in PdfReader(path).pages]
@@ -135,21 +149,26 @@ def test_suppressed_counts_reach_the_pdf(pack, stats, tmp_path):
     assert "Rank: not shown (small numbers)" in ward
 
 
-def test_cluster_page_cites_the_context_it_maps(pack):
-    """SAMHI and IMD both loaded; the clusters compare with IMD: that page cites IMD only."""
+@pytest.mark.parametrize("samhi", [False, True])
+def test_cluster_page_cites_the_context_it_maps(pack, bivariate, samhi):
+    """SAMHI and IMD both loaded; the cluster page cites only the one it compares with."""
     from matplotlib.text import Text
 
-    both = dataclasses.replace(pack, samhi=True, imd=True, kde=None, gistar=None, ward_pages=[])
+    both = dataclasses.replace(
+        pack,
+        samhi=True,
+        imd=True,
+        sections=[bivariate_section(bivariate, samhi=samhi)],
+        ward_pages=[],
+    )
     texts = [
         {t.get_gid(): t.get_text() for t in fig.findobj(Text) if t.get_gid()}
         for fig in build_pages(both)
     ]
     clusters = next(t for t in texts if "go together" in t.get("title", ""))
-    assert "Indices of Deprivation" in clusters["attribution"]
-    assert "SAMHI" not in clusters["attribution"]
+    assert ("Indices of Deprivation" in clusters["attribution"]) is not samhi
+    assert ("SAMHI" in clusters["attribution"]) is samhi
     assert "Daras" in texts[0]["attribution"]  # the cover cites every source loaded
-    assert both.uses_samhi() is False
-    assert dataclasses.replace(both, bivariate_samhi=True).uses_samhi() is True
 
 
 def test_data_page_names_source_files_not_folders_on_the_analysts_computer(wards):

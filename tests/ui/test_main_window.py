@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from hotspot.model import Project, SelectionParams
+from hotspot.pipeline import registry
+from hotspot.pipeline.registry import load_project
 from hotspot.ui import dropping
 from hotspot.ui.main_window import MainWindow
 from hotspot.ui.settings import Settings
@@ -172,11 +174,11 @@ def test_saved_project_reopens_with_identical_parameters(qtbot, window, tmp_path
     target.parent.mkdir()
     assert window.save_project_as(target)
     assert not window.isWindowModified()
-    reopened = Project.load(target)
+    reopened = load_project(target)
     assert reopened.selection == replace(project.selection, group="Robbery and weapons", months=6)
     assert reopened.groups == {"Robbery and weapons": ["Robbery", "Possession of weapons"]}
     for section, form_panel in window.analysis.items():
-        assert reopened.params(section) == form_panel.form.value(), section
+        assert registry.params(reopened, section) == form_panel.form.value(), section
     # a second window opening the file shows the same values
     other = MainWindow(Settings())
     qtbot.addWidget(other)
@@ -184,7 +186,7 @@ def test_saved_project_reopens_with_identical_parameters(qtbot, window, tmp_path
     wait_for_map(qtbot, other)
     assert other.data_panel.selection() == reopened.selection
     for section, form_panel in other.analysis.items():
-        assert form_panel.form.value() == reopened.params(section), section
+        assert form_panel.form.value() == registry.params(reopened, section), section
     other.session.dirty = False
 
 
@@ -369,7 +371,9 @@ def test_each_analysis_runs_and_its_layers_reach_the_map(qtbot, window):
     overlays = js(qtbot, window, OVERLAYS).split("|")
     assert "Gi* hot and cold spots" in overlays
     # the tables and the computed defaults
-    assert set(window.results_panel.tables) == set(sections)
+    shown = {s: window.results_panel.table_keys(s) for s in sections}
+    assert all(shown.values()), shown  # every analysis has its tables
+    assert shown["rates"] == ["rates_ward", "rates_lsoa", "ward_summary"]
     gistar = window.session.results["gistar"]
     table = window.results_panel.tables["gistar"]
     assert table.model.rowCount() == len(gistar.cells)
@@ -453,8 +457,10 @@ def test_cancel_stops_a_long_run_and_leaves_nothing(qtbot, window):
     job = window.runner._active["gistar"].job
     t0 = time.perf_counter()
     panel.cancel_button.click()
-    assert job.finished.wait(1.0), "the analysis did not stop within a second"
-    assert time.perf_counter() - t0 < 1.0
+    # a second on an idle machine; the margin is for a busy shared CI core, well under
+    # the several seconds the run would take
+    assert job.finished.wait(2.0), "the analysis did not stop promptly"
+    assert time.perf_counter() - t0 < 2.0
     qtbot.wait(200)  # let late signals arrive: they must be ignored
     assert "gistar" not in window.session.results
     assert not result_entries(window, "gistar")
@@ -623,6 +629,7 @@ def test_files_dropped_on_the_window_are_added(qtbot, window, demo_project, tmp_
 
 
 @pytest.mark.realdata
+@pytest.mark.slow
 def test_an_analyst_does_the_whole_job_on_the_real_lewisham_files(
     qtbot, shared_data, tmp_path, fresh_settings, monkeypatch
 ):
@@ -720,3 +727,22 @@ def test_changing_the_selection_stops_a_running_analysis(qtbot, window):
     assert not window.runner.is_running("gistar")
     qtbot.wait(300)
     assert "gistar" not in window.session.results
+
+
+def test_an_analysis_added_as_one_module_gets_its_panel_and_tables(
+    qtbot, with_monthly, demo_project, fresh_settings
+):
+    w = MainWindow(Settings())
+    qtbot.addWidget(w)
+    assert list(w.analysis) == ["kde", "gistar", "rates", "bivariate", "monthly"]
+    tab = w.analysis_tabs.indexOf(w.analysis["monthly"])
+    assert w.analysis_tabs.tabText(tab) == "Months"
+    assert w.open_project(demo_project)
+    wait_for_map(qtbot, w)
+    run_panel(qtbot, w, "monthly")
+    assert w.results_panel.table_keys("monthly") == ["monthly"]
+    table = w.results_panel.tables["monthly"]
+    months = w.session.results["monthly"].table
+    assert table.model.rowCount() == len(months)
+    assert w.analysis["monthly"].summary.text().startswith("Busiest month: ")
+    w.session.dirty = False

@@ -36,7 +36,7 @@ class DemoParams:
 
 
 def _analysis_classes():
-    from hotspot.analysis import params_classes
+    from hotspot.pipeline.registry import params_classes
 
     return list(params_classes().items())
 
@@ -74,7 +74,21 @@ def test_labels_tooltips_and_editor_types_follow_the_declarations(qtbot):
     assert "Search radius." in bandwidth.toolTip()
     assert "Silverman's rule" in bandwidth.toolTip()
     assert bandwidth.spin.suffix() == " m"
-    assert isinstance(ParamsForm(OutputParams).editors["maps"], MultiChoiceEditor)
+    # the analyses and print maps are offered by the registry, not the declaration
+    from hotspot.ui.export_dialog import registry_choices
+
+    choices, labels = registry_choices()
+    outputs = ParamsForm(OutputParams, choices=choices, choice_labels=labels)
+    qtbot.addWidget(outputs)
+    maps = outputs.editors["maps"]
+    assert isinstance(maps, MultiChoiceEditor)
+    assert list(maps.boxes) == list(choices["maps"])
+    assert maps.boxes["gistar"].text() == "Gi* hot spots"
+    analyses = outputs.editors["analyses"]
+    assert all(box.isChecked() for box in analyses.boxes.values())  # None = every analysis
+    assert outputs.value().analyses is None
+    analyses.boxes["kde"].setChecked(False)
+    assert outputs.value().analyses == tuple(a for a in choices["analyses"] if a != "kde")
 
 
 def test_edited_values_come_back_as_a_params_instance(qtbot):
@@ -138,9 +152,10 @@ def test_advanced_parameters_are_tucked_away(qtbot):
 
 def test_panel_hints_name_choices_plainly_and_grey_out_what_does_not_apply(qtbot):
     from hotspot.analysis.kde import KdeParams
-    from hotspot.ui.panels.kde import KdePanel
+    from hotspot.pipeline.registry import spec
 
-    form = ParamsForm(KdeParams, choice_labels=KdePanel.choice_labels, applies=KdePanel.applies)
+    hints = spec("kde").form
+    form = ParamsForm(KdeParams, choice_labels=hints.choice_labels, applies=hints.applies)
     qtbot.addWidget(form)
     rule = form.editors["hotspot_rule"].combo
     texts = [rule.itemText(i) for i in range(rule.count())]

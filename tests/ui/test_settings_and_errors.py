@@ -81,8 +81,8 @@ def test_error_dialog_copies_its_details(qtbot):
 
 
 def test_methods_page_lists_every_parameter_with_its_help():
-    from hotspot.analysis import params_classes
     from hotspot.model import SelectionParams
+    from hotspot.pipeline.registry import params_classes
     from hotspot.ui.help import methods_html
 
     page = methods_html()

@@ -1,8 +1,10 @@
-"""The common shape of every analysis panel: parameters, Run and Cancel, what came out.
+"""An analysis panel: parameters, Run and Cancel, what came out.
 
-A panel is declared by a subclass that names its project-file section, says what
-inputs it needs and how to describe a result. Parameters come from the params
-dataclass (:class:`~hotspot.ui.widgets.params_form.ParamsForm`); the run goes
+Every panel is generated from the analysis's declaration in the registry
+(:class:`hotspot.pipeline.registry.AnalysisSpec`): its title and introduction, a form
+built from its params dataclass with the spec's presentation hints
+(:class:`~hotspot.ui.widgets.params_form.ParamsForm`), what inputs it needs, and
+the summary lines of its result (the lines ``summary.txt`` gives). The run goes
 through :meth:`hotspot.ui.session.Session.run`, i.e. through the pipeline.
 """
 
@@ -15,39 +17,28 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVB
 
 from hotspot.core.errors import HotspotError
 from hotspot.model import Project
+from hotspot.pipeline import registry
 from hotspot.ui import errors
 from hotspot.ui.widgets.message_bar import MessageBar
 from hotspot.ui.widgets.params_form import ParamsForm
 
 
 class AnalysisPanel(QWidget):
-    """Base class of the analysis panels.
+    """The panel of one analysis.
 
-    Class attributes
-    ----------------
-    section : str
-        Project-file section ("kde", "gistar", "rates", "bivariate").
-    title : str
-        Tab title (short: four tabs share the Analysis panel).
-    name : str
-        What the analysis is called in messages ("Gi* hot spots").
-    intro : str
-        One or two sentences on what the analysis shows.
-    choice_labels, applies, captions : dict
-        Presentation hints for the parameters form
-        (see :class:`~hotspot.ui.widgets.params_form.ParamsForm`).
+    Parameters
+    ----------
+    session : Session
+        The window's state.
+    spec : AnalysisSpec
+        The analysis's declaration (title, intro, params, hints, summary).
     """
 
-    section = ""
-    title = ""
-    name = ""
-    intro = ""
-    choice_labels: dict[str, dict[Any, str]] = {}
-    applies: dict[str, tuple[Any, str]] = {}
-    captions: dict[str, str] = {}
-
-    def __init__(self, session: Any, params_cls: type, parent: QWidget | None = None):
+    def __init__(self, session: Any, spec: Any, parent: QWidget | None = None):
         super().__init__(parent)
+        self.spec = spec
+        self.section = spec.id
+        self.title = spec.title
         self.session = session
         self.workspace: Any = None
         outer = QVBoxLayout(self)
@@ -59,18 +50,18 @@ class AnalysisPanel(QWidget):
         body = QWidget()
         scroll.setWidget(body)
         layout = QVBoxLayout(body)
-        intro = QLabel(self.intro)
+        intro = QLabel(spec.intro)
         intro.setObjectName("panelIntro")
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.message = MessageBar()
         layout.addWidget(self.message)
         self.form = ParamsForm(
-            params_cls,
+            spec.params,
             section=f"analysis.{self.section}",
-            choice_labels=self.choice_labels,
-            applies=self.applies,
-            captions=self.captions,
+            choice_labels=spec.form.choice_labels,
+            applies=spec.form.applies,
+            captions=spec.form.captions,
         )
         self.form.changed.connect(self._params_edited)
         layout.addWidget(self.form)
@@ -101,23 +92,18 @@ class AnalysisPanel(QWidget):
     @property
     def label(self) -> str:
         """What the analysis is called in messages."""
-        return self.name or self.title
-
-    # ---------------------------------------------------------------- for subclasses
+        return self.spec.name or self.spec.title
 
     def missing_inputs(self, workspace: Any) -> str | None:
         """Why the analysis cannot run on ``workspace`` (None when it can)."""
-        from hotspot import pipeline
+        from hotspot.pipeline.registry import missing_inputs
+        from hotspot.ui.session import ADD_SOURCE_MENU
 
-        return pipeline.missing_inputs(self.section, workspace)
+        return missing_inputs(self.section, workspace, ADD_SOURCE_MENU.get)
 
-    def describe(self, result: Any) -> str:
-        """A few lines on the result, shown under the Run button."""
-        return ""
-
-    def computed_notes(self, result: Any) -> dict[str, str]:
-        """Parameter name -> how its "auto" value was computed, from the result."""
-        return {}
+    def describe(self) -> str:
+        """The result's summary lines (as ``summary.txt`` gives them)."""
+        return "\n".join(self.spec.summary(self.session.results))
 
     # ---------------------------------------------------------------- state
 
@@ -125,7 +111,7 @@ class AnalysisPanel(QWidget):
         """Show the project's parameters for this analysis."""
         try:
             self.form.blockSignals(True)
-            self.form.set_value(project.params(self.section))
+            self.form.set_value(registry.params(project, self.section))
         except HotspotError as exc:
             self.message.show_message(str(exc), "error")
         finally:
@@ -192,8 +178,8 @@ class AnalysisPanel(QWidget):
             self._set_summary("")
             self.form.show_computed(self.form.cls(), {})
             return
-        self.form.show_computed(result.params, self.computed_notes(result))
-        self._set_summary(self.describe(result))
+        self.form.show_computed(result.params, self.spec.form.computed_notes(result))
+        self._set_summary(self.describe())
         QTimer.singleShot(0, self, lambda: self.scroll.ensureWidgetVisible(self.summary))
         warnings = list(getattr(result, "warnings", ()) or ())
         if warnings:

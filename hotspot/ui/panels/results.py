@@ -9,82 +9,26 @@ import pandas as pd
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from hotspot.core.errors import HotspotError
-from hotspot.ui.map_layers import level_name, rate_column
+from hotspot.core.labels import COLUMNS, axis_label, level_name
+from hotspot.pipeline import registry
+from hotspot.pipeline.specs.rates import rate_column
 from hotspot.ui.widgets import charts
 from hotspot.ui.widgets.results_table import ResultsTable
 
-AXIS_LABELS = {
-    "rate": "Offences per {per} residents",
-    "rate_eb": "Offences per {per} residents (smoothed)",
-    "count": "Offences",
-    "imd_score": "Deprivation (IMD score; higher = more deprived)",
-    "samhi_index": "Mental health (SAMHI index; higher = poorer)",
-}
 
+def window_tables(section: str, results: Any) -> list[tuple[str, str, pd.DataFrame, str]]:
+    """(key, tab title, rows, caption) of every table an analysis shows in the window."""
+    from hotspot.pipeline.registry import spec
 
-def axis_label(column: str, per: int = 1000) -> str:
-    """The axis label of a measure ("Offences per 1,000 residents")."""
-    return AXIS_LABELS.get(column, column).format(per=f"{per:,}")
-
-
-COLUMN_LABELS = {  # column -> (header shown, what it is)
-    "code": ("Code", "ONS area code"),
-    "name": ("Name", "Area name"),
-    "count": ("Offences", "Selected offences in the area in the period"),
-    "population": ("Residents", "Resident population (from the population table)"),
-    "rate": ("Rate", "Offences per 1,000 residents (or the 'Rate per' chosen)"),
-    "rate_eb": ("Smoothed rate", "Rate smoothed towards the borough's rate (Empirical Bayes)"),
-    "rank": ("Rank", "1 = highest"),
-    "share": ("Share", "Share of the borough's selected offences (0 to 1)"),
-    "count_prev": ("Offences before", "Offences in the comparison period"),
-    "change": ("Change", "Offences now minus offences in the comparison period"),
-    "pct_change": ("Change %", "Change as a percentage of the comparison period"),
-    "change_p": ("Change p", "p-value of the change (exact test)"),
-    "change_q": ("Change q", "p-value of the change adjusted for testing every area (FDR)"),
-    "change_flag": ("Change flagged", "Whether the change is unlikely to be chance"),
-    "change_label": ("Change verdict", "What the change test says"),
-    "n": ("Offences", "Selected offences in the cell"),
-    "gi_z": ("Gi* z", "Gi* z-score: how far the cell and its neighbours are above the average"),
-    "p_value": ("p", "p-value of the test"),
-    "p_sim": ("p (permutations)", "Pseudo p-value from the random rearrangements"),
-    "q_value": ("q (FDR)", "p-value adjusted for testing many cells or areas (FDR)"),
-    "gi_bin": ("Confidence bin", "3 = hot spot at 99%, 2 = 95%, 1 = 90%, negative = cold spot"),
-    "label": ("Class", "Hot spot, cold spot or not significant"),
-    "imd_score": ("IMD score", "Index of Multiple Deprivation 2019 score; higher = more deprived"),
-    "samhi_index": ("SAMHI index", "Small Area Mental Health Index; higher = poorer"),
-    "lag": ("Neighbours' value", "Average of the second measure in the neighbouring LSOAs"),
-    "local_i": ("Local I", "Local bivariate Moran's I"),
-    "cluster": ("Cluster", "High-High, Low-Low, High-Low, Low-High or not significant"),
-    "threshold": ("Threshold", "Value of the density surface where the class starts"),
-    "class": ("Class", "Hotspot class"),
-}
-TABLE_TITLES = {
-    "kde": "KDE thresholds",
-    "gistar": "Gi* cells",
-    "rates": "Area rates",
-    "bivariate": "Local correlation",
-}
-
-
-def result_table(section: str, result: Any) -> tuple[pd.DataFrame, str]:
-    """The table to show for a result, and its caption."""
-    if section == "kde":
-        rows = [{"class": k, "threshold": v} for k, v in result.hotspot_thresholds().items()]
-        return pd.DataFrame(rows), f"Hotspot thresholds ({result.units})"
-    if section == "gistar":
-        cells = pd.DataFrame(result.cells.drop(columns="geometry", errors="ignore"))
-        cells = cells.sort_values("gi_z", ascending=False)
-        return cells, "Every cell, highest Gi* z first"
-    if section == "rates":
-        table = pd.DataFrame(result.table.drop(columns="geometry", errors="ignore"))
-        if "rank" in table.columns:
-            table = table.sort_values("rank")
-        by = "rate" if rate_column(result.table) == "rate" else "offence count"
-        return table, f"{level_name(result, title=True)} ranked by {by} (1 = highest)"
-    if section == "bivariate":
-        local = pd.DataFrame(result.local.drop(columns="geometry", errors="ignore"))
-        return local, getattr(result, "caveat", "")
-    return pd.DataFrame(), ""
+    out = []
+    for table in spec(section).tables(results):
+        if not table.window:
+            continue
+        frame = pd.DataFrame(table.data()).drop(columns="geometry", errors="ignore")
+        if table.sort is not None and table.sort[0] in frame.columns:
+            frame = frame.sort_values(table.sort[0], ascending=table.sort[1], kind="stable")
+        out.append((table.key, table.title, frame.reset_index(drop=True), table.caption))
+    return out
 
 
 class ResultsPanel(QWidget):
@@ -104,9 +48,14 @@ class ResultsPanel(QWidget):
         self.tabs.addTab(self.ranking, "Areas ranked")
         self.tabs.addTab(self.scatter, "Rate vs context")
         self.tables: dict[str, ResultsTable] = {}
+        self._keys: dict[str, list[str]] = {}  # analysis -> the keys of its tables
         session.workspace_changed.connect(self.update_trend)
         session.selection_changed.connect(self.update_trend)
         session.result_changed.connect(self.update_result)
+
+    def table_keys(self, section: str) -> list[str]:
+        """The keys of the tables an analysis shows (its tabs), in order."""
+        return list(self._keys.get(section, []))
 
     def update_trend(self) -> None:
         """Redraw the monthly counts of the selected offence group."""
@@ -144,25 +93,27 @@ class ResultsPanel(QWidget):
         self.trend.set_plot(draw)
 
     def update_result(self, section: str) -> None:
-        """Show a result's table (and chart) or remove it when the result is gone."""
-        result = self.session.results.get(section)
-        if result is None:
-            table = self.tables.pop(section, None)
+        """Show an analysis's tables (and chart), or remove them when its result is gone."""
+        for key in self._keys.pop(section, []):
+            table = self.tables.pop(key, None)
             if table is not None:
                 self.tabs.removeTab(self.tabs.indexOf(table))
                 table.deleteLater()
+        result = self.session.results.get(section)
+        if result is None:
             if section == "rates":
                 self.ranking.set_plot(None)
             if section == "bivariate":
                 self.scatter.set_plot(None)
             return
-        frame, caption = result_table(section, result)
-        table = self.tables.get(section)
-        if table is None:
-            table = ResultsTable(section, headers=COLUMN_LABELS)
-            self.tables[section] = table
-            self.tabs.addTab(table, TABLE_TITLES.get(section, section))
-        table.set_frame(frame, caption)
+        keys = []
+        for key, title, frame, caption in window_tables(section, self.session.results):
+            table = ResultsTable(key, headers=COLUMNS)
+            self.tables[key] = table
+            self.tabs.addTab(table, title)
+            table.set_frame(frame, caption)
+            keys.append(key)
+        self._keys[section] = keys
         if section == "rates":
             self._rank(result)
         if section == "bivariate":
@@ -172,7 +123,7 @@ class ResultsPanel(QWidget):
         table = result.table
         by = rate_column(table)
         label = axis_label(by, getattr(result.params, "per", 1000))
-        level = level_name(result, title=True)
+        level = level_name(result.level, title=True)
         ok = table[by].notna()
 
         def draw(ax):
@@ -194,7 +145,7 @@ class ResultsPanel(QWidget):
             self.scatter.set_plot(None, "This result has no values to plot.")
             return
 
-        per = getattr(self.session.project.params("rates"), "per", 1000)
+        per = getattr(registry.params(self.session.project, "rates"), "per", 1000)
         x_label = axis_label(str(y_name), per)
         y_label = axis_label(str(x_name), per)
 

@@ -263,7 +263,11 @@ class TextEditor(ParamEditor):
 
 
 class MultiChoiceEditor(ParamEditor):
-    """A tuple of choices: one check box per choice, in rows of ``PER_ROW``."""
+    """A tuple of choices: one check box per choice, in rows of ``PER_ROW``.
+
+    For an optional tuple (None = "all of them, whatever they are"), None shows every
+    box ticked and every box ticked gives None.
+    """
 
     PER_ROW = 3
 
@@ -280,11 +284,14 @@ class MultiChoiceEditor(ParamEditor):
         self.row.addLayout(grid)
         self.row.addStretch(1)
 
-    def get(self) -> tuple:
-        return tuple(c for c, box in self.boxes.items() if box.isChecked())
+    def get(self) -> tuple | None:
+        chosen = tuple(c for c, box in self.boxes.items() if box.isChecked())
+        if self.spec.optional and self.boxes and len(chosen) == len(self.boxes):
+            return None
+        return chosen
 
     def set(self, value: Any) -> None:
-        chosen = set(value or ())
+        chosen = set(self.boxes) if value is None and self.spec.optional else set(value or ())
         for c, box in self.boxes.items():
             box.setChecked(c in chosen)
 

@@ -14,6 +14,7 @@ apply to the other values entered (``applies``), and a caption above a parameter
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -61,6 +62,9 @@ class ParamsForm(QWidget):
         tooltip starts with "Used only {when}".
     captions : mapping, optional
         Parameter name -> a short caption shown above it.
+    choices : mapping, optional
+        Parameter name -> the choices offered, for parameters whose choices are not
+        part of their declaration (e.g. the analyses, which the registry knows).
     """
 
     changed = Signal()
@@ -74,12 +78,19 @@ class ParamsForm(QWidget):
         choice_labels: Mapping[str, Mapping[Any, str]] | None = None,
         applies: Applies | None = None,
         captions: Mapping[str, str] | None = None,
+        choices: Mapping[str, tuple] | None = None,
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
         self.cls = cls
         self.section = section
-        self.specs = {s.name: s for s in specs(cls)}
+        offered = choices or {}
+        self.specs = {
+            s.name: dataclasses.replace(s, choices=tuple(offered[s.name]))
+            if s.name in offered
+            else s
+            for s in specs(cls)
+        }
         self.applies = dict(applies or {})
         self.editors: dict[str, ParamEditor] = {}
         self.labels: dict[str, QLabel] = {}

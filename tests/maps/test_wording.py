@@ -1,4 +1,4 @@
-"""What the analysis panels say about a result, in plain English."""
+"""What results say in plain English (the panels, summary.txt and the briefing share it)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from hotspot.ui.panels.correlation import interpret, strength
+from hotspot.maps.wording import correlation_sentences as interpret
+from hotspot.maps.wording import strength
 
 
 def _result(rho, p_rho, moran_i, p_value, y="imd_score"):
@@ -30,7 +31,7 @@ def test_strength_follows_the_usual_rule_of_thumb(rho, word):
 def test_a_strong_significant_link_is_said_plainly():
     spearman, moran = interpret(_result(0.79, 1e-30, 0.152, 0.002))
     assert spearman.startswith("A strong link: LSOAs that are more deprived tend to have higher")
-    assert "rho = 0.79, p < 0.001" in spearman
+    assert "rho = 0.790, p < 0.001" in spearman
     assert moran.endswith("tend to have neighbours more deprived.")
 
 

@@ -1,0 +1,515 @@
+"""The analysis registry: one declaration per analysis, read by every front end.
+
+An analysis is declared once, by an :class:`AnalysisSpec` in a module of
+:mod:`hotspot.pipeline.specs` (the spirit of a QGIS Processing algorithm): its id
+and title, its params class, what inputs it needs (and the plain-English reason
+when one is missing), its run function, its map layers, its tables, its print
+maps, its summary lines and its briefing content. ``hotspot run``, the window's
+panels, layer list, results tables and export dialog, ``summary.txt``, the
+interactive map and the briefing pack all loop over :func:`analyses`.
+
+Adding an analysis = one module in :mod:`hotspot.analysis` (the statistic) and one
+module in :mod:`hotspot.pipeline.specs` defining ``SPEC``; nothing else lists it
+(see ``docs/architecture.md``, "How to add an analysis").
+
+Results of a run are a flat mapping of keys to results (``Results``): an analysis
+puts its main result under its own id ("kde") and may add derived results under
+keys of its own ("kde_areas"). Spec functions receive the whole mapping, so a
+briefing page may combine several results.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import pkgutil
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hotspot.core.errors import AnalysisError, ProjectError
+from hotspot.core.params import from_dict
+from hotspot.core.progress import NO_PROGRESS, Progress
+
+if TYPE_CHECKING:  # pragma: no cover
+    from hotspot.model import Project
+    from hotspot.pipeline.workspace import Workspace
+
+Results = Mapping[str, Any]
+"""Everything computed so far, by key ("kde", "kde_areas", "rates_ward" ...)."""
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class Missing:
+    """An input an analysis lacks, said without naming a front end's menus.
+
+    Attributes
+    ----------
+    what : str
+        What to add, e.g. "ward or LSOA boundaries".
+    source : str
+        The kind of project source that provides it: "offences", "areas" or
+        "indicators" (the front end turns it into "File > Add boundaries" or a
+        ``[[sources]]`` entry).
+    why : str
+        Optional reason, e.g. "the comparison with IMD is made LSOA by LSOA".
+    """
+
+    what: str
+    source: str
+    why: str = ""
+
+    def text(self, how: Callable[[str], str] | None = None) -> str:
+        """ "Add ward or LSOA boundaries first (File > Add boundaries)." with ``how``."""
+        hint = f" ({how(self.source)})" if how is not None else ""
+        why = f": {self.why}" if self.why else ""
+        return f"Add {self.what} first{hint}{why}."
+
+
+class MissingInput(AnalysisError):
+    """An analysis cannot run because an input is not loaded (``missing`` says which)."""
+
+    def __init__(self, missing: Missing, how: Callable[[str], str] | None = None):
+        super().__init__(missing.text(how))
+        self.missing = missing
+
+
+def command_line_hint(source: str) -> str:
+    """How a ``hotspot run`` user adds a source of this kind."""
+    return f'a [[sources]] entry with kind = "{source}" in the project file'
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+@dataclass(frozen=True)
+class ResultLayer:
+    """A map layer of a result, shared by the window and the interactive map.
+
+    Attributes
+    ----------
+    key : str
+        Stable id in the window's layer list ("result:rates:change").
+    title : str
+        Shown in layer lists.
+    layer : hotspot.maps.layers.MapLayer
+        What is drawn.
+    visible : bool
+        Whether it is on when it first appears in the window (the interactive map
+        opens with its first result layer on and the others a click away).
+    """
+
+    key: str
+    title: str
+    layer: Any
+    visible: bool = True
+
+
+@dataclass(frozen=True)
+class ResultTable:
+    """A table of a result: one declaration for the window, the CSV and the GeoPackage.
+
+    Attributes
+    ----------
+    key : str
+        Stable id ("rates_ward").
+    title : str
+        The window's tab title.
+    frame : DataFrame, GeoDataFrame or callable
+        The rows (geometry is left out of the window and the CSV); a callable
+        returning them when they are costly to make and not always needed.
+    description : str
+        The GeoPackage layer's description (default: the title).
+    caption : str
+        Shown above the table in the window.
+    csv : str or None
+        File name written by ``hotspot run`` ("rates_wards.csv"); None = no CSV.
+    gpkg : str or None
+        Layer name in ``results.gpkg``; None = not in the GeoPackage.
+    params : dict
+        The parameters recorded with the GeoPackage layer.
+    counts : DataFrame or None
+        For tables that show rates without counts: the counts behind them, so small
+        counts are suppressed here too (matched on ``code``).
+    window : bool
+        Whether the window shows it as a tab.
+    sort : (column, ascending) or None
+        The window's default sort.
+    """
+
+    key: str
+    title: str
+    frame: Any
+    description: str = ""
+    caption: str = ""
+    csv: str | None = None
+    gpkg: str | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    counts: Any = None
+    window: bool = True
+    sort: tuple[str, bool] | None = None
+
+    def data(self) -> Any:
+        """The rows (made now when ``frame`` is a callable)."""
+        return self.frame() if callable(self.frame) else self.frame
+
+
+@dataclass(frozen=True)
+class PrintMap:
+    """A print map an analysis offers (``[outputs] maps``).
+
+    Attributes
+    ----------
+    id : str
+        Name in the project file and in the file name (``map_<id>.png``).
+    title : str
+        In the export dialog.
+    draw : callable
+        ``draw(results, context) -> Figure or None`` (None: the run has no result
+        for it); ``context`` is a :class:`hotspot.maps.static.MapContext`.
+    """
+
+    id: str
+    title: str
+    draw: Callable[[Results, Any], Any]
+
+
+@dataclass(frozen=True)
+class FileOutput:
+    """A file of its own an analysis writes (the KDE surface as GeoTIFF ...).
+
+    Attributes
+    ----------
+    name : str
+        File name ("kde.tif").
+    wanted : callable
+        ``wanted(project) -> bool``.
+    write : callable
+        ``write(results, path, overwrite) -> None``; does nothing when the run has no
+        result for it.
+    """
+
+    name: str
+    wanted: Callable[[Project], bool]
+    write: Callable[[Results, Path, bool], Any]
+
+
+@dataclass(frozen=True)
+class FormHints:
+    """How the window's form presents the params (values and the project file are unchanged).
+
+    Attributes
+    ----------
+    choice_labels : dict
+        Parameter -> {choice: text shown}.
+    applies : dict
+        Parameter -> (rule on the values entered, "when it is used").
+    captions : dict
+        Parameter -> caption above it.
+    computed_notes : callable
+        ``computed_notes(result) -> {parameter: how its "auto" value was computed}``.
+    """
+
+    choice_labels: Mapping[str, Mapping[Any, str]] = field(default_factory=dict)
+    applies: Mapping[str, tuple[Callable[[dict[str, Any]], bool], str]] = field(
+        default_factory=dict
+    )
+    captions: Mapping[str, str] = field(default_factory=dict)
+    computed_notes: Callable[[Any], Mapping[str, str]] = lambda result: {}
+
+
+def _nothing(results: Results) -> list:
+    return []
+
+
+@dataclass(frozen=True)
+class AnalysisSpec:
+    """Everything Hotspot knows about one analysis.
+
+    Attributes
+    ----------
+    id : str
+        Its name in the project file (``[analysis.<id>]``, ``[outputs] analyses``) and
+        the key of its main result.
+    title : str
+        Short title (the window's tab, the export dialog).
+    name : str
+        What it is called in sentences ("Gi* hot spots").
+    intro : str
+        One or two sentences on what it shows (top of its panel).
+    methods : str
+        A paragraph on how it works and how to read it (Help > Methods).
+    params : type
+        Its frozen params dataclass.
+    order : int
+        Position in menus, tabs and reports (lower first).
+    needs : callable
+        ``needs(workspace) -> Missing or None``.
+    run : callable
+        ``run(project, workspace, params, progress) -> dict`` of results by key.
+    keys : tuple of str
+        Every key ``run`` may put in the results (its own id first).
+    layers, tables : callable
+        ``layers(results) -> [ResultLayer]``, ``tables(results) -> [ResultTable]``.
+    print_maps : tuple of PrintMap
+    files : tuple of FileOutput
+    summary : callable
+        ``summary(results) -> [str]``: the headline lines (panel, ``summary.txt``).
+    methods_lines : callable
+        ``methods_lines(results) -> [(heading, [lines])]`` for the briefing's methods.
+    briefing : callable
+        ``briefing(results) -> BriefingSection or None`` (:mod:`hotspot.maps.briefing`).
+    form : FormHints
+    csv_names : tuple of str
+        Every CSV file name its tables may have (checked before a run, so that a
+        refused overwrite fails fast).
+    """
+
+    id: str
+    title: str
+    name: str
+    intro: str
+    methods: str
+    params: type
+    run: Callable[..., dict[str, Any]]
+    needs: Callable[[Workspace | None], Missing | None]
+    order: int = 100
+    keys: tuple[str, ...] = ()
+    layers: Callable[[Results], list[ResultLayer]] = _nothing
+    tables: Callable[[Results], list[ResultTable]] = _nothing
+    print_maps: tuple[PrintMap, ...] = ()
+    files: tuple[FileOutput, ...] = ()
+    summary: Callable[[Results], list[str]] = _nothing
+    methods_lines: Callable[[Results], list[tuple[str, list[str]]]] = _nothing
+    briefing: Callable[[Results], Any] = lambda results: None
+    form: FormHints = field(default_factory=FormHints)
+    csv_names: tuple[str, ...] = ()
+
+    def result_keys(self) -> tuple[str, ...]:
+        """Its own id and every other key its run may add."""
+        return (self.id, *(k for k in self.keys if k != self.id))
+
+    def has_result(self, results: Results) -> bool:
+        """Whether ``results`` hold this analysis's main result."""
+        return results.get(self.id) is not None
+
+
+# --------------------------------------------------------------------------- the registry
+
+
+@cache
+def analyses() -> tuple[AnalysisSpec, ...]:
+    """Every analysis, in order: the ``SPEC`` of each module of :mod:`hotspot.pipeline.specs`."""
+    from hotspot.pipeline import specs as package
+
+    found = []
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        spec = getattr(module, "SPEC", None)
+        if isinstance(spec, AnalysisSpec):
+            found.append(spec)
+    ids = [s.id for s in found]
+    if len(set(ids)) != len(ids):  # pragma: no cover - a programming error
+        raise RuntimeError(f"two analyses share an id: {sorted(ids)}")
+    return tuple(sorted(found, key=lambda s: (s.order, s.id)))
+
+
+def analysis_ids() -> tuple[str, ...]:
+    """The ids of every analysis, in order."""
+    return tuple(s.id for s in analyses())
+
+
+def spec(analysis_id: str) -> AnalysisSpec:
+    """The declaration of one analysis.
+
+    Raises
+    ------
+    AnalysisError
+        When no analysis has that id (the message lists them).
+    """
+    for s in analyses():
+        if s.id == analysis_id:
+            return s
+    raise AnalysisError(f"{analysis_id}: unknown analysis; known: {', '.join(analysis_ids())}")
+
+
+def params_classes() -> dict[str, type]:
+    """Analysis id -> its params dataclass, in order."""
+    return {s.id: s.params for s in analyses()}
+
+
+def print_maps() -> tuple[PrintMap, ...]:
+    """Every print map of every analysis, in order."""
+    return tuple(m for s in analyses() for m in s.print_maps)
+
+
+# --------------------------------------------------------------------------- project params
+
+
+def params(project: Project, analysis_id: str) -> Any:
+    """The params of an analysis in ``project`` (defaults when its section is absent).
+
+    Raises
+    ------
+    ProjectError
+        When the section names an unknown analysis or holds a bad value (naming the key).
+    """
+    try:
+        cls = spec(analysis_id).params
+    except AnalysisError as exc:
+        raise ProjectError(f"analysis.{exc}") from None
+    value = project.analysis.get(analysis_id)
+    if value is None:
+        return cls()
+    if isinstance(value, cls):
+        return value
+    if isinstance(value, Mapping):
+        return from_dict(cls, value, where=f"analysis.{analysis_id}")
+    raise ProjectError(f"analysis.{analysis_id}: expected a table of parameters")
+
+
+def check_project(project: Project) -> Project:
+    """Check the project's analysis sections and outputs against the registry.
+
+    Raw ``[analysis.<id>]`` tables become params dataclasses (in place), so a bad key
+    is reported when the project is opened, not when an analysis runs.
+
+    Raises
+    ------
+    ProjectError
+        On an unknown analysis or print map, or a bad parameter (naming the key).
+    """
+    for analysis_id in list(project.analysis):
+        project.analysis[analysis_id] = params(project, analysis_id)
+    known = analysis_ids()
+    for name in project.outputs.analyses or ():
+        if name not in known:
+            raise ProjectError(
+                f"outputs.analyses: {name!r} is not an analysis; known: {', '.join(known)}"
+            )
+    maps = [m.id for m in print_maps()]
+    for name in project.outputs.maps:
+        if name not in maps:
+            raise ProjectError(
+                f"outputs.maps: {name!r} is not a print map; known: {', '.join(maps)}"
+            )
+    return project
+
+
+def load_project(path: str | Path) -> Project:
+    """Read a project file and check it against the registry.
+
+    Raises
+    ------
+    ProjectError
+        When the file is missing, not TOML, or has an unknown key or a bad value.
+    """
+    from hotspot.model import Project
+
+    project = Project.load(path)
+    try:
+        return check_project(project)
+    except ProjectError as exc:
+        raise ProjectError(f"{Path(path).name}: {exc}") from None
+
+
+def wanted_analyses(project: Project) -> tuple[AnalysisSpec, ...]:
+    """The analyses ``hotspot run`` performs (every analysis when the project does not say)."""
+    chosen = project.outputs.analyses
+    return tuple(s for s in analyses() if chosen is None or s.id in chosen)
+
+
+# --------------------------------------------------------------------------- running
+
+
+def missing_inputs(
+    analysis_id: str, workspace: Workspace | None, how: Callable[[str], str] | None = None
+) -> str | None:
+    """Why an analysis cannot run on ``workspace`` (None when it can), in plain English.
+
+    ``how`` turns a source kind into the front end's way of adding one.
+    """
+    missing = spec(analysis_id).needs(workspace)
+    return None if missing is None else missing.text(how)
+
+
+def run_analysis(
+    analysis_id: str,
+    project: Project,
+    workspace: Workspace,
+    *,
+    progress: Progress = NO_PROGRESS,
+    how: Callable[[str], str] | None = None,
+) -> dict[str, Any]:
+    """Run one analysis of ``project`` on ``workspace``.
+
+    Parameters
+    ----------
+    analysis_id : str
+        The analysis (its parameters are :func:`params` of the project).
+    project : Project
+        Selection and parameters.
+    workspace : Workspace
+        The loaded sources (:func:`hotspot.pipeline.load_workspace`).
+    progress : Progress, optional
+        Progress and cancellation.
+    how : callable, optional
+        Turns a source kind into the front end's way of adding one (for messages).
+
+    Returns
+    -------
+    dict
+        Results by key: the main result under ``analysis_id``, derived results under
+        the spec's other keys.
+
+    Raises
+    ------
+    MissingInput
+        When an input the analysis needs is not loaded.
+    AnalysisError
+        When the analysis refuses the data (too few points ...).
+    """
+    s = spec(analysis_id)
+    missing = s.needs(workspace)
+    if missing is not None:
+        raise MissingInput(missing, how)
+    return s.run(project, workspace, params(project, analysis_id), progress)
+
+
+def with_warnings(result: Any, extra: Sequence[str]) -> Any:
+    """``result`` with ``extra`` warnings added (results are frozen dataclasses)."""
+    extra = [w for w in extra if w not in tuple(result.warnings)]
+    if not extra:
+        return result
+    return dataclasses.replace(result, warnings=tuple(result.warnings) + tuple(extra))
+
+
+__all__ = [
+    "AnalysisSpec",
+    "FileOutput",
+    "FormHints",
+    "Missing",
+    "MissingInput",
+    "PrintMap",
+    "ResultLayer",
+    "ResultTable",
+    "Results",
+    "analyses",
+    "analysis_ids",
+    "check_project",
+    "command_line_hint",
+    "load_project",
+    "missing_inputs",
+    "params",
+    "params_classes",
+    "print_maps",
+    "run_analysis",
+    "spec",
+    "wanted_analyses",
+    "with_warnings",
+]

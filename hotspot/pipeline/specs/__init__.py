@@ -1,0 +1,5 @@
+"""One module per analysis, each defining ``SPEC`` (:class:`~hotspot.pipeline.registry.AnalysisSpec`).
+
+The registry (:func:`hotspot.pipeline.registry.analyses`) finds every module here;
+nothing else lists the analyses.
+"""

@@ -1,0 +1,196 @@
+"""Kernel density: where offences concentrate (:mod:`hotspot.analysis.kde`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from hotspot.analysis.kde import KdeParams, hotspot_areas, run_kde
+from hotspot.core.errors import AnalysisError
+from hotspot.core.progress import SubProgress
+from hotspot.pipeline.inputs import selected_points
+from hotspot.pipeline.registry import (
+    AnalysisSpec,
+    FileOutput,
+    FormHints,
+    PrintMap,
+    ResultLayer,
+    ResultTable,
+    with_warnings,
+)
+from hotspot.pipeline.specs._common import needs_offences
+
+
+def _run(project: Any, workspace: Any, params: KdeParams, progress: Any) -> dict[str, Any]:
+    sel = selected_points(project, workspace)
+    kde = run_kde(
+        sel.offences.gdf,
+        params,
+        study_area=workspace.study_area(),
+        progress=SubProgress(progress, 0.0, 0.8),
+    )
+    kde = with_warnings(kde, sel.warnings)
+    try:
+        areas = hotspot_areas(
+            kde, sel.offences.gdf, wards=workspace.wards, progress=SubProgress(progress, 0.8, 1.0)
+        )
+    except AnalysisError as exc:
+        kde = with_warnings(kde, [f"The hotspot areas were not made: {exc}"])
+        areas = None
+    return {"kde": kde, "kde_areas": areas}
+
+
+def _layers(results: Any) -> list[ResultLayer]:
+    from hotspot.maps.layers import DensitySurface
+
+    layer = DensitySurface(results["kde"], name="Kernel density hotspots")
+    return [ResultLayer("result:kde", layer.name, layer)]
+
+
+def _tables(results: Any) -> list[ResultTable]:
+    from hotspot.export import density_class_polygons, result_params
+
+    kde = results["kde"]
+    params = result_params(kde)
+    thresholds = pd.DataFrame(
+        [{"class": k, "threshold": v} for k, v in kde.hotspot_thresholds().items()]
+    )
+    out = [
+        ResultTable(
+            "kde",
+            "KDE thresholds",
+            thresholds,
+            caption=f"Hotspot thresholds ({kde.units})",
+        ),
+        ResultTable(
+            "kde_classes",
+            "KDE hotspot classes",
+            lambda: density_class_polygons(kde),
+            description="Kernel density hotspot classes (cells at or above each threshold)",
+            gpkg="kde_hotspot_classes",
+            params=params,
+            window=False,
+        ),
+    ]
+    areas = results.get("kde_areas")
+    if areas is not None:
+        out.append(
+            ResultTable(
+                "kde_areas",
+                "KDE hotspot areas",
+                areas,
+                description="Contiguous KDE hotspots: offences, area, share of offences and PAI",
+                caption="Contiguous hotspots, most offences first",
+                csv="kde_hotspot_areas.csv",
+                gpkg="kde_hotspot_areas",
+                params=params,
+                sort=("offences", False),
+            )
+        )
+    return out
+
+
+def _summary(results: Any) -> list[str]:
+    k = results["kde"]
+    p = k.params
+    lines = [
+        f"{k.n_points:,} offences; {p.kernel} kernel, bandwidth {p.bandwidth:,.0f} m, "
+        f"cell {p.cell_size:,.0f} m; values in {k.units}.",
+        f"Bandwidth: {k.bandwidth_note}",
+    ]
+    lines += [f"{label}: {value:,.3g} {k.units}" for label, value in k.hotspot_thresholds().items()]
+    areas = results.get("kde_areas")
+    if areas is not None and len(areas):
+        top = areas.sort_values("offences", ascending=False).iloc[0]
+        lines.append(
+            f"Largest hotspot: {int(top['offences']):,} offences in {top['area_km2']:.2f} km² "
+            f"(PAI {top['pai']:.1f}); wards: {top['wards']}"
+        )
+    return lines
+
+
+def _methods(results: Any) -> list[tuple[str, list[str]]]:
+    from hotspot.maps import wording
+
+    return [("Kernel density", wording.kde_methods(results["kde"]))]
+
+
+def _print_map(results: Any, context: Any) -> Any:
+    from hotspot.maps import static
+
+    return static.kde_map(results["kde"], context) if results.get("kde") is not None else None
+
+
+def _briefing(results: Any) -> Any:
+    from hotspot.maps.briefing_sections import kde_section
+
+    return kde_section(results["kde"])
+
+
+def _write_geotiff(results: Any, path: Any, overwrite: bool) -> None:
+    from hotspot.export import write_geotiff
+
+    if results.get("kde") is not None:
+        write_geotiff(results["kde"], path, overwrite=overwrite)
+
+
+def _computed_notes(result: Any) -> dict[str, str]:
+    note = getattr(result, "bandwidth_note", "")
+    return {"bandwidth": note} if note else {}
+
+
+SPEC = AnalysisSpec(
+    id="kde",
+    title="Kernel density",
+    name="kernel density",
+    order=10,
+    intro=(
+        "Smooths the selected offences into a surface showing where they concentrate. "
+        "Hotspots are where the surface is above 1, 2 and 3 times its mean. Leave bandwidth "
+        "and cell size on auto to use the standard rules; the values used appear after a run."
+    ),
+    methods=(
+        "Kernel density estimation spreads each offence over a smooth bump (the kernel) of a "
+        "given radius (the bandwidth) and adds the bumps up on a grid of cells, giving a "
+        "surface of how concentrated offending is. Hotspots are the areas where the surface is "
+        "above a multiple of its mean (1, 2 and 3 times by default). The default bandwidth "
+        "follows the spatial Silverman rule used by ArcGIS; the default cell size is the "
+        "shorter side of the study area divided by 250, rounded. KDE shows where offences "
+        "concentrate, not whether the concentration is statistically significant."
+    ),
+    params=KdeParams,
+    needs=needs_offences,
+    run=_run,
+    keys=("kde", "kde_areas"),
+    layers=_layers,
+    tables=_tables,
+    print_maps=(PrintMap("kde", "Kernel density", _print_map),),
+    files=(FileOutput("kde.tif", lambda p: p.outputs.geotiff, _write_geotiff),),
+    summary=_summary,
+    methods_lines=_methods,
+    briefing=_briefing,
+    csv_names=("kde_hotspot_areas.csv",),
+    form=FormHints(
+        choice_labels={
+            "kernel": {"quartic": "Quartic (the usual choice)"},
+            "output": {"density": "Offences per km²", "count": "Expected offences per cell"},
+            "method": {"fft": "Fast (FFT)", "exact": "Exact sum (slow)"},
+            "hotspot_rule": {
+                "k_mean": "Multiples of the mean",
+                "top_percent": "Top percentage of cells",
+            },
+        },
+        applies={
+            "hotspot_k": (
+                lambda v: v["hotspot_rule"] == "k_mean",
+                "with the hotspot rule 'Multiples of the mean'",
+            ),
+            "top_percent": (
+                lambda v: v["hotspot_rule"] == "top_percent",
+                "with the hotspot rule 'Top percentage of cells'",
+            ),
+        },
+        computed_notes=_computed_notes,
+    ),
+)
