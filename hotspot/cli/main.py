@@ -1,6 +1,7 @@
 """Command line: ``hotspot``, ``hotspot PROJECT.toml``, ``hotspot demo DIR``, ``hotspot run``.
 
 Exit codes: 0 on success; 2 on bad input (a :class:`hotspot.core.errors.HotspotError`,
+or the operating system refusing a file operation: a full disk, a read-only folder;
 message on standard error, no traceback); 1 on an unexpected error (a short
 message, and the traceback written to a log file whose path is printed); 130
 when cancelled with Ctrl-C.
@@ -15,9 +16,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from hotspot import __version__
+from hotspot.core.atomic import os_error_text
 from hotspot.core.crashlog import write_crash_log
 from hotspot.core.errors import HotspotError, ProjectError
 from hotspot.core.progress import NO_PROGRESS, AnalysisCancelled, Progress
+from hotspot.core.text import install_log_filter, one_line
 
 PROG = "hotspot"
 EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 130
@@ -120,7 +123,7 @@ def _warner(progress: Progress, quiet: bool):
     write = getattr(progress, "write", None)
 
     def warn(message: str) -> None:
-        text = f"{PROG}: warning: {message}"
+        text = f"{PROG}: warning: {one_line(message)}"
         if write is not None:
             write(text)
         else:
@@ -159,9 +162,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
             log=_warner(progress, args.quiet),
         )
     if not args.quiet:
-        print(f"{project.name}: wrote {len(written)} files to {args.out}")
+        print(f"{one_line(project.name)}: wrote {len(written)} files to {one_line(args.out)}")
         for path in written:
-            print(f"  {path}")
+            print(f"  {one_line(path)}")
     return EXIT_OK
 
 
@@ -221,23 +224,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         The exit code: 0 success, 2 bad input, 1 unexpected error, 130 cancelled.
     """
     args = list(sys.argv[1:] if argv is None else argv)
+    install_log_filter()
     try:
         return _dispatch(args)
     except _Exit as exc:
         return exc.status
     except HotspotError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
+        print(f"{PROG}: {one_line(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except (KeyboardInterrupt, AnalysisCancelled):
         print(f"{PROG}: cancelled; nothing half-written was left behind", file=sys.stderr)
         return EXIT_CANCELLED
     except Exception as exc:
+        refused = os_error_text(exc)  # a full disk, a read-only folder ...: not a bug
+        if refused is not None:
+            print(f"{PROG}: {one_line(refused)}", file=sys.stderr)
+            return EXIT_BAD_INPUT
         try:
             where = f"the details were written to {write_crash_log(exc, args)}"
         except OSError:
             where = "the details could not be written to a log file"
         print(
-            f"{PROG}: unexpected error ({type(exc).__name__}: {exc}); this is a bug in Hotspot, "
+            f"{PROG}: unexpected error ({type(exc).__name__}: {one_line(exc)}); this is a bug in Hotspot, "
             f"{where}; please include that file when you report it",
             file=sys.stderr,
         )

@@ -1,8 +1,17 @@
-"""CSV tables for reports: UTF-8 with a byte-order mark (for Excel), written atomically."""
+"""CSV tables for reports: UTF-8 with a byte-order mark (for Excel), written atomically.
+
+No cell is a formula: a spreadsheet runs text that starts with ``=``, ``+``, ``-``
+or ``@`` (and, in some, a tab or carriage return) as a formula, so a ward called
+``=HYPERLINK("http://...")`` would become a link, or worse, when the table is
+opened. :func:`formula_safe` prefixes such text with a single quote (OWASP's rule
+for CSV injection), which spreadsheets show as the text itself; numbers, including
+negative ones, are left as numbers.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -11,7 +20,36 @@ import pandas as pd
 
 from hotspot.core.atomic import atomic_path
 from hotspot.core.errors import ExportError
-from hotspot.export.disclosure import suppress_small_counts
+from hotspot.export.disclosure import publishable
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a text cell as a formula."""
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d[\d,]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?$")
+
+
+def formula_safe_text(value: Any) -> Any:
+    """``value`` with a leading single quote when it is text a spreadsheet would run.
+
+    Text that is just a number ("-12", "+3.5%") is left alone: it cannot be a
+    formula and should stay a number. Anything that is not text is returned as is.
+    """
+    runs = isinstance(value, str) and value.startswith(FORMULA_STARTS)
+    return "'" + value if runs and not _PLAIN_NUMBER.match(value) else value
+
+
+def formula_safe(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``table`` whose text cells and column names cannot run as formulas.
+
+    Only text is changed (see :func:`formula_safe_text`); numeric columns, and
+    numbers held in text columns, keep their values and signs.
+    """
+    out = table.copy()
+    for col in out.columns:
+        s = out[col]
+        if not (pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype)):
+            out[col] = s.map(formula_safe_text)
+    out.columns = [formula_safe_text(c) for c in out.columns]
+    return out
 
 
 def write_csv(
@@ -23,7 +61,7 @@ def write_csv(
     overwrite: bool = False,
     counts: Any = None,
 ) -> Path:
-    """Write a table as CSV (UTF-8 with BOM, for Excel), atomically.
+    """Write a table as CSV (UTF-8 with BOM, for Excel), atomically, with no formula in it.
 
     Parameters
     ----------
@@ -52,8 +90,7 @@ def write_csv(
     df = pd.DataFrame(table).copy()
     geom = getattr(table, "_geometry_column_name", None)
     df = df.drop(columns=[c for c in df.columns if c == geom or c == "geometry"], errors="ignore")
-    if suppress_below:
-        df = suppress_small_counts(df, suppress_below, counts=counts)
+    df = publishable(df, suppress_below, counts=counts)
     if columns is not None:
         missing = [c for c in columns if c not in df.columns]
         if missing:
@@ -62,7 +99,7 @@ def write_csv(
                 f"{', '.join(map(str, df.columns))}"
             )
         df = df[list(columns)]
-    text = df.to_csv(index=False, lineterminator="\r\n")
+    text = formula_safe(df).to_csv(index=False, lineterminator="\r\n")
     with atomic_path(path, overwrite=overwrite) as tmp:
         tmp.write_bytes(text.encode("utf-8-sig"))
     return Path(path)

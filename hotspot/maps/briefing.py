@@ -28,12 +28,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
 from typing import Any
 
+import pandas as pd
 from matplotlib.figure import Figure
 
 from hotspot.core.atomic import atomic_path
@@ -43,6 +45,7 @@ from hotspot.maps import layers as L
 from hotspot.maps import static, style
 from hotspot.maps.briefing_sections import BriefingSection, suppression_note
 from hotspot.maps.pages import TEXT_COLOUR, mark_page, page_figure
+from hotspot.maps.text import literal_text
 
 
 @dataclass
@@ -127,6 +130,7 @@ class Briefing:
             boundary_year=self.boundary_year,
             page=self.page,
             basemap=self.basemap,
+            suppress_below=self.suppress_below,
         )
 
 
@@ -142,13 +146,13 @@ def cover_page(b: Briefing, number: int = 1) -> Figure:
     fig.text(
         0.07,
         0.80,
-        b.title,
+        # wrapped here: matplotlib's own wrapping measures "$...$" as mathematics
+        textwrap.fill(b.title, 48),
         fontsize=26,
         fontweight="bold",
         color=TEXT_COLOUR,
         va="top",
         gid="title",
-        wrap=True,
     )
     sub = [b.offence_group, b.period_label]
     if b.comparison is not None:
@@ -254,7 +258,9 @@ def _methods_blocks(b: Briefing) -> list[tuple[str, list[str]]]:
     if warnings:
         blocks.append(("Things to know", list(dict.fromkeys(warnings))))
     if b.load_report:
-        blocks.append(("How the offence data were read", _report_lines(b.load_report)))
+        blocks.append(
+            ("How the offence data were read", _report_lines(b.load_report, b.suppress_below))
+        )
     blocks.append(
         (
             "Attributions",
@@ -264,8 +270,17 @@ def _methods_blocks(b: Briefing) -> list[tuple[str, list[str]]]:
     return blocks
 
 
-def _report_lines(report: str) -> list[str]:
-    """The load report's lines, with file names instead of full paths (which name users)."""
+_COUNT_LINE = re.compile(r"^(  - .+: )(\d[\d,]*)$")
+
+
+def _report_lines(report: str, suppress_below: int = 0) -> list[str]:
+    """The load report's lines, with file names instead of full paths (which name users).
+
+    With ``suppress_below``, each list of counts ("  - robbery: 3", the rows by
+    category or by reason not used) is suppressed as one column of a table.
+    """
+    from hotspot.export import publishable
+
     out = []
     for line in report.splitlines():
         if line.startswith("Source: "):
@@ -273,6 +288,21 @@ def _report_lines(report: str) -> list[str]:
             # PureWindowsPath splits on both "/" and "\\"
             line = f"Source: {PureWindowsPath(source).name or source}"
         out.append(line)
+    if not suppress_below or suppress_below <= 1:
+        return out
+    runs: list[list[int]] = []
+    for i, line in enumerate(out):
+        if _COUNT_LINE.match(line):
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+    for run in runs:
+        found = [_COUNT_LINE.match(out[i]) for i in run]
+        counts = pd.DataFrame({"count": [int(m.group(2).replace(",", "")) for m in found]})
+        shown = publishable(counts, suppress_below)["count"].tolist()
+        for i, m, text in zip(run, found, shown, strict=True):
+            out[i] = m.group(1) + (f"{int(text):,}" if text.isdigit() else text)
     return out
 
 
@@ -336,7 +366,7 @@ def build_pages(b: Briefing, *, progress: Progress = NO_PROGRESS):
         progress.check_cancelled()
         made = make(number)
         for fig in made if isinstance(made, list) else [made]:
-            yield fig
+            yield literal_text(fig)  # titles, ward names and table cells drawn as given
             number += 1
         progress.update(i / total, f"Page {number - 1}")
 

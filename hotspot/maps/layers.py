@@ -43,6 +43,7 @@ import pandas as pd
 from hotspot.analysis.kde import hot_classes
 from hotspot.core.errors import HotspotError
 from hotspot.core.labels import VALUE_TITLES, variable_name
+from hotspot.export.disclosure import publishable
 from hotspot.maps import style
 from hotspot.maps.style import Legend, LegendEntry
 
@@ -96,6 +97,16 @@ def _fmt(value: Any, fmt: str = "{:,.1f}") -> str:
         return fmt.format(value)
     except (TypeError, ValueError):
         return str(value)
+
+
+def _fmt_count(value: Any) -> str:
+    """A count as "1,234"; a suppressed count's mark ("<5", "[c]") as it is."""
+    if isinstance(value, str):
+        try:
+            return f"{float(value.replace(',', '')):,.0f}"
+        except ValueError:
+            return value
+    return _fmt(value, "{:,.0f}")
 
 
 def _fmt_p(value: Any) -> str:
@@ -485,11 +496,14 @@ class GiStarCells(MapLayer):
     name: str = "Gi* hot and cold spots"
     opacity: float = 0.8
     show_not_significant: bool = True
+    suppress_below: int = 0
     _gdf: Any = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         super().__post_init__()
         gdf = _result_gdf(self.result.cells, self.name, "gi_bin")
+        # worked out on every cell (secondary suppression needs the column total)
+        gdf = publishable(gdf, self.suppress_below)
         if not self.show_not_significant:
             gdf = gdf[gdf["gi_bin"] != 0]
         self._gdf = gdf
@@ -512,7 +526,7 @@ class GiStarCells(MapLayer):
         name_col = _name_column(gdf)
         out["tt_name"] = gdf[name_col].astype(str) if name_col else ""
         cc = self._count_column()
-        out["tt_count"] = gdf[cc].map(lambda v: _fmt(v, "{:,.0f}")) if cc else ""
+        out["tt_count"] = gdf[cc].map(_fmt_count) if cc else ""
         out["tt_z"] = gdf["gi_z"].map(lambda v: _fmt(v, "{:.2f}")) if "gi_z" in gdf else ""
         pcol = "q_value" if self.fdr and "q_value" in gdf.columns else "p_value"
         out["tt_p"] = gdf[pcol].map(_fmt_p) if pcol in gdf.columns else ""
@@ -541,6 +555,9 @@ class GiStarCells(MapLayer):
             for b in bins
         )
         note = "FDR-corrected (Benjamini-Hochberg)." if self.fdr else "Not corrected for FDR."
+        if self.suppress_below > 1:
+            n = self.suppress_below
+            note += f" Cell counts below {n} are shown as <{n} (small numbers)."
         return Legend("Getis-Ord Gi* hot and cold spots", entries, note=note)
 
 
@@ -580,8 +597,10 @@ class AreaChoropleth(MapLayer):
     title: str = ""
     diverging: bool | None = None
     palette: str | None = None
+    suppress_below: int = 0
     _gdf: Any = field(default=None, init=False, repr=False)
     _classes: Any = field(default=None, init=False, repr=False)
+    _n_hidden: int = field(default=0, init=False, repr=False)
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -591,6 +610,11 @@ class AreaChoropleth(MapLayer):
                 f"area map: the table has no column {self.column!r}; available: "
                 f"{', '.join(c for c in gdf.columns if c != 'geometry')}"
             )
+        shown = publishable(gdf, self.suppress_below)
+        before = pd.to_numeric(gdf[self.column], errors="coerce").notna()
+        after = pd.to_numeric(shown[self.column], errors="coerce").notna()
+        self._n_hidden = int((before & ~after).sum())
+        gdf = shown
         self._gdf = gdf
         if self.diverging is None:
             self.diverging = self.column in _DIVERGING_COLUMNS
@@ -624,11 +648,11 @@ class AreaChoropleth(MapLayer):
         name_col = _name_column(gdf)
         out["tt_name"] = gdf[name_col].astype(str) if name_col else ""
         for col, key, fmt in (
-            ("count", "tt_count", "{:,.0f}"),
             ("rate", "tt_rate", "{:,.1f}"),
             ("change", "tt_change", "{:+,.0f}"),
         ):
             out[key] = gdf[col].map(lambda v, f=fmt: _fmt(v, f)) if col in gdf.columns else ""
+        out["tt_count"] = gdf["count"].map(_fmt_count) if "count" in gdf.columns else ""
         if self.column not in ("count", "rate", "change"):
             out["tt_value"] = gdf[self.column].map(lambda v: _fmt(v, "{:,.2f}"))
         out["tt_class"] = self._classes.label_of()
@@ -648,10 +672,17 @@ class AreaChoropleth(MapLayer):
         entries = tuple(
             LegendEntry(label, colour) for label, colour in zip(c.labels, c.colours, strict=True)
         )[::-1]  # highest class first
-        if (c.index < 0).any():
+        note = f"Classes: {style.SCHEMES[self.scheme][1]}."
+        if self._n_hidden:
+            n = self.suppress_below
+            entries += (LegendEntry(f"No data, or fewer than {n} offences", style.NO_DATA_COLOUR),)
+            note += (
+                f" Areas with fewer than {n} offences (or whose figures would reveal one) "
+                "are not shown: small numbers."
+            )
+        elif (c.index < 0).any():
             entries += (LegendEntry("No data", style.NO_DATA_COLOUR),)
-        scheme = style.SCHEMES[self.scheme][1]
-        return Legend(self.title, entries, note=f"Classes: {scheme}.")
+        return Legend(self.title, entries, note=note)
 
 
 @dataclass

@@ -54,6 +54,7 @@ from hotspot.core.errors import ExportError, HotspotError
 from hotspot.maps import layers as L
 from hotspot.maps import style, wording
 from hotspot.maps.style import Legend
+from hotspot.maps.text import literal_text
 
 PAGES: dict[str, tuple[float, float]] = {
     "A4-landscape": (11.69, 8.27),
@@ -112,6 +113,10 @@ class MapContext:
         Seconds to wait for basemap tiles before giving up.
     ward_labels : bool
         Label wards with their names.
+    suppress_below : int
+        For publication: areas with counts 1 .. N-1 (or figures that would reveal
+        one) are left uncoloured on rate and change maps, as in the tables
+        (:func:`hotspot.export.publishable`); 0 = off.
     """
 
     offence_group: str = ""
@@ -124,6 +129,7 @@ class MapContext:
     basemap: str = "none"
     basemap_timeout: float = 8.0
     ward_labels: bool = True
+    suppress_below: int = 0
 
     @property
     def period_label(self) -> str:
@@ -443,6 +449,7 @@ def _draw_legends(fig: Figure, ax, legends: Sequence[Legend], wrap: int) -> None
                 handlelength=1.4,
             )
             leg.get_title().set_fontweight("bold")
+            literal_text(leg)  # layer names and class labels may hold "$"
             ax.add_artist(leg)
             box = inv.transform(leg.get_window_extent(renderer))
             y = float(box[0][1]) - 0.015
@@ -451,6 +458,7 @@ def _draw_legends(fig: Figure, ax, legends: Sequence[Legend], wrap: int) -> None
                 0.0,
                 y,
                 textwrap.fill(lg.note, wrap + 8),
+                parse_math=False,
                 fontsize=6.8,
                 style="italic",
                 color="#444444",
@@ -467,7 +475,16 @@ def _draw_legends(fig: Figure, ax, legends: Sequence[Legend], wrap: int) -> None
 
 def _draw_grid_legend(ax, lg: Legend, y: float) -> float:
     n = lg.grid or 3
-    ax.text(0.0, y, lg.title, fontsize=8.5, fontweight="bold", va="top", transform=ax.transAxes)
+    ax.text(
+        0.0,
+        y,
+        lg.title,
+        fontsize=8.5,
+        fontweight="bold",
+        va="top",
+        transform=ax.transAxes,
+        parse_math=False,
+    )
     size = 0.34
     inset = ax.inset_axes([0.2, y - 0.06 - size, size * 0.9, size])
     grid = np.array(
@@ -617,6 +634,7 @@ def print_map(
         note = _draw_basemap(ax, box, basemap_timeout)
         ax.set_xlim(box[0], box[2])
         ax.set_ylim(box[1], box[3])
+    literal_text(fig)  # names and titles come from the user's files: measured as drawn
     _hide_cut_labels(fig, ax)
     _scale_bar(ax)
     _north_arrow(ax)
@@ -638,7 +656,7 @@ def print_map(
         lines.append(note or style.OSM_TEXT)
     text = "\n".join(textwrap.fill(line, lay["wrap_attr"]) for line in lines)
     fig.text(0.03, 0.012, text, fontsize=6.3, color="#333333", va="bottom", gid="attribution")
-    return fig
+    return literal_text(fig)
 
 
 # --------------------------------------------------------------------------- saving
@@ -678,6 +696,7 @@ def save_figure(
     fmt = (format or p.suffix.lstrip(".")).lower()
     if fmt not in FORMATS:
         raise ExportError(f"{p}: format {fmt!r} is not supported; use {', '.join(FORMATS)}")
+    literal_text(fig)
     with (
         matplotlib.rc_context({"pdf.fonttype": 42, "svg.fonttype": "none"}),
         atomic_path(p, overwrite=overwrite) as tmp,
@@ -754,7 +773,7 @@ def kde_map(
 def gistar_map(result: Any, ctx: MapContext, *, title: str | None = None, extent=None) -> Figure:
     """Gi* hot and cold spot map (ArcGIS colours, three confidence levels)."""
     return _one_layer_map(
-        L.GiStarCells(result, opacity=0.85),
+        L.GiStarCells(result, opacity=0.85, suppress_below=ctx.suppress_below),
         ctx,
         title=title or "Statistically significant hot and cold spots (Getis-Ord Gi*)",
         methods=wording.gistar_methods(result),
@@ -773,7 +792,14 @@ def rates_map(
     extent=None,
 ) -> Figure:
     """Area rates (or any column of the area table) in classes (mapclassify's schemes)."""
-    layer = L.AreaChoropleth(stats, column=column, scheme=scheme, k=k, opacity=0.9)
+    layer = L.AreaChoropleth(
+        stats,
+        column=column,
+        scheme=scheme,
+        k=k,
+        opacity=0.9,
+        suppress_below=ctx.suppress_below,
+    )
     level = {"ward": "ward", "lsoa": "LSOA"}.get(getattr(stats, "level", ""), "area")
     return _one_layer_map(
         layer,
@@ -803,7 +829,15 @@ def change_map(
         )
     comp = getattr(stats, "comparison", None)
     return _one_layer_map(
-        L.AreaChoropleth(stats, column=column, scheme=scheme, k=k, opacity=0.9, diverging=True),
+        L.AreaChoropleth(
+            stats,
+            column=column,
+            scheme=scheme,
+            k=k,
+            opacity=0.9,
+            diverging=True,
+            suppress_below=ctx.suppress_below,
+        ),
         ctx,
         title=title or "Change since the previous period",
         methods=wording.rates_methods(stats),

@@ -16,6 +16,12 @@ they stay on top. Every layer appears in the layer control under its ``name``, s
 when ``visible`` is true; its legend is drawn in the lower right corner and follows
 the layer's visibility. Hovering a feature shows its tooltip fields.
 
+Text is text: every value that reaches the page from data or the user (names,
+codes, categories, labels, legend entries, layer names, the title) is shown as the
+characters it holds, never read as HTML: tooltips are built with ``textContent``,
+the rest is HTML-escaped, and data embedded in scripts is JSON with ``<``, ``>``
+and ``&`` escaped (so ``</script>`` in a name cannot end a script).
+
 Offline: :func:`render_html` replaces folium's CDN links (Leaflet, jQuery, Bootstrap,
 Font Awesome, awesome-markers, markercluster) by the copies of Leaflet and
 leaflet.markercluster kept in ``resources/web`` (their CSS images inlined as data
@@ -124,21 +130,16 @@ def _add_vector(group: folium.FeatureGroup, layer: MapLayer) -> None:
     fields = layer.tooltip()
     keep = ["_fill", "_fill_opacity", "_stroke", "_stroke_width", *[f for f, _ in fields]]
     data = _geojson(_to_lonlat(gdf), keep)
-    tooltip = (
-        folium.GeoJsonTooltip(
-            fields=[f for f, _ in fields], aliases=[a for _, a in fields], sticky=True
-        )
-        if fields
-        else None
-    )
-    folium.GeoJson(
+    shapes = folium.GeoJson(
         data,
-        name=layer.name,
+        name=_html.escape(layer.name),
         style_function=_style_function(float(layer.opacity)),
         highlight_function=lambda f: {"weight": 3, "color": "#000000", "opacity": 1.0},
-        tooltip=tooltip,
         control=False,
-    ).add_to(group)
+    )
+    if fields:
+        shapes.add_child(_TextTooltip(fields))
+    shapes.add_to(group)
     labels = layer.labels()
     if labels:
         from pyproj import Transformer
@@ -156,6 +157,48 @@ def _add_vector(group: folium.FeatureGroup, layer: MapLayer) -> None:
                 ),
                 interactive=False,
             ).add_to(group)
+
+
+class _TextTooltip(MacroElement):
+    """A feature's tooltip: a table of (alias, value) rows, every cell set as text.
+
+    folium's GeoJsonTooltip writes the properties into the tooltip as HTML, so a
+    ward called ``<img src=x onerror=...>`` would run its script on hover. Here
+    each cell is filled with ``textContent``: whatever a name holds is shown as
+    the characters it is.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.bindTooltip(function (layer) {
+            var fields = {{ this.fields|tojson }};
+            var aliases = {{ this.aliases|tojson }};
+            var props = (layer.feature && layer.feature.properties) || {};
+            var table = document.createElement("table");
+            for (var i = 0; i < fields.length; i++) {
+                var value = props[fields[i]];
+                var row = table.insertRow();
+                var th = document.createElement("th");
+                th.textContent = aliases[i];
+                var td = document.createElement("td");
+                td.textContent = (value === null || value === undefined) ? "" : String(value);
+                row.appendChild(th);
+                row.appendChild(td);
+            }
+            var div = document.createElement("div");
+            div.appendChild(table);
+            return div;
+        }, {sticky: true, className: "foliumtooltip"});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, fields: Sequence[tuple[str, str]]) -> None:
+        super().__init__()
+        self._name = "HotspotTooltip"
+        self.fields = [str(f) for f, _ in fields]
+        self.aliases = [str(a) for _, a in fields]
 
 
 def _png_data_url(rgba: np.ndarray) -> str:
@@ -181,7 +224,7 @@ def _add_raster(group: folium.FeatureGroup, layer) -> None:
 _POINT_CALLBACK = """function (row) {
     var m = L.circleMarker(new L.LatLng(row[0], row[1]),
         {radius: 4, color: %(c)s, weight: 1, fillColor: %(c)s, fillOpacity: 0.8});
-    if (row[2]) { m.bindTooltip(row[2]); }
+    if (row[2]) { var t = document.createElement("span"); t.textContent = row[2]; m.bindTooltip(t); }
     return m;
 }"""
 
@@ -419,7 +462,9 @@ def build_map(
         ).add_to(m)
     legends: list[tuple[str, Legend, bool]] = []
     for layer in layers:
-        group = folium.FeatureGroup(name=layer.name, show=layer.visible, overlay=True)
+        # Leaflet's layer control shows names as HTML: give it the name as text
+        label = _html.escape(layer.name)
+        group = folium.FeatureGroup(name=label, show=layer.visible, overlay=True)
         if layer.kind == "points":
             _add_points(group, layer)
         elif layer.kind == "raster":
@@ -429,7 +474,7 @@ def build_map(
         group.add_to(m)
         lg = layer.legend()
         if lg is not None:
-            legends.append((layer.name, lg, layer.visible))
+            legends.append((label, lg, layer.visible))
     if legends:
         m.add_child(_Legends(legends))
     attr = (

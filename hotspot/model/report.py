@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from hotspot.core.text import one_line
+
 if TYPE_CHECKING:  # pragma: no cover
     pass
 
@@ -102,4 +104,5 @@ class LoadReport:
             for cat, n in sorted(self.categories.items(), key=lambda kv: (-kv[1], kv[0])):
                 lines.append(f"  - {cat}: {n:,}")
         lines.extend(f"Note: {n}" for n in self.notes)
-        return "\n".join(lines)
+        # names, categories and notes come from the files: each stays on its line
+        return "\n".join(one_line(line) for line in lines)

@@ -124,9 +124,17 @@ class OutputParams:
     suppress_below: int = param(
         0,
         label="Suppress small counts below",
-        help="For publication: counts below this number are shown as '<N' in tables (0 = off; "
-        "5 is usual).",
+        help="For publication: counts below this number, and the rates, shares and changes "
+        "that would reveal them, are hidden in every table, map, GIS file and the briefing "
+        "(0 = off; 5 is usual). See SECURITY.md for what suppression cannot reach.",
         minimum=0,
+    )
+    gpkg_exact_counts: bool = param(
+        False,
+        label="Exact counts in the results GeoPackage",
+        help="Keep small counts in results.gpkg although they are suppressed elsewhere, for "
+        "internal use only (the file's layer descriptions say so). Off: results.gpkg is "
+        "suppressed like the other outputs.",
     )
 
     def __post_init__(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hotspot.core.text import one_line
 from hotspot.model import OFFENCE_COLUMNS, OffenceData, Project
 from hotspot.pipeline.context import RunContext
 from hotspot.pipeline.selection import Selection
@@ -77,11 +78,11 @@ def load_report_text(project: Project, workspace: Workspace, selection: Selectio
             for ld in loads:
                 lines.append(f"Project source: {ld.source.path} ({ld.label})")
             if workspace.offences is not None and not seen_offence_summary:
-                lines.append(workspace.offences.report.summary())
+                lines += workspace.offences.report.summary().split("\n")
                 seen_offence_summary = True
             continue
         for ld in loads:
-            lines += ["", f"{ld.label}: {ld.source.path}", ld.summary]
+            lines += ["", f"{ld.label}: {ld.source.path}", *ld.summary.split("\n")]
     if workspace.notes:
         lines += ["", "== Notes =="]
         lines += [f"- {n}" for n in workspace.notes]
@@ -98,4 +99,6 @@ def load_report_text(project: Project, workspace: Workspace, selection: Selectio
                 f"({selection.comparison_period.span}): {len(selection.comparison):,} offences"
             )
     lines += [f"Warning: {w}" for w in selection.warnings]
-    return "\n".join(lines) + "\n"
+    # one line per entry whatever the names, labels and paths hold (the blocks above
+    # are split into their lines, each escaped where it was made)
+    return "\n".join(one_line(line) for line in lines) + "\n"

@@ -74,16 +74,25 @@ def _ran(results: registry.Results) -> list[registry.AnalysisSpec]:
 
 
 def summary_text(ctx: RunContext) -> str:
-    """The headline figures of every result, in plain English."""
+    """The headline figures of every result, in plain English.
+
+    With ``[outputs] suppress_below`` the lines are made from the published tables
+    (:func:`hotspot.export.publishable_results`): an area whose count is hidden is not
+    listed. Names and messages stay on their lines (:func:`hotspot.core.text.one_line`).
+    """
+    from hotspot.core.text import one_line
+    from hotspot.export import publishable_results
+
+    shown = publishable_results(ctx.results, ctx.project.outputs.suppress_below)
     lines = [f"Hotspot results: {ctx.project.name}", f"Selection: {ctx.selection.label}", ""]
     for spec in _ran(ctx.results):
         lines.append(spec.title)
-        lines += [f"  {line}" for line in spec.summary(ctx.results)]
+        lines += [f"  {line}" for line in spec.summary(shown)]
         lines.append("")
     if ctx.warnings:
         lines.append("Messages")
         lines += [f"  - {w}" for w in ctx.warnings]
-    return "\n".join(lines).rstrip() + "\n"
+    return "\n".join(one_line(line) for line in lines).rstrip() + "\n"
 
 
 def write_summary(ctx: RunContext) -> None:
@@ -137,16 +146,24 @@ def write_gpkg_step(ctx: RunContext) -> None:
     from hotspot.export import GpkgLayer, write_geopackage
 
     layers = [
-        GpkgLayer(t.gpkg, t.data(), dict(t.params), t.description or t.title)
+        GpkgLayer(t.gpkg, t.data(), dict(t.params), t.description or t.title, counts=t.counts)
         for t in result_tables(ctx.results)
         if t.gpkg is not None
     ]
     if not layers:
         return
+    o = ctx.project.outputs
     _export(
         ctx,
         GPKG_FILE,
-        lambda p: write_geopackage(p, layers, overwrite=ctx.force, progress=ctx.progress),
+        lambda p: write_geopackage(
+            p,
+            layers,
+            overwrite=ctx.force,
+            progress=ctx.progress,
+            suppress_below=o.suppress_below,
+            exact_counts=o.gpkg_exact_counts,
+        ),
     )
 
 
@@ -174,6 +191,7 @@ def map_context(project: Project, workspace: Any, selection: Any) -> Any:
         boundary_year=getattr(wards, "vintage", None),
         page=project.outputs.page,
         basemap=project.map.basemap,
+        suppress_below=project.outputs.suppress_below,
     )
 
 
@@ -205,13 +223,16 @@ def result_layers(results: registry.Results) -> list[registry.ResultLayer]:
     return [layer for spec in _ran(results) for layer in spec.layers(results)]
 
 
-def web_layers(workspace: Any, results: registry.Results, *, points: Any = None) -> list[Any]:
+def web_layers(
+    workspace: Any, results: registry.Results, *, points: Any = None, suppress_below: int = 0
+) -> list[Any]:
     """The interactive map's layers: results first, boundaries on top.
 
     One result is shown when the page opens (the first, in registry order): result
     layers are opaque and would hide each other; the others are a click away in the
     layer control. Offence points are included only when ``points`` is given (they are
-    sensitive).
+    sensitive). ``suppress_below`` hides small counts in the layers that show counts
+    (tooltips and colours), as in the tables.
     """
     import dataclasses
 
@@ -221,7 +242,10 @@ def web_layers(workspace: Any, results: registry.Results, *, points: Any = None)
     if points is not None:
         out.append(ml.OffencePoints(points, visible=False))
     for i, entry in enumerate(result_layers(results)):
-        out.append(dataclasses.replace(entry.layer, name=entry.title, visible=i == 0))
+        change: dict[str, Any] = {"name": entry.title, "visible": i == 0}
+        if any(f.name == "suppress_below" for f in dataclasses.fields(entry.layer)):
+            change["suppress_below"] = suppress_below
+        out.append(dataclasses.replace(entry.layer, **change))
     for layer, name, labels in (
         (workspace.lsoas, "LSOAs", False),
         (workspace.wards, "Wards", True),
@@ -249,7 +273,9 @@ def write_html_step(ctx: RunContext) -> None:
     from hotspot.maps.web import build_map, write_html
 
     points = ctx.selection.offences if ctx.project.outputs.html_points else None
-    layers = web_layers(ctx.workspace, ctx.results, points=points)
+    layers = web_layers(
+        ctx.workspace, ctx.results, points=points, suppress_below=ctx.project.outputs.suppress_below
+    )
     used = _context_sources(ctx.results)
     wards = ctx.workspace.wards
     m = build_map(

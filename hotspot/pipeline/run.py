@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+import datetime as _dt
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from hotspot.core.errors import ExportError
+from hotspot.core.atomic import (
+    atomic_write_text,
+    check_folder_writable,
+    os_error_text,
+    remove_stale_parts,
+)
+from hotspot.core.errors import ExportError, HotspotError
 from hotspot.core.progress import NO_PROGRESS, Progress, SubProgress
+from hotspot.core.text import one_line
 from hotspot.model import Project
 from hotspot.pipeline.context import RunContext, Step
 from hotspot.pipeline.load_report import (
@@ -40,14 +49,58 @@ STEPS: list[Step] = [
 # --------------------------------------------------------------------------- run
 
 
+INCOMPLETE_FILE = "RUN-INCOMPLETE.txt"
+"""Written into the output folder when a run starts writing, removed when it finishes:
+while it is there, the folder may hold a mix of this run's files and older ones."""
+
+
 def _prepare_out_dir(out_dir: Path) -> Path:
     if out_dir.exists() and not out_dir.is_dir():
         raise ExportError(f"{out_dir}: exists and is not a folder; choose a folder for --out")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ExportError(f"{out_dir}: cannot create the output folder ({exc.strerror})") from None
+        raise ExportError(
+            f"{out_dir}: cannot create the output folder ({exc.strerror}); choose a folder "
+            "you can write to"
+        ) from None
+    check_folder_writable(out_dir)  # before a long load, not after it
+    try:
+        remove_stale_parts(out_dir)  # left by a run that was killed outright
+    except OSError as exc:
+        raise ExportError(os_error_text(exc, out_dir)) from None
     return out_dir
+
+
+def _incomplete_text(project: Project, reason: BaseException | None = None) -> str:
+    started = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    lines = [
+        "This folder does not hold a complete set of Hotspot outputs.",
+        "",
+        f"A run of the project {project.name!r} started writing here at {started} and did "
+        "not finish. The files beside this note may be a mix of that run's files and older "
+        "ones. Run the project again into this folder (hotspot run PROJECT.toml --out "
+        "FOLDER --force, or File > Export in the window); this note is removed when a run "
+        "finishes.",
+    ]
+    if reason is not None:
+        why = str(reason) or type(reason).__name__
+        lines += ["", f"The run stopped: {why}"]
+    return "\n".join(one_line(line) for line in lines) + "\n"
+
+
+@contextlib.contextmanager
+def _marked_incomplete(out: Path, project: Project) -> Iterator[None]:
+    """Keep ``RUN-INCOMPLETE.txt`` in ``out`` while a run writes; remove it when it finishes."""
+    marker = out / INCOMPLETE_FILE
+    atomic_write_text(marker, _incomplete_text(project), overwrite=True)
+    try:
+        yield
+    except BaseException as exc:
+        with contextlib.suppress(OSError, HotspotError):
+            atomic_write_text(marker, _incomplete_text(project, exc), overwrite=True)
+        raise
+    marker.unlink(missing_ok=True)
 
 
 def _plan(
@@ -83,12 +136,13 @@ def _run_steps(
         ctx.warn(w)
     total = sum(s.weight for s in chosen) or 1.0
     done = 0.0
-    for step in chosen:
-        progress.check_cancelled()
-        ctx.progress = SubProgress(progress, done / total, (done + step.weight) / total)
-        ctx.progress.update(0.0, f"Running {step.name}")
-        step.run(ctx)
-        done += step.weight
+    with _marked_incomplete(out, project):
+        for step in chosen:
+            progress.check_cancelled()
+            ctx.progress = SubProgress(progress, done / total, (done + step.weight) / total)
+            ctx.progress.update(0.0, f"Running {step.name}")
+            step.run(ctx)
+            done += step.weight
     progress.update(1.0, f"Wrote {len(ctx.written)} files")
     return list(ctx.written)
 

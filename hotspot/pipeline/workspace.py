@@ -14,6 +14,7 @@ import shapely
 
 from hotspot.core.errors import InputError
 from hotspot.core.progress import NO_PROGRESS, Progress, SubProgress
+from hotspot.core.text import one_line
 from hotspot.model import AreaLayer, Indicators, Lookup, OffenceData, Project, Source
 
 _ROLE_OF_LEVEL = {"ward": "wards", "lsoa": "lsoas", "other": "other"}
@@ -127,27 +128,26 @@ def _source_weight(source: Source) -> float:
     return 6.0 if source.kind == "offences" else 1.0
 
 
+def _block(first: str, notes) -> str:
+    """A source's account: its first line and its notes, each kept on its own line."""
+    return "\n".join(one_line(line) for line in (first, *(f"Note: {n}" for n in notes)))
+
+
 def _describe_areas(layer: AreaLayer) -> str:
-    lines = [f"{layer.label}"]
-    lines += [f"Note: {n}" for n in layer.notes]
-    return "\n".join(lines)
+    return _block(f"{layer.label}", layer.notes)
 
 
 def _describe_indicators(ind: Indicators) -> str:
     vintage = f", LSOA {ind.vintage} codes" if ind.vintage else ""
     year = f", year {ind.year}" if ind.year else ""
-    lines = [
-        f"{ind.kind} table{vintage}{year}: {len(ind.table):,} rows; measures: "
-        + ", ".join(ind.measures)
-    ]
-    lines += [f"Note: {n}" for n in ind.notes]
-    return "\n".join(lines)
+    first = f"{ind.kind} table{vintage}{year}: {len(ind.table):,} rows; measures: " + ", ".join(
+        ind.measures
+    )
+    return _block(first, ind.notes)
 
 
 def _describe_lookup(lk: Lookup) -> str:
-    lines = [f"{lk.kind} lookup: {len(lk.table):,} rows"]
-    lines += [f"Note: {n}" for n in lk.notes]
-    return "\n".join(lines)
+    return _block(f"{lk.kind} lookup: {len(lk.table):,} rows", lk.notes)
 
 
 def load_workspace(project: Project, *, progress: Progress = NO_PROGRESS) -> Workspace:

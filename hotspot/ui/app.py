@@ -13,6 +13,8 @@ import os
 import sys
 from pathlib import Path
 
+from hotspot.core.text import install_log_filter
+
 log = logging.getLogger("hotspot")
 
 
@@ -97,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     _prepare_environment()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    install_log_filter()  # names in messages never forge log lines
 
     from PySide6.QtWidgets import QApplication
 

@@ -74,6 +74,12 @@ APPLIES = {
     "map_formats": (lambda v: bool(v["maps"]), "with print maps"),
     "html_points": (lambda v: v["html"], "with the interactive map"),
     "briefing_wards": (lambda v: v["briefing"], "with the briefing pack"),
+    "gpkg_exact_counts": (
+        lambda v: (
+            bool(v["gpkg"]) and isinstance(v["suppress_below"], int) and v["suppress_below"] > 1
+        ),
+        "with the results GeoPackage and small counts suppressed",
+    ),
 }
 
 

@@ -268,7 +268,9 @@ def test_steps_share_results_and_a_failing_step_leaves_no_partial_file(
         pipeline.run_outputs(project, workspace, tmp_path, steps=steps)
     assert (tmp_path / "count.txt").read_text() == str(seen["count"])
     assert seen["count"] > 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["count.txt"]
+    # the finished file, no half file, and the note that the set is incomplete
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["RUN-INCOMPLETE.txt", "count.txt"]
+    assert "stopped" in (tmp_path / "RUN-INCOMPLETE.txt").read_text(encoding="utf-8")
 
 
 def test_periods_the_data_do_not_cover_are_warned_about(project, workspace, tmp_path):

@@ -101,6 +101,7 @@ def _summary(results: Any) -> list[str]:
     ]
     lines += [f"{label}: {value:,.3g} {k.units}" for label, value in k.hotspot_thresholds().items()]
     areas = results.get("kde_areas")
+    areas = areas.dropna(subset=["offences"]) if areas is not None else None  # shown counts
     if areas is not None and len(areas):
         top = areas.sort_values("offences", ascending=False).iloc[0]
         lines.append(

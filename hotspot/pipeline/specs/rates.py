@@ -204,7 +204,8 @@ def _summary(results: Any) -> list[str]:
         lines.append(
             f"Rates by {level_name(level, singular=True)} ({stats.n_counted:,} offences counted)"
         )
-        for _, row in t.sort_values(by, ascending=False).head(5).iterrows():
+        # rows without the figure (hidden small numbers) are not listed
+        for _, row in t.dropna(subset=[by]).sort_values(by, ascending=False).head(5).iterrows():
             lines.append(f"  {row['name']}: {row[by]:,.1f} {unit}")
         if "change_flag" in t.columns:
             flagged = t[t["change_flag"].fillna(False).astype(bool)]

@@ -1,4 +1,9 @@
-"""A sortable table of a DataFrame, with Copy (to the clipboard) and Save CSV."""
+"""A sortable table of a DataFrame, with Copy (to the clipboard) and Save CSV.
+
+Copied and saved tables go to spreadsheets: text that a spreadsheet would run as a
+formula (a ward called ``=HYPERLINK(...)``) is written with a leading single quote,
+as in ``hotspot run``'s CSV files (:func:`hotspot.export.formula_safe`).
+"""
 
 from __future__ import annotations
 
@@ -19,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hotspot.core.atomic import atomic_write_text
 from hotspot.core.errors import HotspotError
+from hotspot.export import formula_safe, write_csv
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 
@@ -175,8 +180,10 @@ class ResultsTable(QWidget):
 
     def copy(self) -> None:
         """Copy the selected rows (or the whole table) as tab-separated text."""
-        frame = self.visible_frame(selected_only=True)
-        QGuiApplication.clipboard().setText(frame.to_csv(sep="\t", index=False))
+        frame = formula_safe(self.visible_frame(selected_only=True))
+        # "\r\n" (as spreadsheets expect): a cell holding a line break is then quoted
+        text = frame.to_csv(sep="\t", index=False, lineterminator="\r\n")
+        QGuiApplication.clipboard().setText(text)
 
     def save_csv(self, path: str | None = None) -> str | None:
         """Save the whole table as CSV (atomically); returns the path written."""
@@ -184,7 +191,7 @@ class ResultsTable(QWidget):
         if not path:
             return None
         try:
-            atomic_write_text(path, self.visible_frame().to_csv(index=False))
+            write_csv(self.visible_frame(), path, overwrite=True)  # the user chose the file
         except HotspotError as exc:
             self.caption.setText(str(exc))
             return None
