@@ -114,9 +114,9 @@ def hostile_demo(
 
 # --------------------------------------------------------------------------- browser
 
-_HOVER_JS = r"""
+HOVER_JS = r"""
 (function () {
-  var report = {tooltips: [], hovered: 0, skipped: 0};
+  var report = {tooltips: [], hovered: 0};
   document.querySelectorAll(".leaflet-control-layers-selector").forEach(function (box) {
     if (!box.checked) { box.click(); }
   });
@@ -124,16 +124,10 @@ _HOVER_JS = r"""
   Object.keys(window).forEach(function (k) {
     if (k.indexOf("map_") === 0 && window.L && window[k] instanceof L.Map) { map = window[k]; }
   });
-  var targets = [], nameless = 0;
-  map.eachLayer(function (layer) {
+  var targets = [];
+  map.eachLayer(function (layer) {  // every feature and point of every layer
     var el = layer._path || layer._icon;
-    if (!el) { return; }
-    var props = (layer.feature && layer.feature.properties) || {};
-    if (layer.feature && !props.tt_name && (nameless++ % EVERY) !== 0) {
-      report.skipped += 1;
-      return;
-    }
-    targets.push(el);
+    if (el) { targets.push(el); }
   });
   var rects = targets.map(function (el) { return el.getBoundingClientRect(); });
   targets.forEach(function (el, i) {
@@ -161,21 +155,8 @@ _HOVER_JS = r"""
   return JSON.stringify(report);
 })()
 """
-
-
-def hover_js(nameless_every: int = 1) -> str:
-    """JavaScript that switches every layer on, hovers (and clicks) features; its report.
-
-    Every feature whose tooltip shows a name is hovered, and every point; of the
-    features without a name (grid cells: thousands, numbers only) one in
-    ``nameless_every``. Returns a JSON report: tooltip texts, what was hovered, and
-    the texts of the layer control, labels, title box and legend.
-    """
-    return _HOVER_JS.replace("EVERY", str(int(nameless_every)))
-
-
-HOVER_JS = hover_js()
-"""Hover every feature (see :func:`hover_js`)."""
+"""Switch every layer on, hover (and click) every feature; report what was shown: the
+tooltip texts and the texts of the layer control, labels, title box and legend."""
 
 VERDICT_JS = r"""
 (function () {
@@ -192,17 +173,17 @@ VERDICT_JS = r"""
 """After the hovering: did any injected handler run, does any injected element exist?"""
 
 
-def hover_in_chromium(html: str, tmp_path: Path, *, nameless_every: int = 1) -> dict[str, Any]:
+def hover_in_chromium(html: str, tmp_path: Path) -> dict[str, Any]:
     """Open ``html`` in headless Chromium (network blocked), hover everything, report.
 
     The page is loaded from a file with every request sent to a closed proxy port. A
-    test-only script appended to the page runs :func:`hover_js` once the map is up,
+    test-only script appended to the page runs :data:`HOVER_JS` once the map is up,
     waits for image errors and SVG loads to fire, then :data:`VERDICT_JS`; both
     reports are read back from the DOM Chromium dumps.
     """
     harness = (
         "<script>window.addEventListener('load', function () { setTimeout(function () {"
-        f" var hover = {hover_js(nameless_every).strip()};"
+        f" var hover = {HOVER_JS.strip()};"
         " setTimeout(function () {"
         f" var verdict = {VERDICT_JS.strip()};"
         " var out = document.createElement('pre'); out.id = 'hotspot-test-report';"

@@ -77,8 +77,9 @@ def test_load_report_and_summary_of_a_run_keep_one_value_per_line(tmp_path):
     report = (tmp_path / "out" / "load_report.txt").read_text(encoding="utf-8")
     assert "Wards\\r\\nWarning: forged: " in report
     summary = (tmp_path / "out" / "summary.txt").read_text(encoding="utf-8")
-    wards = summary.split("Rates by ward", 1)[1].split("\n\n", 1)[0].split("\n")[1:]
-    assert len(wards) == 5 and all(w.endswith("per 1,000 residents") for w in wards)
+    block = summary.split("Rates by ward", 1)[1].split("Rates by LSOA", 1)[0].split("\n")[1:]
+    wards = [line for line in block if line.endswith("per 1,000 residents")]
+    assert len(wards) == 5 and all(w.startswith("    ") for w in wards)  # five wards, five lines
 
 
 def test_command_line_warnings_and_errors_are_one_line(tmp_path, capsys):

@@ -20,6 +20,7 @@ from shapely.geometry import box
 from hotspot.maps import layers as L
 from hotspot.maps import static
 from hotspot.maps.briefing import Briefing, build_pages
+from hotspot.maps.briefing_sections import rates_section
 
 X0, Y0 = 530000.0, 180000.0
 TITLE = r"Knife crime in $\alpha$ borough: $\frac$ $5"
@@ -99,7 +100,7 @@ def test_briefing_pages_draw_titles_names_and_table_cells_literally(tmp_path):
         offence_group=MATH_NAMES[4],
         period="12 months to $x$",
         wards=wards,
-        rates=stats,
+        sections=[rates_section(stats)],
         ward_pages=[MATH_NAMES[3]],
         suppress_below=0,
         produced=dt.date(2025, 1, 1),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from hotspot.pipeline import load_report, outputs, run
+from hotspot.pipeline import load_report, outputs, registry, run
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,7 +24,7 @@ def test_every_output_file_is_described_with_its_suppression():
     files = [
         load_report.LOAD_REPORT_FILE,
         load_report.OFFENCES_FILE,
-        outputs.GEOTIFF_FILE,
+        *(f.name for spec in registry.analyses() for f in spec.files),  # kde.tif
         outputs.SUMMARY_FILE,
         outputs.GPKG_FILE,
         outputs.HTML_FILE,
@@ -34,6 +34,7 @@ def test_every_output_file_is_described_with_its_suppression():
     for name in files:
         assert name in rows, f"SECURITY.md does not describe {name}"
     assert "*.csv" in rows and "map_<type>.png/pdf/svg" in rows
+    assert all(n.endswith(".csv") for spec in registry.analyses() for n in spec.csv_names)
     assert rows["offences.gpkg"].startswith("record level")
     assert "gpkg_exact_counts" in rows["results.gpkg"]
 
