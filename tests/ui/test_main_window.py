@@ -315,19 +315,25 @@ def test_recent_projects_list_the_opened_project(window, demo_project):
 
 
 def test_the_window_stays_responsive_while_loading(qtbot, window, demo_project):
-    """The GUI thread keeps processing events while the demo loads on a worker."""
+    """The GUI thread keeps processing events while the demo loads on a worker.
+
+    Measured as the CPU time the GUI thread itself spends between two ticks of a 20 ms
+    timer: work done on the GUI thread freezes the window however idle the machine is,
+    and unlike wall-clock gaps this does not grow when a shared CI machine is busy.
+    """
     ticks = []
     from PySide6.QtCore import QTimer
 
     timer = QTimer(interval=20)
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.timeout.connect(lambda: ticks.append((time.perf_counter(), time.thread_time())))
     timer.start()
     window.session.load(window.session.project.copy())
     qtbot.waitUntil(lambda: not window.runner.is_running("load"), timeout=LOAD_TIMEOUT)
+    qtbot.wait(200)  # and the window's own work once the data arrive
     timer.stop()
-    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
     assert len(ticks) > 5
-    assert max(gaps) < 0.5  # never frozen for half a second
+    busy = [b[1] - a[1] for a, b in zip(ticks, ticks[1:], strict=False)]
+    assert max(busy) < 0.5, f"the window's own thread worked {max(busy):.2f} s without a break"
 
 
 # --------------------------------------------------------------------------- analyses
