@@ -54,6 +54,27 @@ class _Exit(Exception):  # noqa: N818 - control flow, not an error
         self.status = status
 
 
+class _Versions(argparse.Action):
+    """``--version``: gathered only when asked (it imports GDAL, PROJ and Qt)."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from hotspot.core.versions import versions_text
+
+        try:
+            from hotspot.ui.qt_versions import qt_versions
+
+            qt = qt_versions()
+        except ImportError:  # an installation without the window
+            qt = []
+        lines = versions_text(qt).splitlines()
+        lines[0] = f"{PROG} {__version__}"  # the first line as every command prints it
+        print("\n".join(lines))
+        parser.exit()
+
+
 def _window_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog=PROG,
@@ -62,7 +83,12 @@ def _window_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("project", nargs="?", help="a project file (.toml) to open in the window")
-    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument(
+        "--version",
+        action=_Versions,
+        help="print the versions of Hotspot, Python, Qt, GDAL and PROJ, then exit",
+    )
+    p.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     return p
 
 
@@ -199,7 +225,10 @@ def _cmd_window(args: argparse.Namespace) -> int:
             )
             return EXIT_UNEXPECTED
         raise
-    return int(app.main([project_path] if project_path else []) or 0)
+    argv = [project_path] if project_path else []
+    if args.smoke_test:
+        argv.append("--smoke-test")
+    return int(app.main(argv) or 0)
 
 
 def _dispatch(argv: list[str]) -> int:

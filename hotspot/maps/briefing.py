@@ -41,8 +41,8 @@ from matplotlib.figure import Figure
 from hotspot.core.atomic import atomic_path
 from hotspot.core.errors import ExportError
 from hotspot.core.progress import NO_PROGRESS, Progress, SubProgress
+from hotspot.maps import fonts, static, style
 from hotspot.maps import layers as L
-from hotspot.maps import static, style
 from hotspot.maps.briefing_sections import BriefingSection, suppression_note
 from hotspot.maps.pages import TEXT_COLOUR, mark_page, page_figure
 from hotspot.maps.text import literal_text
@@ -416,6 +416,7 @@ def write_briefing(
         "Creator": "Hotspot",
     }
     with (
+        fonts.print_fonts(),
         matplotlib.rc_context({"pdf.fonttype": 42}),
         atomic_path(path, overwrite=overwrite) as tmp,
         PdfPages(tmp, metadata=meta) as pdf,

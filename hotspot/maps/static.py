@@ -51,8 +51,8 @@ from matplotlib.path import Path as MplPath
 
 from hotspot.core.atomic import atomic_path
 from hotspot.core.errors import ExportError, HotspotError
+from hotspot.maps import fonts, style, wording
 from hotspot.maps import layers as L
-from hotspot.maps import style, wording
 from hotspot.maps.style import Legend
 from hotspot.maps.text import literal_text
 
@@ -541,6 +541,7 @@ def _fit_to_axes(box, fig: Figure, rect) -> tuple[float, float, float, float]:
     return (cx - dx / 2, cy - dy / 2, cx + dx / 2, cy + dy / 2)
 
 
+@fonts.print_fonts()
 def print_map(
     layers: Sequence[L.MapLayer],
     *,
@@ -698,6 +699,7 @@ def save_figure(
         raise ExportError(f"{p}: format {fmt!r} is not supported; use {', '.join(FORMATS)}")
     literal_text(fig)
     with (
+        fonts.print_fonts(),
         matplotlib.rc_context({"pdf.fonttype": 42, "svg.fonttype": "none"}),
         atomic_path(p, overwrite=overwrite) as tmp,
     ):
