@@ -155,8 +155,12 @@ def reference_run(work: Path) -> tuple[Path, str]:
     return work / "out", hotspot("--version")
 
 
-def clean_environment(home: Path) -> dict[str, str]:
-    """An environment with no Python and no network settings, user folders in ``home``."""
+def clean_environment(home: Path, qpa: str = "offscreen") -> dict[str, str]:
+    """An environment with no Python and no network settings, user folders in ``home``.
+
+    ``qpa`` is Qt's platform plugin for the window ("offscreen" draws without a screen;
+    "native" leaves Qt to use the desktop's).
+    """
     keep = ("PATH", "SYSTEMROOT", "WINDIR", "TEMP", "TMP", "TMPDIR", "LANG", "LC_ALL")
     env = {k: v for k, v in os.environ.items() if k.upper() in keep}
     venv = os.environ.get("VIRTUAL_ENV")
@@ -173,7 +177,6 @@ def clean_environment(home: Path) -> dict[str, str]:
         XDG_STATE_HOME=str(home / ".local" / "state"),
         XDG_CACHE_HOME=str(home / ".cache"),
         MPLCONFIGDIR=str(home / "matplotlib"),
-        QT_QPA_PLATFORM="offscreen",
         HOTSPOT_SMOKE_TIMEOUT="90",
         # a proxy that answers nothing: a request that escaped would fail, not leak
         HTTP_PROXY="http://127.0.0.1:9",
@@ -181,6 +184,8 @@ def clean_environment(home: Path) -> dict[str, str]:
         ALL_PROXY="http://127.0.0.1:9",
         NO_PROXY="",
     )
+    if qpa != "native":
+        env["QT_QPA_PLATFORM"] = qpa
     return env
 
 
@@ -228,11 +233,11 @@ def folder_size(folder: Path) -> int:
 class Bundle:
     """Runs a bundle's executable in a clean environment with throw-away user folders."""
 
-    def __init__(self, folder: Path, home: Path):
+    def __init__(self, folder: Path, home: Path, qpa: str = "offscreen"):
         self.folder = Path(folder)
         self.exe = executable(self.folder)
         self.home = Path(home)
-        self.env = clean_environment(self.home)
+        self.env = clean_environment(self.home, qpa)
 
     def run(
         self, *args: str, prefix: list[str] | None = None, timeout: float = 600
@@ -266,6 +271,7 @@ def check(
     *,
     reference: Path | None = None,
     offline: bool = False,
+    qpa: str = "offscreen",
     say=print,
 ) -> dict[str, object]:
     """Run every check on the bundle in ``folder``; scratch files go to ``work``.
@@ -273,7 +279,7 @@ def check(
     Returns what was measured (seconds per step, the smoke test's line); raises
     :class:`CheckFailed` on the first failure.
     """
-    bundle = Bundle(folder, work / "home")
+    bundle = Bundle(folder, work / "home", qpa)
     bundle.home.mkdir(parents=True, exist_ok=True)
     report: dict[str, object] = {}
 
@@ -342,13 +348,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--offline", action="store_true", help="smoke test with no network")
     parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one)")
+    parser.add_argument(
+        "--qpa", default="offscreen", help='Qt platform for the window ("native": the desktop)'
+    )
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="hotspot-check-"))
     try:
         reference = args.reference
         if args.compare and reference is None:
             reference, _ = reference_run(work / "installed")
-        check(args.bundle, work, reference=reference, offline=args.offline)
+        check(args.bundle, work, reference=reference, offline=args.offline, qpa=args.qpa)
     except CheckFailed as exc:
         print(f"check: FAILED: {exc}", file=sys.stderr)
         return 1

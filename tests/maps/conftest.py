@@ -154,3 +154,49 @@ def bivariate(lsoa_stats):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return run_bivariate(table, "rate", "imd_score", BivariateParams(permutations=199, seed=11))
+
+
+@pytest.fixture(scope="module")
+def ctx(wards):
+    """The map context of the print-map tests: the borough's wards and outline."""
+    from hotspot.maps import static
+
+    return static.MapContext(
+        offence_group="Serious violence",
+        period="12 months to October 2024",
+        wards=wards,
+        outline=wards.dissolve(),
+        boundary_year=2024,
+    )
+
+
+@pytest.fixture(scope="module")
+def pack(density, gistar, stats, bivariate, wards, period):
+    """A briefing pack with every section and two ward pages."""
+    from hotspot.maps.briefing import Briefing
+    from hotspot.maps.briefing_sections import (
+        bivariate_section,
+        gistar_section,
+        kde_section,
+        rates_section,
+    )
+
+    return Briefing(
+        title="Serious violence in Testham",
+        offence_group="Serious violence",
+        period=period,
+        wards=wards,
+        outline=wards.dissolve(),
+        comparison=stats.comparison,
+        sections=[
+            kde_section(density),
+            gistar_section(gistar),
+            rates_section(stats),
+            bivariate_section(bivariate),
+        ],
+        ward_pages=["Marsh", "e05000000"],  # a name and a code (any case)
+        marking="OFFICIAL",
+        imd=True,
+        load_report="Rows read: 1,000\nRows kept: 1,000",
+        boundary_year=2024,
+    )

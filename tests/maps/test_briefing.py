@@ -13,34 +13,9 @@ from hotspot.core.progress import AnalysisCancelled, CallbackProgress, CancelTok
 from hotspot.maps.briefing import Briefing, build_pages, write_briefing
 from hotspot.maps.briefing_sections import (
     bivariate_section,
-    gistar_section,
-    kde_section,
     rates_section,
     ward_table,
 )
-
-
-@pytest.fixture(scope="module")
-def pack(density, gistar, stats, bivariate, wards, period):
-    return Briefing(
-        title="Serious violence in Testham",
-        offence_group="Serious violence",
-        period=period,
-        wards=wards,
-        outline=wards.dissolve(),
-        comparison=stats.comparison,
-        sections=[
-            kde_section(density),
-            gistar_section(gistar),
-            rates_section(stats),
-            bivariate_section(bivariate),
-        ],
-        ward_pages=["Marsh", "e05000000"],  # a name and a code (any case)
-        marking="OFFICIAL",
-        imd=True,
-        load_report="Rows read: 1,000\nRows kept: 1,000",
-        boundary_year=2024,
-    )
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from matplotlib.text import Text
 from pypdf import PdfReader
 
 from hotspot.maps import fonts, static
-from hotspot.maps.briefing import Briefing, write_briefing
+from hotspot.maps.briefing import write_briefing
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = {"DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf"}
@@ -34,17 +34,6 @@ def shipped_version() -> str:
     versions = {_version(TTFont(p)) for p in fonts.font_files()}
     assert len(versions) == 1
     return versions.pop()
-
-
-@pytest.fixture(scope="module")
-def ctx(wards):
-    return static.MapContext(
-        offence_group="Serious violence",
-        period="12 months to October 2024",
-        wards=wards,
-        outline=wards.dissolve(),
-        boundary_year=2024,
-    )
 
 
 def pdf_fonts(path: Path) -> dict[str, str]:
@@ -116,20 +105,7 @@ def test_the_svg_map_names_the_shipped_family(density, ctx, tmp_path):
     assert families == {fonts.FAMILY}
 
 
-def test_the_briefing_pack_embeds_only_the_shipped_font(
-    density, stats, wards, period, tmp_path, shipped_version
-):
-    pack = Briefing(
-        title="Serious violence in Testham",
-        offence_group="Serious violence",
-        period=period,
-        wards=wards,
-        outline=wards.dissolve(),
-        kde=density,
-        rates=stats,
-        ward_pages=["Marsh"],
-        marking="OFFICIAL",
-    )
+def test_the_briefing_pack_embeds_only_the_shipped_font(pack, tmp_path, shipped_version):
     embedded = pdf_fonts(write_briefing(tmp_path / "briefing.pdf", pack))
     assert {"DejaVuSans", "DejaVuSans-Bold"} <= set(embedded)
     assert set(embedded.values()) == {shipped_version}

@@ -35,7 +35,15 @@ _spec.loader.exec_module(check_bundle)
 
 pytestmark = [pytest.mark.bundle, pytest.mark.slow]
 
-SOURCES = ("hotspot", "resources", "boundaries", "packaging", "pyproject.toml")
+SOURCES = (
+    "hotspot",
+    "resources",
+    "boundaries",
+    "packaging/hotspot.spec",
+    "packaging/entry.py",
+    "packaging/build.py",
+    "pyproject.toml",
+)
 
 
 def _pyinstaller_missing() -> bool:

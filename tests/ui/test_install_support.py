@@ -13,7 +13,7 @@ import pyproj
 import pytest
 from PySide6 import QtCore
 
-from hotspot.ui import errors, sandbox
+from hotspot.ui import sandbox
 from hotspot.ui.settings import SETTINGS_FILE, Settings
 
 
@@ -77,22 +77,6 @@ def test_about_names_hotspot_qt_gdal_and_proj_versions():
     assert "Chromium " in page
     assert pyogrio.__gdal_version_string__ in page
     assert pyproj.proj_version_str in page
-
-
-def test_the_crash_details_carry_the_versions(qtbot, unexpected_errors):
-    try:
-        raise RuntimeError("boom for the details")
-    except RuntimeError:
-        errors._excepthook(*sys.exc_info())
-    qtbot.waitUntil(lambda: bool(unexpected_errors), timeout=2000)
-    _, text = unexpected_errors.pop()
-    lines = text.splitlines()
-    assert lines[0].startswith("Hotspot ")
-    assert f"Qt {QtCore.qVersion()} (PySide6 " in text
-    assert f"GDAL {pyogrio.__gdal_version_string__} (pyogrio" in text
-    assert f"PROJ {pyproj.proj_version_str} (pyproj" in text
-    log = Path(text.split("The details were saved to ", 1)[1].splitlines()[0])
-    assert log.is_file() and "RuntimeError: boom for the details" in log.read_text("utf-8")
 
 
 # --------------------------------------------------------------------------- smoke test

@@ -520,8 +520,9 @@ def test_an_unexpected_error_shows_the_dialog_and_the_window_keeps_working(
     qtbot.waitUntil(lambda: bool(unexpected_errors), timeout=LOAD_TIMEOUT)
     summary, text = unexpected_errors.pop()  # one dialog, with details to copy
     assert summary == "RuntimeError: simulated bug"
-    head, saved = text.splitlines()[:2]
-    assert head.startswith("Hotspot ") and "Traceback" in text
+    lines = text.splitlines()  # the versions first, then where the log is
+    assert lines[0].startswith("Hotspot ") and "Traceback" in text
+    saved = next(line for line in lines if line.startswith("The details were saved to "))
     log = Path(saved.removeprefix("The details were saved to "))
     assert log.is_file() and "simulated bug" in log.read_text(encoding="utf-8")
     assert not panel.message.text()  # not dressed up as an input problem

@@ -51,6 +51,10 @@ def test_basemap_choice_persists_and_rejects_unknown_values(fresh_settings):
 
 
 def test_unexpected_errors_reach_the_one_dialog(qtbot, unexpected_errors):
+    import pyogrio
+    import pyproj
+    from PySide6 import QtCore
+
     try:
         raise RuntimeError("boom in a slot")
     except RuntimeError:
@@ -59,6 +63,13 @@ def test_unexpected_errors_reach_the_one_dialog(qtbot, unexpected_errors):
     summary, text = unexpected_errors.pop()
     assert summary == "RuntimeError: boom in a slot"
     assert "Traceback" in text and "test_unexpected_errors_reach_the_one_dialog" in text
+    # the details start with the versions support asks for first
+    assert text.splitlines()[0].startswith("Hotspot ")
+    assert f"Qt {QtCore.qVersion()} (PySide6 " in text
+    assert f"GDAL {pyogrio.__gdal_version_string__} (pyogrio" in text
+    assert f"PROJ {pyproj.proj_version_str} (pyproj" in text
+    log = Path(text.split("The details were saved to ", 1)[1].splitlines()[0])
+    assert log.is_file() and "RuntimeError: boom in a slot" in log.read_text("utf-8")
 
 
 def test_expected_errors_go_to_the_panel_not_the_dialog(qtbot, monkeypatch):
