@@ -8,7 +8,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 
 from hotspot.core.errors import ProjectError
@@ -74,8 +74,15 @@ class Source:
     options: dict[str, Any] = field(default_factory=dict)
 
     def resolve(self, base: Path | None) -> Path:
-        """The absolute path of the source, given the project file's folder."""
-        p = Path(self.path).expanduser()
+        """The absolute path of the source, given the project file's folder.
+
+        Hotspot writes paths with "/", which every platform reads; a path typed with
+        Windows' "\\" separators is read the same way on macOS and Linux too.
+        """
+        raw = self.path
+        if os.sep == "/" and "\\" in raw:
+            raw = PureWindowsPath(raw).as_posix()
+        p = Path(raw).expanduser()
         if not p.is_absolute() and base is not None:
             p = base / p
         return p
