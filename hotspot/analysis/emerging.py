@@ -15,7 +15,10 @@ The method of ArcGIS's Emerging Hot Spot Analysis (and of R's sfdep):
    bins on by default; a bin is a hot (cold) spot when its z is positive (negative) and
    significant at the chosen level (90% confidence by default, as ArcGIS).
 3. A Mann-Kendall trend test of each location's series of z-scores
-   (:mod:`hotspot.analysis.mann_kendall`).
+   (:mod:`hotspot.analysis.mann_kendall`), over the steps whose time window is whole (the
+   first ``time_lags`` steps, and those just after a missing step, have fewer bins in
+   their neighbourhood and so z-scores nearer zero: left in, they would make every
+   persistent hot spot look intensifying).
 4. One of the 17 categories per location (:mod:`hotspot.analysis.emerging_categories`).
 
 Missing months are never zeros: a step the data do not wholly hold has no count and no
@@ -35,6 +38,7 @@ import scipy.sparse as sp
 from hotspot.analysis import significance
 from hotspot.analysis.emerging_categories import CATEGORIES, category_name, classify
 from hotspot.analysis.errors import TooFewPointsError, warn
+from hotspot.analysis.gistar import with_seed
 from hotspot.analysis.mann_kendall import mann_kendall
 from hotspot.analysis.spacetime_cube import TimeSteps, cube_counts, step_name, time_steps
 from hotspot.core.errors import AnalysisError
@@ -43,6 +47,9 @@ from hotspot.core.progress import NO_PROGRESS, Progress, SubProgress
 
 MIN_POINTS = 30
 """Fewer offences than this in the cube are refused."""
+
+CATEGORY_NAMES = tuple(category_name(c) for c in range(-8, 9))
+"""Category names by code + 8 (codes run from -8 to 8)."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +72,7 @@ class EmergingParams:
         unit="months",
         help="Months per time step: 1 = monthly, 3 = quarterly. At least 10 steps are needed.",
         minimum=1,
-        maximum=24,
+        maximum=60,
         computed="from the window, as R's sfhotspot: months up to 2 years, quarters up to 10",
     )
     units: str = param(
@@ -113,9 +120,17 @@ class EmergingParams:
     )
     alpha: float = param(
         0.10,
-        label="Significance level",
-        help="A bin is a hot or cold spot, and a trend significant, at this level (0.10 = "
-        "90% confidence, as ArcGIS).",
+        label="Significance level of hot and cold spots",
+        help="A bin is a hot or cold spot at this level (0.10 = 90% confidence, as ArcGIS).",
+        minimum=0.001,
+        maximum=0.2,
+        advanced=True,
+    )
+    trend_alpha: float = param(
+        0.05,
+        label="Significance level of trends",
+        help="A location's hot spots intensify or diminish when the Mann-Kendall trend of "
+        "its z-scores is significant at this level (0.05 = 95% confidence).",
         minimum=0.001,
         maximum=0.2,
         advanced=True,
@@ -134,13 +149,15 @@ class EmergingResult:
     locations : geopandas.GeoDataFrame
         One row per location: ``cell_id``/``row``/``col`` (grid) or ``code``/``name``
         (areas), ``n`` (offences in the window), ``n_hot``/``n_cold`` (hot / cold steps),
-        ``trend_s``, ``trend_tau``, ``trend_z``, ``trend_p`` (Mann-Kendall of the z-scores),
+        ``trend_s``, ``trend_tau``, ``trend_z``, ``trend_p`` (Mann-Kendall of the z-scores
+        of the steps with a whole time window, :func:`whole_windows`),
         ``category`` (code, see :mod:`hotspot.analysis.emerging_categories`), ``pattern``
-        (its name), ``z_series`` (the z-score of every step, NaN where missing), geometry.
-    cube : pandas.DataFrame
-        Long format, one row per location and step: ``location`` (position), ``step``,
-        ``start``, ``end``, ``n`` (NaN where missing), ``gi_z``, ``p_value``, ``p_sim``
-        (permutations), ``q_value``, ``gi_bin``.
+        (its name), geometry.
+    counts : numpy.ndarray
+        ``(locations, steps)`` offences per bin, NaN in missing steps.
+    stats : dict of numpy.ndarray
+        ``(locations, steps)`` arrays: ``gi_z``, ``p_value``, ``p_sim`` (permutations),
+        ``q_value``, ``gi_bin``; see :meth:`cube` for them in long format.
     steps : TimeSteps
         The time steps and the months left out or missing.
     params : EmergingParams
@@ -155,7 +172,8 @@ class EmergingResult:
     """
 
     locations: Any
-    cube: pd.DataFrame
+    counts: np.ndarray
+    stats: dict[str, np.ndarray]
     steps: TimeSteps
     params: EmergingParams
     n_points: int
@@ -167,6 +185,38 @@ class EmergingResult:
     def seed(self) -> int | None:
         return self.params.seed if self.params.permutations else None
 
+    @property
+    def z(self) -> np.ndarray:
+        """``(locations, steps)`` Gi* z-scores (NaN in missing steps)."""
+        return self.stats["gi_z"]
+
+    def z_series(self) -> list[tuple[float, ...]]:
+        """Each location's z-scores, step by step (rounded to 4 decimals), as tuples."""
+        return [tuple(row) for row in np.round(self.z, 4).tolist()]
+
+    def cube(self) -> pd.DataFrame:
+        """The space-time cube in long format, one row per location and step.
+
+        Columns ``location`` (position in ``locations``), ``step``, ``start``, ``end``
+        ("YYYY-MM"), ``n`` (NaN where missing), then the :attr:`stats` columns.
+        """
+        m, n = self.counts.shape
+        starts = pd.Categorical([str(s.start) for s in self.steps.steps])
+        ends = pd.Categorical([str(s.end) for s in self.steps.steps])
+        step = np.tile(np.arange(n), m)
+        frame = pd.DataFrame(
+            {
+                "location": np.repeat(np.arange(m), n),
+                "step": step,
+                "start": starts.take(step),
+                "end": ends.take(step),
+                "n": self.counts.ravel(),
+            }
+        )
+        for name, values in self.stats.items():
+            frame[name] = values.ravel()
+        return frame
+
     def counts_by_category(self) -> dict[str, int]:
         """Locations per category, in :data:`CATEGORIES` order (zeros included)."""
         names = self.locations["pattern"].value_counts()
@@ -176,7 +226,8 @@ class EmergingResult:
         """ "30 months, 2016-01 to 2018-06, in 30 monthly steps" (and what was left out)."""
         s = self.steps
         n_months = len(s.steps) * s.step_months
-        text = f"{n_months} months, {s.span}, in {len(s.steps)} {step_name(s.step_months, True)}"
+        unit = "monthly steps" if s.step_months == 1 else step_name(s.step_months, True)
+        text = f"{n_months} months, {s.span}, in {len(s.steps)} {unit}"
         missing = int((~s.present).sum())
         if missing:
             text += f" ({missing} missing from the data)"
@@ -221,6 +272,19 @@ def spacetime_lag_parts(
     w2.data **= 2
     w2_row = np.asarray(w2.sum(axis=1)).ravel()
     return lag, np.outer(w_row, steps_in), np.outer(w2_row, steps_in)
+
+
+def whole_windows(present: np.ndarray, time_lags: int) -> np.ndarray:
+    """Steps whose time window is whole: the step and its ``time_lags`` previous steps all
+    have data. The trend is tested on these only: a step with fewer bins in its
+    neighbourhood (the first step, a step after a missing one) has a z-score pulled towards
+    zero, which would make every persistent hot spot look intensifying."""
+    present = np.asarray(present, dtype=bool)
+    whole = present.copy()
+    for d in range(1, time_lags + 1):
+        whole[:d] = False
+        whole[d:] &= present[:-d]
+    return whole
 
 
 def spacetime_gi_star(
@@ -368,12 +432,6 @@ def _area_locations(points, areas):
 # --------------------------------------------------------------------------- run
 
 
-def _with_seed(params: EmergingParams) -> EmergingParams:
-    if params.permutations and params.seed is None:
-        return replace(params, seed=int(np.random.SeedSequence().entropy % 2**31))
-    return params
-
-
 def run_emerging(
     points: Any,
     params: EmergingParams | None = None,
@@ -409,7 +467,7 @@ def run_emerging(
         Fewer than 10 time steps with data, a window shorter than a step, too few
         offences, areas missing (messages name the parameter to change).
     """
-    params = _with_seed(params or EmergingParams())
+    params = with_seed(params or EmergingParams())
     if "month" not in getattr(points, "columns", ()):
         raise AnalysisError("emerging hot spots need the month of each offence (a month column)")
     months = pd.to_datetime(points["month"])
@@ -463,11 +521,11 @@ def run_emerging(
     _check_power(stats, params, messages)
     progress.update(0.9, "Trends and categories")
     z = stats["gi_z"]
-    mk = mann_kendall(np.where(present[None, :], z, np.nan))
+    mk = mann_kendall(np.where(whole_windows(present, params.time_lags)[None, :], z, np.nan))
     significant = np.nan_to_num(stats["q_value"], nan=1.0) <= params.alpha
     hot = significant & (np.nan_to_num(z) > 0)
     cold = significant & (np.nan_to_num(z) < 0)
-    codes = classify(hot, cold, mk.direction(params.alpha), present)
+    codes = classify(hot, cold, mk.direction(params.trend_alpha), present)
     locations.insert(len(locations.columns) - 1, "n", np.nansum(counts, axis=1).astype(int))
     extra = {
         "n_hot": hot[:, present].sum(axis=1),
@@ -477,19 +535,18 @@ def run_emerging(
         "trend_z": mk.z,
         "trend_p": mk.p,
         "category": codes,
-        "pattern": [category_name(int(c)) for c in codes],
-        "z_series": [tuple(float(v) for v in row) for row in np.round(z, 4)],
+        "pattern": np.array(CATEGORY_NAMES, dtype=object)[codes.astype(int) + 8],
     }
     geom = locations.geometry.name
     for name, values in extra.items():
         locations[name] = values
     locations = locations[[c for c in locations.columns if c != geom] + [geom]]
-    cube = _long_cube(counts, steps, stats)
     in_window = (step_of >= 0) & present[np.maximum(step_of, 0)]
     progress.update(1.0, "Emerging hot spots ready")
     return EmergingResult(
         locations=locations,
-        cube=cube,
+        counts=counts,
+        stats=stats,
         steps=steps,
         params=params,
         n_points=n_in,
@@ -497,22 +554,6 @@ def run_emerging(
         kind=kind,
         warnings=tuple(messages),
     )
-
-
-def _long_cube(counts: np.ndarray, steps: TimeSteps, stats: dict[str, np.ndarray]) -> pd.DataFrame:
-    m, n = counts.shape
-    frame = pd.DataFrame(
-        {
-            "location": np.repeat(np.arange(m), n),
-            "step": np.tile(np.arange(n), m),
-            "start": np.tile([str(s.start) for s in steps.steps], m),
-            "end": np.tile([str(s.end) for s in steps.steps], m),
-            "n": counts.ravel(),
-        }
-    )
-    for name, values in stats.items():
-        frame[name] = values.ravel()
-    return frame
 
 
 __all__ = [
@@ -524,4 +565,5 @@ __all__ = [
     "spacetime_gi_star",
     "spacetime_lag_parts",
     "spacetime_weights",
+    "whole_windows",
 ]

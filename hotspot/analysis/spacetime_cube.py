@@ -14,10 +14,12 @@ of every neighbourhood), and the result names it.
 
 Example
 -------
->>> import pandas as pd
->>> steps = time_steps([f"2023-{m:02d}" for m in range(1, 13)], step_months=3)
->>> [s.label for s in steps.steps]
-['2023-01 to 2023-03', '2023-04 to 2023-06', '2023-07 to 2023-09', '2023-10 to 2023-12']
+>>> months = [f"{y}-{m:02d}" for y in (2022, 2023, 2024) for m in range(1, 13)]
+>>> steps = time_steps(months[1:])  # 35 months: quarters, ending with the last month
+>>> steps.step_months, len(steps.steps), steps.left_out
+(3, 11, ('2022-02', '2022-03'))
+>>> steps.steps[-1].label
+'2024-10 to 2024-12'
 """
 
 from __future__ import annotations

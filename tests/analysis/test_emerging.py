@@ -11,7 +11,6 @@ import pytest
 import shapely
 
 from hotspot.analysis.emerging import EmergingParams, run_emerging
-from hotspot.analysis.mann_kendall import mann_kendall
 from hotspot.core.errors import AnalysisError
 
 BOX = shapely.box(530_000, 170_000, 533_000, 173_000)
@@ -50,7 +49,7 @@ def test_spacetime_gi_star_equals_esda_on_explicit_spacetime_weights():
     pts = _points([60] * 12, months, rng, extra=[(531_200, 171_300, months[-1])] * 25)
     covered = [m for i, m in enumerate(months) if i != 4]  # the 5th month is missing
     res = _run(pts, params=EmergingParams(cell_size=300.0), months_covered=covered)
-    cube, cells = res.cube, res.locations
+    cube, cells = res.cube(), res.locations
     assert cube.loc[cube["step"] == 4, ["n", "gi_z"]].isna().all().all()
     # neighbour lists built independently: cells whose geometries touch (queen), the same
     # step and the step before it when the data hold it (a missing step is nobody's
@@ -78,16 +77,21 @@ def test_trend_is_mann_kendall_of_each_z_series():
     pymannkendall = pytest.importorskip("pymannkendall")
     rng = np.random.default_rng(9)
     months = _months(14)
-    growth = [(531_500, 171_500, m) for i, m in enumerate(months) for _ in range(2 * i)]
+    growth = [(531_350, 171_350, m) for i, m in enumerate(months) for _ in range(2 * i)]
     res = _run(
         _points([80] * 14, months, rng, extra=growth), params=EmergingParams(cell_size=300.0)
     )
-    z = np.array([list(s) for s in res.locations["z_series"]])
+    # the trend is tested over the steps whose time window is whole: all but the first
+    z = res.z[:, 1:]
     for i in np.flatnonzero(np.isfinite(z).all(axis=1))[:40]:
         ref = pymannkendall.original_test(z[i])
-        assert res.locations["trend_s"].iloc[i] == pytest.approx(ref.s)
-        assert res.locations["trend_p"].iloc[i] == pytest.approx(ref.p, abs=1e-3)  # z rounded
-    assert mann_kendall(z[:3]).s.shape == (3,)
+        row = res.locations.iloc[i]
+        assert row["trend_s"] == pytest.approx(ref.s, abs=1e-12)
+        assert row["trend_tau"] == pytest.approx(ref.Tau, abs=1e-12)
+        assert row["trend_z"] == pytest.approx(ref.z, abs=1e-12)
+        assert row["trend_p"] == pytest.approx(ref.p, abs=1e-12)
+    centre = res.locations.geometry.contains(shapely.Point(531_350, 171_350)).to_numpy()
+    assert res.locations.loc[centre, "trend_tau"].iloc[0] > 0.5  # the growing place
 
 
 def test_planted_patterns_are_classified():
@@ -140,15 +144,16 @@ def test_permutations_are_seeded_and_agree_with_the_analytical_test():
     # over 1,200 bins, so this compares uncorrected tests
     p = EmergingParams(cell_size=300.0, permutations=199, seed=4, fdr=False)
     a, b = _run(pts, params=p), _run(pts, params=p)
-    np.testing.assert_array_equal(a.cube["p_sim"], b.cube["p_sim"])
+    np.testing.assert_array_equal(a.stats["p_sim"], b.stats["p_sim"])
     assert a.seed == 4
-    assert np.nanmin(a.cube["p_sim"]) == pytest.approx(2 / 200)  # two-sided, 199 draws
+    assert np.nanmin(a.stats["p_sim"]) == pytest.approx(2 / 200)  # two-sided, 199 draws
     analytical = _run(pts, params=EmergingParams(cell_size=300.0, fdr=False))
     centre = a.locations.geometry.contains(shapely.Point(531_350, 171_350)).to_numpy()
     assert a.locations.loc[centre, "pattern"].iloc[0] == "persistent hot spot"
     assert analytical.locations.loc[centre, "pattern"].iloc[0] == "persistent hot spot"
-    both = a.cube["p_sim"].notna()
-    same = (a.cube.loc[both, "p_sim"] <= 0.1) == (a.cube.loc[both, "p_value"] <= 0.1)
+    cube = a.cube()
+    both = cube["p_sim"].notna()
+    same = (cube.loc[both, "p_sim"] <= 0.1) == (cube.loc[both, "p_value"] <= 0.1)
     assert same.mean() > 0.85
 
 
@@ -201,12 +206,14 @@ def test_missing_months_are_reported_and_never_zeros():
     covered = [m for m in months if m != months[6]]
     with pytest.warns(UserWarning, match=r"miss 1 month\(s\).*2021-07.*never as zero"):
         res = run_emerging(pts, EmergingParams(), months_covered=covered, study_area=BOX)
-    step = res.cube[res.cube["start"] == "2021-07"]
+    cube = res.cube()
+    step = cube[cube["start"] == "2021-07"]
     assert step["n"].isna().all() and step["gi_z"].isna().all()
     assert "1 missing from the data" in res.months_used()
     # the same data with the month counted as covered: it becomes a step of zeros
     zeros = _run(pts, months_covered=months)
-    assert (zeros.cube.loc[zeros.cube["start"] == "2021-07", "n"] == 0).all()
+    zero_cube = zeros.cube()
+    assert (zero_cube.loc[zero_cube["start"] == "2021-07", "n"] == 0).all()
 
 
 def test_default_step_follows_the_span_and_the_partial_start_is_left_out():
