@@ -110,6 +110,9 @@ def main() -> None:
     print(f"   hotspot spacetime_gi_star:        {t_ours:8.3f} s")
     print(f"   esda G_Local x {counts.shape[1]} time steps:     {t_esda:8.3f} s")
     print(f"   ratio: {t_esda / t_ours:,.0f}x faster (target >= 20x)")
+    print(
+        f"   the whole analysis of 1. against esda's z-scores alone: {t_esda / t_run:,.0f}x faster"
+    )
 
     # 3. permutations
     from hotspot.analysis.emerging import EmergingParams, run_emerging
@@ -122,7 +125,7 @@ def main() -> None:
     )
     t_perm = time.perf_counter() - t
     print(
-        f"3. 199 conditional permutations of {res.cube.shape[0]:,} bins: {t_perm:6.2f} s "
+        f"3. 199 conditional permutations of {res.counts.size:,} bins: {t_perm:6.2f} s "
         "(target <= 15 s)"
     )
 
