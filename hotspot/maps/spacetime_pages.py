@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import textwrap
 from typing import Any
 
@@ -77,14 +78,18 @@ def emerging_methods(result: Any) -> list[str]:
 
 
 def emerging_map(result: Any, ctx: static.MapContext, *, extent=None) -> Figure:
-    """Emerging hot spot categories (hot patterns in reds, cold in blues)."""
+    """Emerging hot spot categories (hot patterns in reds, cold in blues).
+
+    The subtitle names the analysis's own window of months, not the project's period.
+    """
+    steps = result.steps
+    window = f"{len(steps.steps) * steps.step_months} months, {steps.span}"
     return static._one_layer_map(
         EmergingCells(result),
-        ctx,
+        dataclasses.replace(ctx, period=window),
         title="Emerging hot spots: new, intensifying, persistent, diminishing ...",
         methods=emerging_methods(result),
         extent=extent,
-        subtitle_extra=result.steps.span,
     )
 
 

@@ -77,3 +77,22 @@ def test_town_centres_are_persistent_or_intensifying(emerging, truth):
         assert near["pattern"].isin({"persistent hot spot", "intensifying hot spot"}).all(), c[
             "name"
         ]
+
+
+def test_lsoas_as_locations_and_a_missing_layer_named(demo):
+    from hotspot.analysis.emerging import EmergingParams
+    from hotspot.pipeline.registry import MissingInput
+
+    project = pipeline.load_project(demo / "project.toml")
+    project.analysis["emerging"] = EmergingParams(units="lsoa")
+    ws = pipeline.load_workspace(project)
+    result = pipeline.run_analysis("emerging", project, ws)["emerging"]
+    assert result.kind == "areas"
+    assert list(result.locations["code"]) == list(ws.lsoas.gdf["code"])
+    # every located offence of the group in the 24 months falls in one LSOA
+    sel = ws.offences.select(pipeline.select(project, ws).group).gdf
+    assert int(result.locations["n"].sum()) == int((~sel.geometry.is_empty).sum())
+    project.sources = [s for s in project.sources if s.kind == "offences"]
+    bare = pipeline.load_workspace(project)
+    with pytest.raises(MissingInput, match="Add LSOA boundaries first"):
+        pipeline.run_analysis("emerging", project, bare)

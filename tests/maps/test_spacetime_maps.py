@@ -91,7 +91,7 @@ def test_emerging_print_map_and_web_map(results, ctx):
     title = next(t.get_text() for t in fig.texts if t.get_gid() == "title")
     assert title.startswith("Emerging hot spots")
     subtitle = next(t.get_text() for t in fig.texts if t.get_gid() == "subtitle")
-    assert "2023-10 to 2025-09" in subtitle
+    assert "24 months, 2023-10 to 2025-09" in subtitle and "12 months" not in subtitle
     html = web.render_html(web.build_map([EmergingCells(em)]))
     assert "Persistent hot spot" in html
 

@@ -88,7 +88,8 @@ def _tables(results: Any) -> list[ResultTable]:
             lambda: _window_frame(e),
             caption=(
                 f"{e.months_used()}. The line shows each location's Gi* z-score, step by "
-                "step (above the middle: hotter than the borough). Most hot steps first."
+                "step (above the pale line: hotter than the borough; the dot is the last "
+                "step). Most hot steps first."
             ),
             sort=("n_hot", False),
         ),
