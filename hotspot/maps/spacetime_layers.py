@@ -14,7 +14,8 @@ from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 from hotspot.analysis.emerging_categories import CATEGORIES
-from hotspot.maps.layers import MapLayer, _fmt, _name_column, _result_gdf, _styled
+from hotspot.export.disclosure import publishable
+from hotspot.maps.layers import MapLayer, _fmt_count, _name_column, _result_gdf, _styled
 from hotspot.maps.style import Legend, LegendEntry
 
 EMERGING_COLOURS: dict[str, str] = {
@@ -55,6 +56,9 @@ class EmergingCells(MapLayer):
         ``trend_p``, ``name`` for areas), ``steps`` and ``params``.
     show_no_pattern : bool
         Draw locations with no pattern (pale grey); else only the patterns.
+    suppress_below : int
+        Offence counts from 1 to this minus one are shown as "<N" in the tooltips
+        (publication; 0 = exact).
     """
 
     result: Any
@@ -62,11 +66,14 @@ class EmergingCells(MapLayer):
     name: str = "Emerging hot spots"
     opacity: float = 0.85
     show_no_pattern: bool = False
+    suppress_below: int = 0
     _gdf: Any = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         super().__post_init__()
         gdf = _result_gdf(self.result.locations, self.name, "pattern")
+        # worked out on every location (secondary suppression needs the column total)
+        gdf = publishable(gdf, self.suppress_below)
         if not self.show_no_pattern:
             gdf = gdf[gdf["pattern"] != "no pattern detected"]
         self._gdf = gdf
@@ -77,7 +84,7 @@ class EmergingCells(MapLayer):
         out = _styled(gdf, fill.values, fill_opacity=self.opacity, stroke=None, stroke_width=0.0)
         name_col = _name_column(gdf)
         out["tt_name"] = gdf[name_col].astype(str) if name_col else ""
-        out["tt_count"] = gdf["n"].map(lambda v: _fmt(v, "{:,.0f}"))
+        out["tt_count"] = gdf["n"].map(_fmt_count)
         steps = len(self.result.steps.steps)
         out["tt_steps"] = [
             f"{int(h)} hot, {int(c)} cold of {steps}"
@@ -120,6 +127,9 @@ class EmergingCells(MapLayer):
             if entries
             else f"No location shows a pattern. {self.result.months_used()}."
         )
+        if self.suppress_below > 1:
+            n = self.suppress_below
+            note += f" Offence counts below {n} are shown as <{n} (small numbers)."
         return Legend("Emerging hot spots", entries, note=note)
 
 

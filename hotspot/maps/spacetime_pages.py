@@ -85,7 +85,7 @@ def emerging_map(result: Any, ctx: static.MapContext, *, extent=None) -> Figure:
     steps = result.steps
     window = f"{len(steps.steps) * steps.step_months} months, {steps.span}"
     return static._one_layer_map(
-        EmergingCells(result),
+        EmergingCells(result, suppress_below=ctx.suppress_below),
         dataclasses.replace(ctx, period=window),
         title="Emerging hot spots: new, intensifying, persistent, diminishing ...",
         methods=emerging_methods(result),

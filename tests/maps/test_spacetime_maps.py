@@ -135,3 +135,13 @@ def test_briefing_sections_carry_pages_key_figures_and_every_category(results):
     assert len(e.pages) == 2 and "PAI" in e.key_figures[0]
     lines = dict(e.methods)["How good the hotspot maps are"]
     assert any(line.startswith("Gi*: hot spots cover") for line in lines)
+
+
+def test_emerging_tooltips_hide_small_counts_for_publication(results):
+    em, _ = results
+    exact = EmergingCells(em, show_no_pattern=True).features()
+    published = EmergingCells(em, show_no_pattern=True, suppress_below=5).features()
+    small = exact["tt_count"].isin(["1", "2", "3", "4"])
+    assert small.any()
+    assert set(published.loc[small, "tt_count"]) <= {"<5", "[c]"}
+    assert "shown as <5" in EmergingCells(em, suppress_below=5).legend().note
