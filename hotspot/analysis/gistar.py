@@ -327,8 +327,11 @@ def _labels(bins: np.ndarray) -> np.ndarray:
     return table[bins.astype(int) + 3]
 
 
-def _with_seed(params: GiStarParams) -> GiStarParams:
-    """Permutations without a seed get a fresh one, recorded so the run can be repeated."""
+def with_seed(params: Any) -> Any:
+    """Permutations without a seed get a fresh one, recorded so the run can be repeated.
+
+    ``params`` is any params dataclass with ``permutations`` and ``seed`` (Gi*, emerging
+    hot spots)."""
     if params.permutations and params.seed is None:
         return replace(params, seed=int(np.random.SeedSequence().entropy % 2**31))
     return params
@@ -373,7 +376,7 @@ def run_gistar_grid(
     GridTooLargeError
         More than 5 million cells; the message suggests a cell size.
     """
-    params = _with_seed(params or GiStarParams())
+    params = with_seed(params or GiStarParams())
     progress.update(0.0, "Counting offences in grid cells")
     pts = points_in_study_area(points, study_area)
     area = pts.area
@@ -484,7 +487,7 @@ def run_gistar_areas(
     from hotspot.analysis._area_inputs import geo_frame
     from hotspot.analysis._weights import area_weights
 
-    params = _with_seed(params or GiStarParams())
+    params = with_seed(params or GiStarParams())
     gdf = geo_frame(areas_gdf, "areas")
     if value_column not in gdf.columns:
         raise AnalysisError(

@@ -102,8 +102,9 @@ def fdr_bh(p: np.ndarray) -> np.ndarray:
 
     ``q_(i) = min_{j >= i} min(1, m * p_(j) / j)`` over the ``m`` finite p-values sorted
     ascending; rejecting where ``q <= alpha`` controls the false discovery rate at ``alpha``
-    for independent or positively dependent tests. Computed by
-    ``scipy.stats.false_discovery_control(p, method="bh")`` over the finite p-values.
+    for independent or positively dependent tests. The same numbers as
+    ``scipy.stats.false_discovery_control(p, method="bh")`` (tested to 1e-14), in numpy: no
+    ``scipy.stats`` import (seconds in a fresh process) before the first result.
 
     Parameters
     ----------
@@ -121,8 +122,6 @@ def fdr_bh(p: np.ndarray) -> np.ndarray:
     ValueError
         When a p-value lies outside ``[0, 1]``.
     """
-    from scipy import stats
-
     p = np.asarray(p, dtype=float)
     q = np.full(p.shape, np.nan)
     flat = p.ravel()
@@ -131,8 +130,14 @@ def fdr_bh(p: np.ndarray) -> np.ndarray:
     if pv.size and (pv.min() < 0 or pv.max() > 1):
         raise ValueError("fdr_bh: p-values must lie between 0 and 1")
     if pv.size:
+        m = pv.size
+        order = np.argsort(pv, kind="stable")
+        scaled = pv[order] * m / np.arange(1, m + 1)
+        adjusted = np.minimum.accumulate(scaled[::-1])[::-1]
+        out = np.empty(m)
+        out[order] = np.minimum(adjusted, 1.0)
         qf = q.ravel()
-        qf[ok] = stats.false_discovery_control(pv, method="bh")
+        qf[ok] = out
         q = qf.reshape(p.shape)
     return q
 

@@ -123,6 +123,23 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "share_offences": ("Share of offences", "Share of the borough's selected offences"),
     "pai": ("PAI", "Predictive accuracy index: share of offences / share of area"),
     "wards": ("Wards", "Wards the hotspot touches"),
+    "pattern": ("Pattern", "Emerging hot spot category (ArcGIS's definitions, Help > Methods)"),
+    "z_series": ("Gi* z over time", "The Gi* z-score of each time step (a gap: month missing)"),
+    "n_hot": ("Hot steps", "Time steps in which the location is a significant hot spot"),
+    "n_cold": ("Cold steps", "Time steps in which the location is a significant cold spot"),
+    "trend_tau": ("Trend tau", "Mann-Kendall tau of the Gi* z-scores (+ rising, - falling)"),
+    "trend_p": ("Trend p", "p-value of the Mann-Kendall trend test"),
+    "method": ("Map", "Kernel density or Gi* hot spots"),
+    "hot_area_km2": ("Hot area (km²)", "Area of the hot spots"),
+    "area_share": ("Share of area", "Share of the study area the hot spots cover"),
+    "hit_rate": ("Hit rate", "Share of this period's offences in last period's hot spots"),
+    "ppai": ("PPAI", "PAI of the best possible map of the same area"),
+    "pei": ("PEI", "PAI / PPAI: 1 = as good as a map of that size can be"),
+    "rri": ("RRI", "Recapture rate index: PAI this period / PAI last period"),
+    "jaccard": (
+        "Overlap (Jaccard)",
+        "Shared hot area / combined hot area, against the setting used",
+    ),
     **{m.column: (m.label, m.axis) for m in MEASURES.values()},
 }
 """Column -> (header shown, what it is), for tables in the window and in reports."""

@@ -37,7 +37,9 @@ from hotspot.core.errors import ExportError
 from hotspot.core.progress import NO_PROGRESS, Progress
 from hotspot.demo.context import AGE_BANDS, Context, make_context
 from hotspot.demo.geography import BOROUGH_CODE, BOROUGH_NAME, Geography, make_geography
-from hotspot.demo.offences import FORCE_SLUG, HEADER, OffenceSet, make_offences
+from hotspot.demo.offences import FORCE, FORCE_SLUG, HEADER, OffenceSet, make_offences
+from hotspot.demo.temporal import TemporalSet, plant_temporal
+from hotspot.demo.temporal import ground_truth as temporal_truth
 from hotspot.model import MapParams, Project, SelectionParams
 from hotspot.model.taxonomy import DEFAULT_GROUP
 
@@ -82,13 +84,17 @@ class DemoData:
     context : Context
         Population and the IMD-like and SAMHI-like measures per LSOA.
     offences : OffenceSet
-        police.uk-layout rows month by month, and the planted counts.
+        police.uk-layout rows month by month (the temporal patterns included), and the
+        planted counts.
+    temporal : TemporalSet or None
+        The hot spots that change over time (:mod:`hotspot.demo.temporal`).
     """
 
     seed: int
     geography: Geography
     context: Context
     offences: OffenceSet
+    temporal: TemporalSet | None = None
 
 
 @dataclass(frozen=True)
@@ -139,11 +145,27 @@ def generate(seed: int = DEFAULT_SEED) -> DemoData:
     -------
     DemoData
     """
-    geo_seed, ctx_seed, off_seed = np.random.SeedSequence(seed).spawn(3)
+    # a fourth stream for the temporal patterns: the first three are as before
+    geo_seed, ctx_seed, off_seed, time_seed = np.random.SeedSequence(seed).spawn(4)
     geo = make_geography(np.random.default_rng(geo_seed))
     ctx = make_context(np.random.default_rng(ctx_seed), geo)
     offences = make_offences(np.random.default_rng(off_seed), geo, ctx, seed)
-    return DemoData(seed=seed, geography=geo, context=ctx, offences=offences)
+    temporal = plant_temporal(
+        np.random.default_rng(time_seed), geo, offences.months, seed, force=FORCE
+    )
+    return DemoData(
+        seed=seed,
+        geography=geo,
+        context=ctx,
+        offences=_with_rows(offences, temporal.rows),
+        temporal=temporal,
+    )
+
+
+def _with_rows(offences: OffenceSet, extra: dict[str, list[list[str]]]) -> OffenceSet:
+    """The offences with more rows appended to each month."""
+    rows = {m: [*offences.rows[m], *extra.get(m, [])] for m in offences.months}
+    return OffenceSet(months=offences.months, rows=rows, planted=offences.planted)
 
 
 def planned_files(folder: str | os.PathLike) -> list[Path]:
@@ -471,7 +493,9 @@ def _ground_truth(data: DemoData) -> str:
     xmin, ymin, xmax, ymax = geo.outline.bounds
     doc = {
         "description": (
-            "Ground truth of the fictional demo borough: the planted town-centre hotspots. "
+            "Ground truth of the fictional demo borough: the planted town-centre hotspots, "
+            "and (temporal_hotspots) places whose offences change month by month in the "
+            "patterns of emerging hot spot analysis, with the category expected. "
             "Within each radius lie the offences planted there (violence, robbery, theft from "
             "the person, shoplifting ... concentrate in these centres); domestic-type violence "
             "spreads through residential LSOAs in proportion to population and rises with "
@@ -490,6 +514,9 @@ def _ground_truth(data: DemoData) -> str:
         },
         "months": {"first": data.offences.months[0], "last": data.offences.months[-1]},
         "hotspots": hotspots,
+        "temporal_hotspots": (
+            temporal_truth(data.temporal, data.offences.months) if data.temporal else []
+        ),
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
@@ -514,7 +541,8 @@ def _readme(data: DemoData) -> str:
         "boundaries/         borough outline, wards (2024 fields), LSOAs (2021 fields)\n"
         "context/            deprivation (IMD-like), mental health (SAMHI-like), population,\n"
         "                    LSOA to ward lookup\n"
-        f"{GROUND_TRUTH_FILE}   where the town-centre hotspots were planted\n"
+        f"{GROUND_TRUTH_FILE}   where the town-centre hotspots and the hot spots that change\n"
+        "                    over time (new, intensifying, persistent ...) were planted\n"
     )
 
 

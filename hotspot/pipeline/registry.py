@@ -180,6 +180,25 @@ class PrintMap:
 
 
 @dataclass(frozen=True)
+class ResultChart:
+    """A chart of a result, shown as a tab of the window's results.
+
+    Attributes
+    ----------
+    key : str
+        Stable id ("evaluation_capture").
+    title : str
+        The tab title.
+    draw : callable
+        ``draw(ax)``: draws on a matplotlib Axes (Qt-free; the briefing may share it).
+    """
+
+    key: str
+    title: str
+    draw: Callable[[Any], None]
+
+
+@dataclass(frozen=True)
 class FileOutput:
     """A file of its own an analysis writes (the KDE surface as GeoTIFF ...).
 
@@ -254,8 +273,9 @@ class AnalysisSpec:
         ``run(project, workspace, params, progress) -> dict`` of results by key.
     keys : tuple of str
         Every key ``run`` may put in the results (its own id first).
-    layers, tables : callable
-        ``layers(results) -> [ResultLayer]``, ``tables(results) -> [ResultTable]``.
+    layers, tables, charts : callable
+        ``layers(results) -> [ResultLayer]``, ``tables(results) -> [ResultTable]``,
+        ``charts(results) -> [ResultChart]`` (tabs of the window's results).
     print_maps : tuple of PrintMap
     files : tuple of FileOutput
     summary : callable
@@ -282,6 +302,7 @@ class AnalysisSpec:
     keys: tuple[str, ...] = ()
     layers: Callable[[Results], list[ResultLayer]] = _nothing
     tables: Callable[[Results], list[ResultTable]] = _nothing
+    charts: Callable[[Results], list[ResultChart]] = _nothing
     print_maps: tuple[PrintMap, ...] = ()
     files: tuple[FileOutput, ...] = ()
     summary: Callable[[Results], list[str]] = _nothing
@@ -496,6 +517,7 @@ __all__ = [
     "Missing",
     "MissingInput",
     "PrintMap",
+    "ResultChart",
     "ResultLayer",
     "ResultTable",
     "Results",

@@ -98,7 +98,8 @@ def methods_html() -> str:
     sections += [(s.title, s.methods, s.params) for s in analyses()]
     parts = ["<h1>Methods</h1>"]
     for title, prose, cls in sections:
-        parts.append(f"<h2>{html.escape(title)}</h2><p>{html.escape(prose)}</p>")
+        paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in prose.split("\n") if p)
+        parts.append(f"<h2>{html.escape(title)}</h2>{paragraphs}")
         parts.append(_params_table(cls))
     for title, prose in NOTES:
         parts.append(f"<h2>{html.escape(title)}</h2><p>{html.escape(prose)}</p>")

@@ -18,6 +18,7 @@ import pyogrio
 import pytest
 import rasterio
 import scipy.stats
+import shapely
 from PIL import Image
 from pypdf import PdfReader
 
@@ -26,7 +27,7 @@ from hotspot.core.errors import ExportError
 from hotspot.demo import write_demo
 from hotspot.model import OutputParams, Project
 
-ALL_MAPS = ("kde", "gistar", "rates", "change", "clusters", "bivariate")
+ALL_MAPS = ("kde", "gistar", "rates", "change", "clusters", "bivariate", "emerging", "stability")
 
 
 @pytest.fixture(scope="module")
@@ -81,10 +82,56 @@ def test_every_requested_output_is_written(run):
         "kde_hotspot_areas.csv",
         "gistar_cells.csv",
         "gistar_lsoas.csv",
+        "emerging_hot_spots.csv",
+        "emerging_cube.csv",
+        "evaluation_scores.csv",
+        "evaluation_capture.csv",
+        "evaluation_stability.csv",
     } | {f"map_{k}.{f}" for k in ALL_MAPS for f in ("png", "pdf")}
     assert names == expected
     assert all((out / n).stat().st_size > 0 for n in names)
     assert not [p for p in out.iterdir() if ".part" in p.name], "temporary files left behind"
+
+
+def test_emerging_outputs_hold_the_cube_the_categories_and_the_months(run, demo):
+    out, _, _ = run
+    layer = pyogrio.read_dataframe(out / "results.gpkg", layer="emerging_hot_spots")
+    cube = pd.read_csv(out / "emerging_cube.csv", encoding="utf-8-sig")
+    table = pd.read_csv(out / "emerging_hot_spots.csv", encoding="utf-8-sig")
+    assert list(table["cell_id"]) == list(layer["cell_id"])
+    # the cube in long format: every cell in each of the 24 monthly steps
+    assert len(cube) == len(layer) * 24 and sorted(set(cube["step"])) == list(range(24))
+    assert list(cube.columns[:5]) == ["cell_id", "step", "start", "end", "n"]
+    per_cell = cube.groupby("cell_id")["n"].sum()
+    assert (per_cell.reindex(layer["cell_id"]).to_numpy() == layer["n"].to_numpy()).all()
+    truth = json.loads((demo / "ground_truth.json").read_text())
+    for site in truth["temporal_hotspots"]:
+        hit = layer[layer.geometry.intersects(shapely.Point(site["x"], site["y"]).buffer(0.01))]
+        assert hit["pattern"].iloc[0] == site["expected_category"]
+    params = pyogrio.read_dataframe(out / "results.gpkg", layer="hotspot_params")
+    stored = params[params["layer"] == "emerging_hot_spots"].set_index("parameter")["value"]
+    assert json.loads(stored["window"]) == "2023-10 to 2025-09"
+    summary = (out / "summary.txt").read_text(encoding="utf-8")
+    assert "Emerging hot spots: 24 months, 2023-10 to 2025-09, in 24 monthly steps" in summary
+
+
+def test_evaluation_scores_are_worked_out_from_the_offences(run, demo):
+    """PAI and hit rate of the Gi* hot spots, recomputed here from the written cells."""
+    out, _, _ = run
+    scores = pd.read_csv(out / "evaluation_scores.csv", encoding="utf-8-sig").set_index("method")
+    assert set(scores.index) == {"Kernel density", "Gi*"}
+    for _, r in scores.iterrows():
+        assert r["pai"] == pytest.approx(r["hit_rate"] / r["area_share"])
+        assert r["rri"] == pytest.approx(r["pai"] / r["pai_t1"])
+        assert r["pei"] == pytest.approx(r["pai"] / r["ppai"])
+        assert 0 < r["capture_1"] <= r["capture_5"] <= r["capture_10"] <= 1
+        assert r["pai"] > 3  # the demo's hot spots stay put
+    stability = pd.read_csv(out / "evaluation_stability.csv", encoding="utf-8-sig")
+    same = stability[stability["factor"] == 1.0]
+    assert (same["jaccard"] == 1.0).all() and (stability["jaccard"] <= 1.0).all()
+    cells = pyogrio.read_dataframe(out / "results.gpkg", layer="hotspot_stability")
+    assert set(cells["agreement"]) <= {"all", "most", "few", "none"}
+    assert (cells["agreement"] == "all").sum() > 0
 
 
 def test_geotiff_is_the_surface_the_window_shows(run, window_results):

@@ -190,6 +190,8 @@ def test_the_hostile_run_exits_0_with_every_output(hostile_run):
         "load_report.txt", "offences.gpkg", "summary.txt", "kde.tif", "results.gpkg",
         "rates_wards.csv", "rates_lsoas.csv", "ward_summary.csv", "bivariate_lsoas.csv",
         "kde_hotspot_areas.csv", "gistar_cells.csv", "gistar_lsoas.csv", "map.html",
+        "emerging_hot_spots.csv", "emerging_cube.csv", "evaluation_scores.csv",
+        "evaluation_capture.csv", "evaluation_stability.csv",
         "briefing.pdf", *maps,
     }  # fmt: skip
     assert {p.name for p in out.iterdir()} == expected  # no .part file, no incomplete marker

@@ -15,6 +15,7 @@ from hotspot.ui import dropping
 from hotspot.ui.main_window import MainWindow
 from hotspot.ui.settings import Settings
 from hotspot.ui.widgets.param_editors import display_number
+from hotspot.ui.widgets.sparkline import SERIES_ROLE, SparklineDelegate
 
 ROOT = Path(__file__).resolve().parents[2]
 LOAD_TIMEOUT = 60_000
@@ -357,7 +358,7 @@ def result_entries(window: MainWindow, section: str):
 def test_each_analysis_runs_and_its_layers_reach_the_map(qtbot, window):
     select_serious_violence_12_months(window)
     sections = list(window.analysis)
-    assert sections == ["kde", "gistar", "rates", "bivariate"]
+    assert sections == ["kde", "gistar", "rates", "bivariate", "emerging", "evaluation"]
     for section in sections:
         run_panel(qtbot, window, section)
         assert section in window.session.results
@@ -401,6 +402,20 @@ def test_each_analysis_runs_and_its_layers_reach_the_map(qtbot, window):
     assert biv.y == "imd_score" and ax.get_xlabel().startswith("Deprivation (IMD")
     assert biv.x == "rate"
     assert ax.get_ylabel().replace("\n", " ") == "Offences per 1,000 residents"
+    # emerging hot spots: each location's z-scores drawn as a line in the table
+    emerging = window.session.results["emerging"]
+    table = window.results_panel.tables["emerging"]
+    column = list(table.model.frame.columns).index("z_series")
+    assert table.model.series_columns == [column]
+    assert isinstance(table.view.itemDelegateForColumn(column), SparklineDelegate)
+    index = table.model.index(0, column)
+    assert len(index.data(SERIES_ROLE)) == len(emerging.steps.steps)
+    assert index.data() == ""  # drawn, not written
+    # the evaluation's capture curve is a tab of its own
+    chart = window.results_panel.result_charts["evaluation_capture_chart"]
+    window.results_panel.tabs.setCurrentWidget(chart)
+    qtbot.waitUntil(lambda: chart.axes is not None, timeout=10_000)
+    assert {line.get_label() for line in chart.axes.get_lines()} >= {"Kernel density", "Gi*"}
 
 
 def test_window_results_equal_what_hotspot_run_writes(qtbot, window, tmp_path):
@@ -741,7 +756,15 @@ def test_an_analysis_added_as_one_module_gets_its_panel_and_tables(
 ):
     w = MainWindow(Settings())
     qtbot.addWidget(w)
-    assert list(w.analysis) == ["kde", "gistar", "rates", "bivariate", "monthly"]
+    assert list(w.analysis) == [
+        "kde",
+        "gistar",
+        "rates",
+        "bivariate",
+        "emerging",
+        "evaluation",
+        "monthly",
+    ]
     tab = w.analysis_tabs.indexOf(w.analysis["monthly"])
     assert w.analysis_tabs.tabText(tab) == "Months"
     assert w.open_project(demo_project)

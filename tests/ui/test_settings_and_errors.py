@@ -103,6 +103,20 @@ def test_methods_page_lists_every_parameter_with_its_help():
     assert "Which offences" in page
 
 
+def test_methods_page_defines_each_emerging_hot_spot_category_in_a_paragraph():
+    import html
+
+    from hotspot.analysis.emerging_categories import DEFINITIONS, PATTERNS
+    from hotspot.ui.help import methods_html
+
+    page = html.unescape(methods_html())
+    for p in PATTERNS:
+        title = f"{p[:1].upper()}{p[1:]} hot spot"
+        assert f"<p>{title}: {DEFINITIONS[p]}</p>" in page
+    assert "<p>No pattern detected: none of these.</p>" in page
+    assert "PPAI" in page and "Jaccard" in page
+
+
 def test_about_page_has_versions_and_attributions():
     from hotspot import __version__
     from hotspot.ui.help import about_html

@@ -48,6 +48,7 @@ class ResultsPanel(QWidget):
         self.tabs.addTab(self.ranking, "Areas ranked")
         self.tabs.addTab(self.scatter, "Rate vs context")
         self.tables: dict[str, ResultsTable] = {}
+        self.result_charts: dict[str, charts.ChartWidget] = {}  # declared by the analyses
         self._keys: dict[str, list[str]] = {}  # analysis -> the keys of its tables
         session.workspace_changed.connect(self.update_trend)
         session.selection_changed.connect(self.update_trend)
@@ -95,10 +96,10 @@ class ResultsPanel(QWidget):
     def update_result(self, section: str) -> None:
         """Show an analysis's tables (and chart), or remove them when its result is gone."""
         for key in self._keys.pop(section, []):
-            table = self.tables.pop(key, None)
-            if table is not None:
-                self.tabs.removeTab(self.tabs.indexOf(table))
-                table.deleteLater()
+            widget = self.tables.pop(key, None) or self.result_charts.pop(key, None)
+            if widget is not None:
+                self.tabs.removeTab(self.tabs.indexOf(widget))
+                widget.deleteLater()
         result = self.session.results.get(section)
         if result is None:
             if section == "rates":
@@ -113,6 +114,12 @@ class ResultsPanel(QWidget):
             self.tabs.addTab(table, title)
             table.set_frame(frame, caption)
             keys.append(key)
+        for chart in registry.spec(section).charts(self.session.results):
+            widget = charts.ChartWidget(chart.title)
+            self.result_charts[chart.key] = widget
+            self.tabs.addTab(widget, chart.title)
+            widget.set_plot(chart.draw)
+            keys.append(chart.key)
         self._keys[section] = keys
         if section == "rates":
             self._rank(result)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from hotspot.core.errors import HotspotError
 from hotspot.export import formula_safe, write_csv
+from hotspot.ui.widgets.sparkline import SERIES_ROLE, SparklineDelegate, is_series
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 
@@ -36,7 +37,7 @@ def ask_csv_path(parent: QWidget, suggested: str) -> str:
 
 
 def _display(value: Any) -> str:
-    if value is None:
+    if value is None or is_series(value):  # a series is drawn, not written
         return ""
     if isinstance(value, float):
         if math.isnan(value):
@@ -48,6 +49,8 @@ def _display(value: Any) -> str:
 
 
 def _sort_key(value: Any) -> Any:
+    if is_series(value):  # a series sorts by its last value
+        value = next((float(v) for v in reversed(value) if math.isfinite(float(v))), None)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return float("-inf")
     return value if isinstance(value, int | float | str) else str(value)
@@ -71,6 +74,7 @@ class DataFrameModel(QAbstractTableModel):
         self._text: list[list[str]] = []
         self._keys: list[list[Any]] = []
         self._numeric: list[bool] = []
+        self.series_columns: list[int] = []
         if frame is not None:
             self.set_frame(frame)
 
@@ -79,11 +83,15 @@ class DataFrameModel(QAbstractTableModel):
         cols = [c for c in frame.columns if c != "geometry" and not str(c).startswith("_")]
         self.frame = pd.DataFrame(frame[cols]).reset_index(drop=True)
         self._text, self._keys, self._numeric = [], [], []
-        for c in self.frame.columns:
+        self._series: dict[int, list[Any]] = {}
+        for i, c in enumerate(self.frame.columns):
             values = [v.item() if hasattr(v, "item") else v for v in self.frame[c].tolist()]
+            if values and is_series(values[0]):
+                self._series[i] = values
             self._text.append([_display(v) for v in values])
             self._keys.append([_sort_key(v) for v in values])
             self._numeric.append(pd.api.types.is_numeric_dtype(self.frame[c].dtype))
+        self.series_columns = sorted(self._series)
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
@@ -100,6 +108,8 @@ class DataFrameModel(QAbstractTableModel):
             return self._text[col][row]
         if role == SORT_ROLE:
             return self._keys[col][row]
+        if role == SERIES_ROLE and col in self._series:
+            return self._series[col][row]
         if role == Qt.ItemDataRole.TextAlignmentRole and self._numeric[col]:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -158,16 +168,22 @@ class ResultsTable(QWidget):
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the table's own order
         header.setResizeContentsPrecision(200)  # size columns from the first rows only
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.sparklines = SparklineDelegate(self.view)
         layout.addWidget(self.view, 1)
         self.set_frame(pd.DataFrame(), "")
 
     def set_frame(self, frame: pd.DataFrame, caption: str = "") -> None:
         """Show a table (geometry dropped)."""
         self.model.set_frame(frame)
+        for column in range(self.model.columnCount()):
+            series = column in self.model.series_columns
+            self.view.setItemDelegateForColumn(column, self.sparklines if series else None)
         self.caption.setText(caption)
         self.copy_button.setEnabled(not frame.empty)
         self.save_button.setEnabled(not frame.empty)
         self.view.resizeColumnsToContents()
+        for column in self.model.series_columns:
+            self.view.setColumnWidth(column, 160)
 
     def visible_frame(self, selected_only: bool = False) -> pd.DataFrame:
         """The table in the order shown (optionally only the selected rows)."""
