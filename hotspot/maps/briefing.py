@@ -187,7 +187,7 @@ def cover_page(b: Briefing, number: int = 1) -> Figure:
         fig.text(
             0.07,
             0.515,
-            "\n".join(f"•  {line}" for line in facts),
+            "\n".join("•  " + "\n    ".join(textwrap.wrap(line, 100) or [""]) for line in facts),
             fontsize=12,
             va="top",
             linespacing=1.7,
