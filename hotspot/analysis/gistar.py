@@ -189,6 +189,9 @@ class GiStarResult:
         What the user should know.
     value_column : str
         The column analysed ("n" for grids).
+    power : Power or None
+        What the test could find, worked out before it ran
+        (:func:`hotspot.analysis.significance.power`).
     """
 
     cells: Any
@@ -198,11 +201,17 @@ class GiStarResult:
     kind: str
     warnings: tuple[str, ...] = ()
     value_column: str = "n"
+    power: significance.Power | None = None
 
     @property
     def seed(self) -> int | None:
         """The seed of the permutations (None when none were run)."""
         return self.params.seed if self.params.permutations else None
+
+    @property
+    def n_significant(self) -> int:
+        """Cells (or areas) called hot or cold spots at any confidence level."""
+        return int((self.cells["gi_bin"].to_numpy() != 0).sum())
 
     @property
     def fdr_corrected(self) -> bool:
@@ -268,15 +277,28 @@ def _infer(
     w: sp.csr_matrix,
     params: GiStarParams,
     progress: Progress,
+    messages: list[str],
+    unit: str,
     undefined: np.ndarray | None = None,
-) -> dict[str, np.ndarray]:
+) -> tuple[dict[str, np.ndarray], significance.Power]:
     z = gi_star_z(y, w)
     if undefined is not None:
         z[undefined] = np.nan
     p = _analytical_p(z, params.alternative)
     out: dict[str, np.ndarray] = {"gi_z": z, "p_value": p}
     test_p = p
+    power = significance.power(
+        int(np.isfinite(z).sum()),
+        params.permutations,
+        max(significance.CONFIDENCE_LEVELS),
+        fdr=params.fdr,
+        alternative=params.alternative,
+        analytical=True,
+    )
     if params.permutations:
+        advice = power.advice(unit)
+        if advice:  # said before the permutations run, and on every output of the result
+            warn(messages, advice[0].upper() + advice[1:])
         counts = significance.permutation_test(
             w,
             y,
@@ -297,29 +319,7 @@ def _infer(
     elif params.alternative == "lesser":
         bins = np.where(bins < 0, bins, 0).astype(np.int8)
     out["gi_bin"] = bins
-    return out
-
-
-def _check_power(
-    stats: dict[str, np.ndarray], params: GiStarParams, messages: list[str], unit: str = "cells"
-) -> None:
-    """Warn when too few permutations leave the FDR correction unable to call anything."""
-    if not (params.permutations and params.fdr):
-        return
-    raw = significance.confidence_bin(stats["gi_z"], stats["p_sim"])
-    called, raw_called = int((stats["gi_bin"] != 0).sum()), int((raw != 0).sum())
-    if raw_called and called < raw_called / 2:
-        n = int(np.isfinite(stats["p_sim"]).sum())
-        tails = 2.0 if params.alternative == "two-sided" else 1.0
-        smallest = tails / (params.permutations + 1)
-        warn(
-            messages,
-            f"with {params.permutations:,} permutations the smallest possible p-value is "
-            f"{smallest:.4f}, too coarse for the false-discovery-rate correction over {n:,} "
-            f"{unit}: {called:,} {unit} are significant after it against {raw_called:,} "
-            "before. Use more permutations (e.g. 9,999) or the analytical test "
-            "(permutations = 0)",
-        )
+    return out, power
 
 
 def _labels(bins: np.ndarray) -> np.ndarray:
@@ -415,8 +415,9 @@ def run_gistar_grid(
         distance = cell * math.sqrt(2.0)
     w = grid_weights(grid, distance=distance, progress=progress)
     progress.update(0.2, "Computing Gi*")
-    stats = _infer(counts.astype(float), w, params, SubProgress(progress, 0.2, 0.95))
-    _check_power(stats, params, messages)
+    stats, power = _infer(
+        counts.astype(float), w, params, SubProgress(progress, 0.2, 0.95), messages, "cells"
+    )
     if np.isnan(stats["gi_z"]).all():
         raise AnalysisError(
             "Gi* is undefined: every cell holds the same number of offences; use smaller "
@@ -442,6 +443,7 @@ def run_gistar_grid(
         kind="grid",
         warnings=tuple(messages),
         value_column="n",
+        power=power,
     )
 
 
@@ -531,8 +533,9 @@ def run_gistar_areas(
             "weights to give every area neighbours",
         )
     progress.update(0.1, "Computing Gi*")
-    stats = _infer(y, w, params, SubProgress(progress, 0.1, 0.95), undefined=undefined)
-    _check_power(stats, params, messages, unit="areas")
+    stats, power = _infer(
+        y, w, params, SubProgress(progress, 0.1, 0.95), messages, "areas", undefined=undefined
+    )
     if np.isnan(stats["gi_z"]).all():
         raise AnalysisError(f"Gi* is undefined: every area has the same {value_column!r} value")
     cells = gdf.copy()
@@ -549,6 +552,7 @@ def run_gistar_areas(
         kind="areas",
         warnings=tuple(messages),
         value_column=value_column,
+        power=power,
     )
 
 

@@ -69,6 +69,12 @@ _FINE_MIN, _FINE_MAX = 3, 15  # binning grid factor (odd)
 _FINE_PER_BANDWIDTH = 20  # fine cells per bandwidth that keep binning error well under 0.5 %
 _GAUSS_CUT = 5.0  # gaussian support, in bandwidths
 _MIN_POINTS = 30
+MIN_BANDWIDTH = 1.0
+"""The smallest bandwidth (metres) a surface is computed with."""
+FALLBACK_CELLS = 5
+"""Bandwidth, in cells, used when the offences are (nearly) all at one place ..."""
+FALLBACK_MIN = 100.0
+"""... and at least this many metres (a few offences at one spot have tiny default cells)."""
 _FINE_GRID_LIMIT = 16_000_000  # fine cells binned at once; larger grids go phase by phase
 
 
@@ -95,7 +101,9 @@ class KdeParams:
         minimum=1.0,
         maximum=100_000.0,
         computed="Silverman's rule for points, as ArcGIS: 0.9 x min(standard distance, "
-        "sqrt(1/ln 2) x median distance to the mean centre) x n^-0.2",
+        "sqrt(1/ln 2) x median distance to the mean centre) x n^-0.2; when the offences lie "
+        "within one cell of their mean centre (identical or near-identical points), 5 cells "
+        "(at least 100 m)",
     )
     cell_size: float | None = param(
         None,
@@ -310,6 +318,21 @@ def kernel_radius(kernel: str, h: float) -> float:
 # --------------------------------------------------------------------------- bandwidth
 
 
+def standard_distance(xy: np.ndarray, weights: np.ndarray | None = None) -> float:
+    """The standard distance of points: the root mean square distance to their mean centre.
+
+    Examples
+    --------
+    >>> standard_distance(np.array([[0.0, 0.0], [6.0, 8.0]]))
+    5.0
+    """
+    w = np.ones(xy.shape[0]) if weights is None else np.asarray(weights, dtype=float)
+    total = float(w.sum())
+    centre = (xy * w[:, None]).sum(axis=0) / total
+    diff = xy - centre
+    return math.sqrt(float((w * (diff**2).sum(axis=1)).sum()) / total)
+
+
 def silverman_bandwidth(xy: np.ndarray, weights: np.ndarray | None = None) -> tuple[float, str]:
     """Silverman's rule of thumb for points in the plane, as ArcGIS applies it.
 
@@ -329,7 +352,7 @@ def silverman_bandwidth(xy: np.ndarray, weights: np.ndarray | None = None) -> tu
     total = float(w.sum())
     centre = (xy * w[:, None]).sum(axis=0) / total
     diff = xy - centre
-    sd = math.sqrt(float((w * (diff**2).sum(axis=1)).sum()) / total)
+    sd = standard_distance(xy, weights)
     dist = np.hypot(diff[:, 0], diff[:, 1])
     order = np.argsort(dist, kind="mergesort")
     cum = np.cumsum(w[order])
@@ -610,13 +633,16 @@ def run_kde(
         note = f"bandwidth set by the user: {h:,.0f} m"
     else:
         h, note = silverman_bandwidth(xy, w if weights is not None else None)
-        if not h > 0:
-            h = 5.0 * cell
+        spread = standard_distance(xy, w if weights is not None else None)
+        if spread < cell or not h >= MIN_BANDWIDTH:
+            h = max(FALLBACK_CELLS * cell, FALLBACK_MIN)
             note = (
-                f"every point is at the same place, so Silverman's rule gives no bandwidth; "
-                f"used 5 cells = {h:,.0f} m"
+                f"the offences lie within {spread:,.1f} m of their mean centre (less than one "
+                f"{cell:,.0f} m cell), so Silverman's rule has no spread to measure; used "
+                f"{FALLBACK_CELLS} cells (at least {FALLBACK_MIN:,.0f} m) = {h:,.0f} m instead "
+                "(set the bandwidth to choose another)"
             )
-            warn(messages, note)
+            warn(messages, f"Bandwidth: {note}")
     if h < cell:
         warn(
             messages,
@@ -812,4 +838,5 @@ __all__ = [
     "kernel_value",
     "run_kde",
     "silverman_bandwidth",
+    "standard_distance",
 ]

@@ -2,9 +2,10 @@
 
 Exit codes: 0 on success; 2 on bad input (a :class:`hotspot.core.errors.HotspotError`,
 or the operating system refusing a file operation: a full disk, a read-only folder;
-message on standard error, no traceback); 1 on an unexpected error (a short
-message, and the traceback written to a log file whose path is printed); 130
-when cancelled with Ctrl-C.
+message on standard error, no traceback) or when ``hotspot run`` could not produce an
+output the project asks for; 3 when ``hotspot run --strict`` gave any warning; 1 on an
+unexpected error (a short message, and the traceback written to a log file whose path
+is printed); 130 when cancelled with Ctrl-C.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from hotspot.core.text import install_log_filter, one_line
 
 PROG = "hotspot"
 EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 130
+EXIT_NOT_PRODUCED = EXIT_BAD_INPUT  # an output the project asks for could not be made
+EXIT_WARNINGS = 3  # hotspot run --strict: the run gave warnings
 
 _DESCRIPTION = (
     "Hotspot: hotspot mapping for community-safety analysts (police.uk offences, wards and "
@@ -120,6 +123,17 @@ def _run_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--quiet", action="store_true", help="no progress bar and nothing printed on success"
     )
+    p.add_argument(
+        "--verify",
+        action="store_true",
+        help="recompute the Gi* and correlation results with PySAL (esda) and state the "
+        "largest difference in summary.txt and the briefing (as [outputs] verify = true)",
+    )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help=f"exit {EXIT_WARNINGS} when the run gives any warning (for scheduled runs)",
+    )
     return p
 
 
@@ -175,12 +189,30 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@contextlib.contextmanager
+def _python_warnings() -> Iterator[None]:
+    """Keep Python's warning lines (with source lines) off the terminal.
+
+    An analysis's warnings reach the user through its result (printed once by the run's
+    log); a library's are its own business.
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
+    import dataclasses
+
     from hotspot.pipeline import load_project, run_project
 
     project = load_project(args.project)
-    with _progress(args.quiet) as progress:
-        written = run_project(
+    if args.verify:
+        project.outputs = dataclasses.replace(project.outputs, verify=True)
+    with _progress(args.quiet) as progress, _python_warnings():
+        outcome = run_project(
             project,
             args.out,
             force=args.force,
@@ -188,9 +220,28 @@ def _cmd_run(args: argparse.Namespace) -> int:
             log=_warner(progress, args.quiet),
         )
     if not args.quiet:
-        print(f"{one_line(project.name)}: wrote {len(written)} files to {one_line(args.out)}")
-        for path in written:
+        print(f"{one_line(project.name)}: wrote {len(outcome)} files to {one_line(args.out)}")
+        for path in outcome:
             print(f"  {one_line(path)}")
+    unmade = getattr(outcome, "unmade", [])
+    if unmade:
+        n = f"{len(unmade)} output{'s' if len(unmade) > 1 else ''}"
+        # the reasons were printed as warnings (each once); --quiet printed nothing yet
+        why = ": " + "; ".join(map(one_line, unmade)) if args.quiet else " (see the warnings above)"
+        print(
+            f"{PROG}: {n} the project asks for could not be produced{why}; summary.txt lists "
+            "what is missing",
+            file=sys.stderr,
+        )
+        return EXIT_NOT_PRODUCED
+    warnings = getattr(outcome, "warnings", [])
+    if args.strict and warnings:
+        print(
+            f"{PROG}: --strict: the run gave {len(warnings)} warning"
+            f"{'s' if len(warnings) > 1 else ''} (listed above and in summary.txt)",
+            file=sys.stderr,
+        )
+        return EXIT_WARNINGS
     return EXIT_OK
 
 
@@ -250,7 +301,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        The exit code: 0 success, 2 bad input, 1 unexpected error, 130 cancelled.
+        The exit code: 0 success, 2 bad input or an output not produced, 3 warnings with
+        ``run --strict``, 1 unexpected error, 130 cancelled.
     """
     args = list(sys.argv[1:] if argv is None else argv)
     install_log_filter()

@@ -39,7 +39,7 @@ from hotspot.model import (
     OffenceData,
     month_str,
 )
-from hotspot.model.taxonomy import category_name
+from hotspot.model.taxonomy import category_label, category_name
 
 try:  # pragma: no cover - depends on the environment
     import pyarrow as pa
@@ -116,8 +116,9 @@ def _text(s: pd.Series) -> pd.Series:
     return s.mask(s.str.strip() == "")
 
 
-def _categories(s: pd.Series) -> tuple[pd.Series, Counter]:
-    """police.uk CSV names for a category column (slugs mapped, unknown kept)."""
+def _categories(s: pd.Series) -> tuple[pd.Series, Counter, Counter]:
+    """police.uk CSV names for a category column (slugs and known wordings mapped, unknown
+    kept), the unknown labels' rows, and the rows of labels read through the wording table."""
     if isinstance(s.dtype, pd.CategoricalDtype):
         cats = s.cat.categories
         blank = cats.astype(str).str.strip() == ""
@@ -127,18 +128,21 @@ def _categories(s: pd.Series) -> tuple[pd.Series, Counter]:
     names = [str(u).strip() for u in uniques]
     mapped = [category_name(u) or u for u in names]
     unknown: Counter = Counter()
+    reworded: Counter = Counter()
     if len(uniques):
         counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
-        for u, n in zip(names, counts, strict=True):
+        for u, n, m in zip(names, counts, mapped, strict=True):
             if category_name(u) is None and n:
                 unknown[u] += int(n)
+            elif n and category_label(u) is not None:
+                reworded[(u, m)] += int(n)
     final, labels = pd.factorize(pd.Series(mapped, dtype=object))
     new_codes = np.where(codes >= 0, np.append(final, -1)[codes], -1)
     cat = pd.Categorical.from_codes(new_codes, categories=pd.Index(labels, dtype="str"))
-    return _categorical_text(pd.Series(cat, index=s.index)), unknown
+    return _categorical_text(pd.Series(cat, index=s.index)), unknown, reworded
 
 
-def _canonical(part: Part) -> tuple[pd.DataFrame, Counter]:
+def _canonical(part: Part) -> tuple[pd.DataFrame, Counter, Counter]:
     f = part.frame
     n = len(f)
     cols: dict[str, object] = {}
@@ -152,17 +156,18 @@ def _canonical(part: Part) -> tuple[pd.DataFrame, Counter]:
         cols["month"] = month_codes(f[mcol])
     ccol = part.fields.get("category")
     unknown: Counter = Counter()
+    reworded: Counter = Counter()
     if ccol is None:
         cols["category"] = pd.Series(np.nan, index=f.index, dtype="str")
     else:
-        cols["category"], unknown = _categories(f[ccol])
+        cols["category"], unknown, reworded = _categories(f[ccol])
     out = pd.DataFrame({k: cols[k] for k in CANONICAL if k != "source_file"}, index=f.index)
     renamed = {c: f"{c}_original" for c in f.columns if c in CANONICAL or c in ("geometry", "_key")}
     originals = f.rename(columns=renamed) if renamed else f
     out = pd.concat([out, originals], axis=1)
     if part.key is not None:
         out["_key"] = _text(f[part.key])
-    return out, unknown
+    return out, unknown, reworded
 
 
 def _reasons(placed: Placed, month: np.ndarray) -> np.ndarray:
@@ -266,6 +271,7 @@ def assemble(parts: list[Part], source: str, files: list[str], notes: list[str])
     """
     frames, xs, ys, reasons, labels, lengths = [], [], [], [], [], []
     unknown: Counter = Counter()
+    reworded: Counter = Counter()
     bad_coords = 0
     notes = list(notes)
     runs = _merge_runs(parts)
@@ -273,8 +279,9 @@ def assemble(parts: list[Part], source: str, files: list[str], notes: list[str])
     while runs:
         part, part_labels, part_lengths = runs.pop(0)
         placed = to_bng(part.x, part.y, part.crs)
-        canon, unk = _canonical(part)
+        canon, unk, rew = _canonical(part)
         unknown.update(unk)
+        reworded.update(rew)
         reasons.append(_reasons(placed, canon["month"].to_numpy()))
         frames.append(canon)
         xs.append(placed.x)
@@ -329,12 +336,6 @@ def assemble(parts: list[Part], source: str, files: list[str], notes: list[str])
             f"{bad_coords:,} rows had coordinates that are not numbers; they are counted "
             "under 'no coordinates'"
         )
-    if unknown:
-        listed = ", ".join(f"{k!r} ({v:,} rows)" for k, v in unknown.most_common(10))
-        notes.append(
-            f"categories that are not police.uk categories were kept as written: {listed}; "
-            "they belong to no preset offence group"
-        )
     if "(no category)" in categories:
         notes.append(
             f"{categories['(no category)']:,} kept rows have no category; name the category "
@@ -351,5 +352,9 @@ def assemble(parts: list[Part], source: str, files: list[str], notes: list[str])
         shared_locations=shared,
         files=tuple(files),
         notes=tuple(notes),
+        unknown_categories=dict(unknown.most_common()),
+        relabelled=tuple(
+            (label, cat, n, "Hotspot's table of wordings") for (label, cat), n in reworded.items()
+        ),
     )
     return OffenceData(gdf, report)

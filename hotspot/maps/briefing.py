@@ -93,6 +93,16 @@ class Briefing:
     basemap : {"none", "osm"}
         OpenStreetMap under the map pages when it can be fetched (see
         :mod:`hotspot.maps.static`).
+    notices : sequence of str
+        Every warning of the run, each once (the methods page lists them; without them, the
+        sections' own warnings are listed).
+    checks : (heading, lines) or None
+        The check against PySAL (:mod:`hotspot.pipeline.verify`), for the methods page.
+    frame : tuple, optional
+        Extent the borough maps are framed on instead of the boundaries (boundaries that
+        reach far beyond the offences).
+    selection_note : str
+        What the offence group leaves out ("leaves out 1,234 rows of other categories ...").
     """
 
     title: str
@@ -115,6 +125,10 @@ class Briefing:
     page: str = "A4-landscape"
     basemap: str = "none"
     produced: _dt.date = field(default_factory=_dt.date.today)
+    notices: Sequence[str] = ()
+    checks: tuple[str, Sequence[str]] | None = None
+    frame: tuple[float, float, float, float] | None = None
+    selection_note: str = ""
 
     @property
     def period_label(self) -> str:
@@ -131,6 +145,7 @@ class Briefing:
             page=self.page,
             basemap=self.basemap,
             suppress_below=self.suppress_below,
+            frame=self.frame,
         )
 
 
@@ -163,6 +178,8 @@ def cover_page(b: Briefing, number: int = 1) -> Figure:
         below = 0.69 - 0.03 * (subtitle.count("\n") + 1) - 0.015  # under a wrapped subtitle
         fig.text(0.07, below, b.organisation, fontsize=12, color="#333333", va="top")
     facts = [line for s in b.sections for line in s.key_figures]
+    if b.selection_note:
+        facts.append(f"{b.offence_group}: the group {b.selection_note}")
     if facts:
         fig.text(
             0.07, 0.56, "Key figures", fontsize=13, fontweight="bold", va="top", color=TEXT_COLOUR
@@ -170,7 +187,7 @@ def cover_page(b: Briefing, number: int = 1) -> Figure:
         fig.text(
             0.07,
             0.515,
-            "\n".join(f"•  {line}" for line in facts),
+            "\n".join("•  " + "\n    ".join(textwrap.wrap(line, 100) or [""]) for line in facts),
             fontsize=12,
             va="top",
             linespacing=1.7,
@@ -247,14 +264,20 @@ def _methods_blocks(b: Briefing) -> list[tuple[str, list[str]]]:
     blocks: list[tuple[str, list[str]]] = []
     for s in b.sections:
         blocks += [(heading, list(lines)) for heading, lines in s.methods]
+    if b.checks is not None:
+        heading, lines = b.checks
+        blocks.append((heading, list(lines)))
     data = [f"Offences: {b.data_source}; {b.offence_group}; {b.period_label}."]
+    if b.selection_note:
+        data.append(f"The offence group {b.selection_note}.")
     data += list(b.data_notes)
     if b.suppress_below and b.suppress_below > 1:
         data.append(suppression_note(b.suppress_below))
     blocks.append(("Data", data))
-    warnings: list[str] = []
-    for s in b.sections:
-        warnings += [str(w) for w in s.warnings]
+    warnings = [str(w) for w in b.notices]
+    if not warnings:
+        for s in b.sections:
+            warnings += [str(w) for w in s.warnings]
     if warnings:
         blocks.append(("Things to know", list(dict.fromkeys(warnings))))
     if b.load_report:

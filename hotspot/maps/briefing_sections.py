@@ -118,10 +118,13 @@ def gistar_section(gistar: Any) -> BriefingSection:
     """The Gi* map, hot and cold cells per ward, methods."""
     bins = gistar.cells["gi_bin"].astype(int)
     unit = "areas" if getattr(gistar, "kind", "grid") == "areas" else "grid cells"
+    empty = wording.gistar_empty(gistar)
     return BriefingSection(
         "Getis-Ord Gi*",
         key_figures=[
-            f"Gi* hot spots: {(bins > 0).sum():,} {unit} ({(bins >= 2).sum():,} at 95% "
+            empty.split(":")[0] + " (see the Gi* page)"
+            if empty
+            else f"Gi* hot spots: {(bins > 0).sum():,} {unit} ({(bins >= 2).sum():,} at 95% "
             "confidence or more)"
         ],
         pages=[map_page(lambda ctx: static.gistar_map(gistar, ctx))],
@@ -342,8 +345,10 @@ def bivariate_section(
 ) -> BriefingSection:
     """The local bivariate cluster map (citing IMD or SAMHI) and its methods."""
     x_label, y_label = labels
+    empty = wording.clusters_empty(bivariate)
     return BriefingSection(
         "Offending and context",
+        key_figures=[empty.split(":")[0] + " (see the clusters page)"] if empty else [],
         pages=[
             map_page(
                 lambda ctx: static.clusters_map(

@@ -168,6 +168,10 @@ class MapLayer:
         """Text labels to draw, as (x, y, text) in EPSG:27700."""
         return []
 
+    def empty_note(self) -> str:
+        """Why the layer shows nothing to act on ("" when it does): drawn on the map itself."""
+        return ""
+
 
 def _styled(gdf, fill, *, fill_opacity, stroke, stroke_width):
     out = gdf[["geometry"]].copy()
@@ -558,7 +562,15 @@ class GiStarCells(MapLayer):
         if self.suppress_below > 1:
             n = self.suppress_below
             note += f" Cell counts below {n} are shown as <{n} (small numbers)."
+        empty = self.empty_note()
+        if empty:
+            note = f"{empty} {note}"
         return Legend("Getis-Ord Gi* hot and cold spots", entries, note=note)
+
+    def empty_note(self) -> str:
+        from hotspot.maps.wording import gistar_empty
+
+        return gistar_empty(self.result)
 
 
 # --------------------------------------------------------------------------- areas
@@ -682,7 +694,19 @@ class AreaChoropleth(MapLayer):
             )
         elif (c.index < 0).any():
             entries += (LegendEntry("No data", style.NO_DATA_COLOUR),)
-        return Legend(self.title, entries, note=note)
+        empty = self.empty_note()
+        return Legend(self.title, entries, note=f"{empty} {note}" if empty else note)
+
+    def empty_note(self) -> str:
+        values = pd.to_numeric(self._gdf[self.column], errors="coerce").dropna()
+        if values.empty:
+            return f"No area has a value of {self.title.lower()}."
+        if values.nunique() > 1:
+            return ""
+        return (
+            f"Every area has the same {self.title.lower()} ({_fmt(values.iloc[0], '{:,.4g}')}): "
+            "the map shows no difference between areas."
+        )
 
 
 @dataclass
@@ -750,16 +774,21 @@ class ClusterMap(MapLayer):
             for n in style.CLUSTER_ORDER
         )
         note = f"High/Low: {self.x_label} against neighbours' {self.y_label}."
-        if counts.get("Not significant", 0) == len(self._gdf):
-            params = getattr(self.result, "params", None)
-            fdr = " after FDR correction" if getattr(params, "fdr", False) else ""
-            alpha = getattr(params, "alpha", 0.05)
-            note = f"No area is significant at the {alpha:g} level{fdr}. " + note
+        empty = self.empty_note()
+        if empty:
+            note = f"{empty} {note}"
         caveat = str(getattr(self.result, "caveat", "") or "")
         if caveat:
             first = caveat.split(". ")[0].rstrip(".")
             note += f" {first}."
         return Legend(self.name, entries, note=note)
+
+    def empty_note(self) -> str:
+        from hotspot.maps.wording import clusters_empty
+
+        if (self.cluster_names() != "Not significant").any():
+            return ""
+        return clusters_empty(self.result) or "No area is in a significant local cluster."
 
 
 @dataclass
@@ -869,9 +898,14 @@ def layers_bounds(layers: list[MapLayer]) -> tuple[float, float, float, float] |
             continue
         if all(np.isfinite(b)):
             boxes.append(b)
+    return union_bounds(boxes)
+
+
+def union_bounds(boxes: list) -> tuple[float, float, float, float] | None:
+    """The box holding every (xmin, ymin, xmax, ymax) of ``boxes``, or None when there are none."""
     if not boxes:
         return None
-    a = np.array(boxes)
+    a = np.asarray(boxes, dtype=float)
     return (a[:, 0].min(), a[:, 1].min(), a[:, 2].max(), a[:, 3].max())
 
 
@@ -887,4 +921,5 @@ __all__ = [
     "OffencePoints",
     "as_bng_gdf",
     "layers_bounds",
+    "union_bounds",
 ]

@@ -117,6 +117,9 @@ class MapContext:
         For publication: areas with counts 1 .. N-1 (or figures that would reveal
         one) are left uncoloured on rate and change maps, as in the tables
         (:func:`hotspot.export.publishable`); 0 = off.
+    frame : tuple, optional
+        (xmin, ymin, xmax, ymax) the maps are framed on instead of the boundaries (set when
+        the boundaries reach far beyond the offences).
     """
 
     offence_group: str = ""
@@ -130,6 +133,7 @@ class MapContext:
     basemap_timeout: float = 8.0
     ward_labels: bool = True
     suppress_below: int = 0
+    frame: tuple[float, float, float, float] | None = None
 
     @property
     def period_label(self) -> str:
@@ -521,6 +525,27 @@ def _draw_methods(
     )
 
 
+def _empty_notes(ax, layers: Sequence[L.MapLayer]) -> None:
+    """Say on the map itself why a layer shows nothing to act on (no hot spot ...)."""
+    notes = [n for n in (layer.empty_note() for layer in layers) if n]
+    if not notes:
+        return
+    text = "\n\n".join(textwrap.fill(n, 70) for n in dict.fromkeys(notes))
+    ax.text(
+        0.5,
+        0.5,
+        text,
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        fontsize=9,
+        color="#222222",
+        zorder=1000,
+        bbox={"boxstyle": "round,pad=0.7", "facecolor": "#fffbe6", "edgecolor": "#b38f00"},
+        gid="empty-note",
+    )
+
+
 def _padded(bounds, frac: float = 0.04):
     xmin, ymin, xmax, ymax = bounds
     dx, dy = (xmax - xmin) * frac, (ymax - ymin) * frac
@@ -639,6 +664,7 @@ def print_map(
     _hide_cut_labels(fig, ax)
     _scale_bar(ax)
     _north_arrow(ax)
+    _empty_notes(ax, shown)
 
     lax = fig.add_axes(lay["legend"])
     lax.set_axis_off()
@@ -731,6 +757,8 @@ def _one_layer_map(
     samhi: bool = False,
 ) -> Figure:
     """A page with one result layer under the context's boundaries (the map helpers)."""
+    if extent is None and ctx.frame is not None:
+        extent = _padded(ctx.frame, 0.08)
     if extent is None and ctx.outline is not None:
         extent = _padded(L.AreaBoundaries(ctx.outline).bounds())
     elif extent is None and ctx.wards is not None:

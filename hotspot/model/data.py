@@ -62,11 +62,19 @@ class OffenceData:
         The load report is kept: it describes the source, not the selection.
         """
         mask = pd.Series(True, index=self.gdf.index)
-        if group is not None:
+        if group is not None and not group.every_row:
             mask &= self.gdf["category"].isin(group.categories)
         if period is not None:
             mask &= period.contains(self.gdf["month"])
         return OffenceData(self.gdf.loc[mask].copy(), self.report)
+
+    def category_counts(self, period: Period | None = None) -> dict[str, int]:
+        """Rows per category (within ``period`` when given); "(no category)" for empty ones."""
+        cats = self.gdf["category"]
+        if period is not None:
+            cats = cats[period.contains(self.gdf["month"])]
+        counts = cats.value_counts(dropna=False)
+        return {("(no category)" if pd.isna(k) else str(k)): int(v) for k, v in counts.items()}
 
     def months(self) -> list[pd.Timestamp]:
         """Distinct months present, sorted."""

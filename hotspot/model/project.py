@@ -184,6 +184,10 @@ class Project:
         Input files and folders.
     groups : dict
         User-defined offence groups: name -> police.uk categories.
+    categories : dict
+        Category labels of the offence files that are not police.uk's wording -> the
+        police.uk category they stand for (``[categories]``; added to Hotspot's own table,
+        :func:`hotspot.model.taxonomy.category_label`).
     selection : SelectionParams
         Offence group and period.
     analysis : dict
@@ -202,6 +206,7 @@ class Project:
     name: str = "Untitled project"
     sources: list[Source] = field(default_factory=list)
     groups: dict[str, list[str]] = field(default_factory=dict)
+    categories: dict[str, str] = field(default_factory=dict)
     selection: SelectionParams = field(default_factory=SelectionParams)
     analysis: dict[str, Any] = field(default_factory=dict)
     outputs: OutputParams = field(default_factory=OutputParams)
@@ -237,6 +242,8 @@ class Project:
             doc["sources"] = [s.to_toml() for s in self.sources]
         if self.groups:
             doc["groups"] = {k: list(v) for k, v in self.groups.items()}
+        if self.categories:
+            doc["categories"] = dict(self.categories)
         doc["selection"] = to_dict(self.selection)
         if self.analysis:
             doc["analysis"] = {
@@ -257,7 +264,18 @@ class Project:
             On an unknown key, a wrong type or a bad value, naming the key.
         """
         _check_keys(
-            doc, {"project", "sources", "groups", "selection", "analysis", "outputs", "map"}, "top"
+            doc,
+            {
+                "project",
+                "sources",
+                "groups",
+                "categories",
+                "selection",
+                "analysis",
+                "outputs",
+                "map",
+            },
+            "top",
         )
         meta = _check_table(doc.get("project", {}), "project")
         _check_keys(meta, {"name", "format"}, "project")
@@ -280,8 +298,9 @@ class Project:
             if not isinstance(cats, list) or not all(isinstance(c, str) for c in cats):
                 raise ProjectError(f"groups.{gname}: expected a list of police.uk categories")
             groups[gname] = list(cats)
-        from hotspot.model.taxonomy import all_groups
+        from hotspot.model.taxonomy import all_groups, check_labels
 
+        categories = check_labels(_check_table(doc.get("categories", {}), "categories"))
         known_groups = all_groups(groups)
         selection = from_dict(
             SelectionParams, _check_table(doc.get("selection", {}), "selection"), where="selection"
@@ -305,6 +324,7 @@ class Project:
             name=name,
             sources=sources,
             groups=groups,
+            categories=categories,
             selection=selection,
             analysis=analysis,
             outputs=outputs,
@@ -380,6 +400,7 @@ class Project:
             self,
             sources=[Source(s.kind, s.path, dict(s.options)) for s in self.sources],
             groups={k: list(v) for k, v in self.groups.items()},
+            categories=dict(self.categories),
             analysis={
                 k: dict(v) if isinstance(v, Mapping) else v for k, v in self.analysis.items()
             },

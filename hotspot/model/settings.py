@@ -42,6 +42,12 @@ class SelectionParams:
         label="Compare with previous period",
         help="Also count the period of equal length just before, for change figures.",
     )
+    local_authorities: tuple[str, ...] = param(
+        (),
+        label="Study area",
+        help="Local authorities (names or LAD codes, e.g. Lewisham or E09000023) every "
+        "boundary layer is restricted to. Empty = every area loaded.",
+    )
 
     def __post_init__(self) -> None:
         validate(self, where="selection")
@@ -120,6 +126,13 @@ class OutputParams:
         (),
         label="Ward pages",
         help="Ward names or codes given a page of their own in the briefing pack.",
+    )
+    verify: bool = param(
+        False,
+        label="Check against PySAL",
+        help="Recompute the Gi* and correlation results with PySAL (esda, on libpysal weights "
+        "built independently) and state the largest difference in summary.txt and the "
+        "briefing's methods page. The first check in a session compiles esda (about 15 s).",
     )
     suppress_below: int = param(
         0,

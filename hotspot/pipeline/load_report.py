@@ -93,6 +93,8 @@ def load_report_text(project: Project, workspace: Workspace, selection: Selectio
     else:
         n = len(selection.offences) if selection.offences is not None else 0
         lines.append(f"Period: {selection.period.label} ({selection.period.span}): {n:,} offences")
+        left = selection.left_out_text
+        lines.append(f"The group {left}" if left else "The group selects every row of the period")
         if selection.comparison_period is not None and selection.comparison is not None:
             lines.append(
                 f"Comparison: {selection.comparison_period.label} "

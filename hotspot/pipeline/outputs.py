@@ -42,27 +42,35 @@ BRIEFING_FILE = "briefing.pdf"
 
 
 def compute_analyses(ctx: RunContext) -> None:
-    """Run every analysis the project asks for; skip (with a note) those lacking inputs."""
+    """Run every analysis the project asks for.
+
+    An analysis lacking inputs is skipped with a note (an output not produced when the
+    project names it in ``[outputs] analyses``); one that refuses the data is an output
+    not produced. A warning two analyses share (their common inputs') is said once.
+    """
     chosen = registry.wanted_analyses(ctx.project)
+    named = ctx.project.outputs.analyses is not None
     how = registry.command_line_hint
+    said = set(ctx.warnings)
     for i, spec in enumerate(chosen):
         ctx.progress.check_cancelled()
         sub = SubProgress(ctx.progress, i / len(chosen), (i + 1) / len(chosen))
         why = registry.missing_inputs(spec.id, ctx.workspace, how)
         if why is not None:
-            ctx.warn(f"{spec.id}: skipped. {why}")
+            (ctx.unmade_output if named else ctx.warn)(f"{spec.id}: skipped. {why}")
             continue
         try:
             found = registry.run_analysis(
                 spec.id, ctx.project, ctx.workspace, progress=sub, how=how
             )
         except AnalysisError as exc:
-            ctx.warn(f"{spec.id}: not run. {exc}")
+            ctx.unmade_output(f"{spec.id}: not run. {exc}")
             continue
         ctx.results.update(found)
         for key in spec.result_keys():
             for w in getattr(found.get(key), "warnings", ()) or ():
-                if w not in ctx.selection.warnings:
+                if w not in said:
+                    said.add(w)
                     ctx.warn(f"{spec.id}: {w}")
 
 
@@ -73,8 +81,18 @@ def _ran(results: registry.Results) -> list[registry.AnalysisSpec]:
 # --------------------------------------------------------------------------- summary
 
 
+def selection_lines(selection: Any) -> list[str]:
+    """The selection, with what its group leaves out (said wherever its count is shown)."""
+    lines = [f"Selection: {selection.label}"]
+    if selection.offences is not None:
+        count = f"{len(selection.offences):,} offences selected"
+        left = selection.left_out_text
+        lines.append(f"  {count}; the group {left}" if left else f"  {count} (every row)")
+    return lines
+
+
 def summary_text(ctx: RunContext) -> str:
-    """The headline figures of every result, in plain English.
+    """The headline figures of every result, and every warning of the run, in plain English.
 
     With ``[outputs] suppress_below`` the lines are made from the published tables
     (:func:`hotspot.export.publishable_results`): an area whose count is hidden is not
@@ -84,21 +102,49 @@ def summary_text(ctx: RunContext) -> str:
     from hotspot.export import publishable_results
 
     shown = publishable_results(ctx.results, ctx.project.outputs.suppress_below)
-    lines = [f"Hotspot results: {ctx.project.name}", f"Selection: {ctx.selection.label}", ""]
+    lines = [f"Hotspot results: {ctx.project.name}", *selection_lines(ctx.selection), ""]
     for spec in _ran(ctx.results):
         lines.append(spec.title)
         lines += [f"  {line}" for line in spec.summary(shown)]
         lines.append("")
+    check = ctx.results.get(VERIFY_KEY)
+    if check is not None:
+        lines.append(check.heading)
+        lines += [f"  {line}" for line in check.lines()]
+        lines.append("")
+    if ctx.unmade:
+        lines.append("Not produced")
+        lines += [f"  - {w}" for w in ctx.unmade]
+        lines.append("")
     if ctx.warnings:
         lines.append("Messages")
-        lines += [f"  - {w}" for w in ctx.warnings]
+        lines += [f"  - {w}" for w in ctx.warnings if w not in ctx.unmade]
     return "\n".join(one_line(line) for line in lines).rstrip() + "\n"
 
 
 def write_summary(ctx: RunContext) -> None:
-    """``summary.txt``."""
+    """``summary.txt`` (written last, so that it holds every warning of the run)."""
     if _ran(ctx.results):
         ctx.write_text(SUMMARY_FILE, summary_text(ctx))
+
+
+# --------------------------------------------------------------------------- verification
+
+VERIFY_KEY = "verify"
+"""Key of the PySAL check (:class:`hotspot.pipeline.verify.Verification`) in the results."""
+
+
+def verify_step(ctx: RunContext) -> None:
+    """Recompute the results with PySAL (esda, libpysal weights) and record the differences."""
+    from hotspot.pipeline.verify import verify_results
+
+    check = verify_results(ctx.results, progress=ctx.progress)
+    if check is None:
+        ctx.warn("verify: nothing to check; no Gi* or correlation result in this run")
+        return
+    ctx.results[VERIFY_KEY] = check
+    for w in check.warnings:
+        ctx.warn(f"verify: {w}")
 
 
 # --------------------------------------------------------------------------- files
@@ -180,6 +226,7 @@ def data_source(workspace: Any) -> str:
 def map_context(project: Project, workspace: Any, selection: Any) -> Any:
     """The print-map context (subtitle, boundaries, page) of a project's selection."""
     from hotspot.maps.static import MapContext
+    from hotspot.pipeline.study_area import map_frame
 
     wards = workspace.wards
     return MapContext(
@@ -192,6 +239,7 @@ def map_context(project: Project, workspace: Any, selection: Any) -> Any:
         page=project.outputs.page,
         basemap=project.map.basemap,
         suppress_below=project.outputs.suppress_below,
+        frame=map_frame(workspace),
     )
 
 
@@ -208,7 +256,7 @@ def write_maps_step(ctx: RunContext) -> None:
         ctx.progress.update(i / max(len(ids), 1), f"Drawing the {map_id} map")
         fig = maps[map_id].draw(ctx.results, mctx)
         if fig is None:
-            ctx.warn(f"map {map_id}: not drawn, its analysis has no result in this run")
+            ctx.unmade_output(f"map {map_id}: not drawn, its analysis has no result in this run")
             continue
         try:
             for fmt in ctx.project.outputs.map_formats:
@@ -271,6 +319,7 @@ def write_html_step(ctx: RunContext) -> None:
     """``map.html``: the offline interactive map (aggregated results only by default)."""
     from hotspot.maps.style import attribution_lines
     from hotspot.maps.web import build_map, write_html
+    from hotspot.pipeline.study_area import map_frame
 
     points = ctx.selection.offences if ctx.project.outputs.html_points else None
     layers = web_layers(
@@ -286,6 +335,7 @@ def write_html_step(ctx: RunContext) -> None:
         attributions=attribution_lines(
             year=getattr(wards, "vintage", None), imd="imd" in used, samhi="samhi" in used
         ),
+        bounds=map_frame(ctx.workspace),
     )
     _export(ctx, HTML_FILE, lambda p: write_html(m, p, overwrite=ctx.force))
 
@@ -302,11 +352,13 @@ def briefing_sections(results: registry.Results) -> list[Any]:
 def write_briefing_step(ctx: RunContext) -> None:
     """``briefing.pdf``: cover, each analysis's pages, ward pages, methods and data."""
     from hotspot.maps.briefing import Briefing, write_briefing
+    from hotspot.pipeline.study_area import map_frame
 
     ws = ctx.workspace
-    if ws.wards is None:
-        ctx.warn("briefing: not made; the pack needs ward boundaries")
+    if ws.wards is None:  # validate.check refuses this before the run
+        ctx.unmade_output("briefing: not made; the pack needs ward boundaries")
         return
+    check = ctx.results.get(VERIFY_KEY)
     notes = list(ws.notes)
     context = lsoa_context(ws)
     if context is not None:
@@ -329,6 +381,10 @@ def write_briefing_step(ctx: RunContext) -> None:
         imd=ws.indicator("imd") is not None,
         page=ctx.project.outputs.page,
         basemap=ctx.project.map.basemap,
+        notices=tuple(ctx.warnings),
+        checks=(check.heading, tuple(check.lines())) if check is not None else None,
+        frame=map_frame(ws),
+        selection_note=ctx.selection.left_out_text,
     )
     _export(
         ctx,
@@ -368,13 +424,7 @@ def _selector(name: str) -> Callable[[Project], bool]:
 #: The analysis and export steps of ``hotspot run``, after the load report.
 OUTPUT_STEPS: tuple[Step, ...] = (
     Step("analyses", compute_analyses, wanted=_analyses_wanted, weight=3),
-    Step(
-        "summary",
-        write_summary,
-        wanted=_analyses_wanted,
-        files=lambda p: (SUMMARY_FILE,),
-        weight=0.1,
-    ),
+    Step("verify", verify_step, wanted=lambda p: p.outputs.verify, weight=1),
     Step("files", write_files_step, wanted=_analyses_wanted, files=_own_files, weight=0.2),
     Step("csv", write_csv_step, wanted=_selector("csv"), files=_csv_files, weight=0.3),
     Step(
@@ -391,6 +441,13 @@ OUTPUT_STEPS: tuple[Step, ...] = (
         files=lambda p: (BRIEFING_FILE,),
         weight=4,
     ),
+    Step(
+        "summary",
+        write_summary,
+        wanted=_analyses_wanted,
+        files=lambda p: (SUMMARY_FILE,),
+        weight=0.1,
+    ),
 )
 
 
@@ -400,12 +457,14 @@ __all__ = [
     "HTML_FILE",
     "OUTPUT_STEPS",
     "SUMMARY_FILE",
+    "VERIFY_KEY",
     "briefing_sections",
     "compute_analyses",
     "data_source",
     "map_context",
     "result_layers",
     "result_tables",
+    "selection_lines",
     "summary_text",
     "web_layers",
 ]

@@ -288,6 +288,10 @@ class AnalysisSpec:
     csv_names : tuple of str
         Every CSV file name its tables may have (checked before a run, so that a
         refused overwrite fails fast).
+    verify : tuple of (key, name, checker)
+        Results PySAL can recompute ("Verify with PySAL", ``hotspot run --verify``): the
+        result key, its name in the report and ``checker(result, name, progress) ->
+        Comparison`` (:mod:`hotspot.pipeline.verify`).
     """
 
     id: str
@@ -310,6 +314,7 @@ class AnalysisSpec:
     briefing: Callable[[Results], Any] = lambda results: None
     form: FormHints = field(default_factory=FormHints)
     csv_names: tuple[str, ...] = ()
+    verify: tuple[tuple[str, str, Callable[..., Any]], ...] = ()
 
     def result_keys(self) -> tuple[str, ...]:
         """Its own id and every other key its run may add."""

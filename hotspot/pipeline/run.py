@@ -27,6 +27,7 @@ from hotspot.pipeline.load_report import (
 from hotspot.pipeline.outputs import OUTPUT_STEPS
 from hotspot.pipeline.registry import check_project
 from hotspot.pipeline.selection import select, selected_group
+from hotspot.pipeline.validate import check
 from hotspot.pipeline.workspace import Workspace, load_workspace
 
 STEPS: list[Step] = [
@@ -103,10 +104,32 @@ def _marked_incomplete(out: Path, project: Project) -> Iterator[None]:
     marker.unlink(missing_ok=True)
 
 
+class RunOutcome(list):
+    """The files a run wrote, in order (a list of Path), and what it had to say.
+
+    Attributes
+    ----------
+    warnings : list of str
+        Every warning of the run, each once, in order.
+    unmade : list of str
+        Outputs the project asked for that could not be produced (``hotspot run`` then
+        exits 2).
+    """
+
+    def __init__(self, written=(), warnings=(), unmade=()):
+        super().__init__(written)
+        self.warnings = list(warnings)
+        self.unmade = list(unmade)
+
+
 def _plan(
     project: Project, out_dir: str | Path, steps: Sequence[Step] | None, force: bool
 ) -> tuple[Path, list[Step]]:
-    """The output folder (created) and the wanted steps, refusing existing files early."""
+    """The output folder (created) and the wanted steps, refusing existing files early.
+
+    Nothing is written in it until the project has passed
+    :func:`hotspot.pipeline.validate.check`.
+    """
     check_project(project)
     out = _prepare_out_dir(Path(out_dir))
     chosen = [s for s in (STEPS if steps is None else steps) if s.wanted(project)]
@@ -130,9 +153,11 @@ def _run_steps(
     force: bool,
     progress: Progress,
     log: Callable[[str], None] | None,
-) -> list[Path]:
+) -> RunOutcome:
+    found = check(project, workspace)
+    found.raise_errors()  # before anything is computed or written
     ctx = RunContext(project, workspace, select(project, workspace), out, force=force, log=log)
-    for w in ctx.selection.warnings:
+    for w in (*ctx.selection.warnings, *found.warnings):
         ctx.warn(w)
     total = sum(s.weight for s in chosen) or 1.0
     done = 0.0
@@ -144,7 +169,7 @@ def _run_steps(
             step.run(ctx)
             done += step.weight
     progress.update(1.0, f"Wrote {len(ctx.written)} files")
-    return list(ctx.written)
+    return RunOutcome(ctx.written, ctx.warnings, ctx.unmade)
 
 
 def run_outputs(
@@ -156,7 +181,7 @@ def run_outputs(
     progress: Progress = NO_PROGRESS,
     steps: Sequence[Step] | None = None,
     log: Callable[[str], None] | None = None,
-) -> list[Path]:
+) -> RunOutcome:
     """Run the wanted steps on an already loaded workspace; return the files written.
 
     Parameters
@@ -176,8 +201,17 @@ def run_outputs(
     log : callable, optional
         Receives plain-English warnings as they arise (see :meth:`RunContext.warn`).
 
+    Returns
+    -------
+    RunOutcome
+        The files written (a list), with the run's warnings and the outputs it could not
+        produce.
+
     Raises
     ------
+    ProjectError
+        When :func:`hotspot.pipeline.validate.check` finds the project unfit to run
+        (nothing is then computed or written).
     ExportError
         When a file exists and ``force`` is false, or the folder cannot be made.
     """
@@ -193,7 +227,7 @@ def run_project(
     progress: Progress = NO_PROGRESS,
     steps: Sequence[Step] | None = None,
     log: Callable[[str], None] | None = None,
-) -> list[Path]:
+) -> RunOutcome:
     """Load every source of ``project``, then write its outputs into ``out_dir``.
 
     This is ``hotspot run PROJECT.toml --out DIR``.
@@ -215,13 +249,17 @@ def run_project(
 
     Returns
     -------
-    list of Path
-        Every file written, in order.
+    RunOutcome
+        Every file written, in order (a list of Path), with the run's warnings
+        (``.warnings``) and the outputs asked for that could not be produced (``.unmade``).
 
     Raises
     ------
     InputError
         A source is missing or unreadable (the message names it).
+    ProjectError
+        The project is unfit to run (:func:`hotspot.pipeline.validate.check`): nothing is
+        computed or written.
     ExportError
         An output file exists and ``force`` is false, or cannot be written.
     """
@@ -237,6 +275,3 @@ def run_project(
         progress=SubProgress(progress, 0.6, 1.0),
         log=log,
     )
-
-
-# The analyses and exports (issues 3, 4 and 6) plug in after the loaders' outputs.

@@ -77,6 +77,11 @@ class Workspace:
     notes: list[str] = field(default_factory=list)
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """Derived tables computed once per workspace (e.g. the LSOA context table)."""
+    unrestricted: tuple[dict[str, AreaLayer], list[AreaLayer]] | None = field(
+        default=None, repr=False, compare=False
+    )
+    """The boundary layers as loaded, when ``areas`` are restricted to local authorities
+    (:func:`hotspot.pipeline.study_area.restrict`)."""
 
     @property
     def wards(self) -> AreaLayer | None:
@@ -168,6 +173,8 @@ def load_workspace(project: Project, *, progress: Progress = NO_PROGRESS) -> Wor
     ------
     InputError
         When a source is missing or cannot be read; the message names the source.
+    ProjectError
+        When ``selection.local_authorities`` names an authority the boundaries do not hold.
     """
     from hotspot import io as hio  # readers pull in GDAL; only when loading
 
@@ -215,6 +222,7 @@ def load_workspace(project: Project, *, progress: Progress = NO_PROGRESS) -> Wor
             ws.loads.append(SourceLoad(s, p, label, data.report.summary()))
     if parts:
         ws.offences = parts[0] if len(parts) == 1 else _merge_offences(parts)
+        ws.offences = relabel_categories(ws.offences, project.categories)
 
     for i, s in others:
         progress.check_cancelled()
@@ -245,6 +253,10 @@ def load_workspace(project: Project, *, progress: Progress = NO_PROGRESS) -> Wor
 
     _promote_study_area(ws)
     progress.update(1.0, "All sources loaded")
+    if project.selection.local_authorities:
+        from hotspot.pipeline.study_area import restrict
+
+        ws = restrict(ws, project.selection.local_authorities)
     return ws
 
 
@@ -276,6 +288,48 @@ def _promote_study_area(ws: Workspace) -> None:
         )
 
 
+def relabel_categories(data: OffenceData, labels: dict[str, str]) -> OffenceData:
+    """Offences with the labels the project names under ``[categories]`` read as police.uk's.
+
+    Only labels the readers kept as written (not police.uk categories) are changed; the
+    load report's counts, unknown labels and list of relabelled labels follow.
+    """
+    import dataclasses
+
+    import pandas as pd
+
+    from hotspot.model.taxonomy import category_label
+
+    report = data.report
+    mapping = {
+        label: found
+        for label in report.unknown_categories
+        if (found := category_label(label, labels)) is not None
+    }
+    if not mapping:
+        return data
+    old = data.gdf["category"]
+    new = old.map(mapping)
+    column = new.where(new.notna(), old)
+    if isinstance(old.dtype, pd.CategoricalDtype):
+        column = column.astype("category")
+    else:
+        column = column.astype(old.dtype)
+    gdf = data.gdf.assign(category=column)
+    rows = old.value_counts()
+    report = dataclasses.replace(
+        report,
+        categories=OffenceData(gdf, report).category_counts(),
+        unknown_categories={k: v for k, v in report.unknown_categories.items() if k not in mapping},
+        relabelled=report.relabelled
+        + tuple(
+            (label, cat, int(rows.get(label, 0)), "the project's [categories]")
+            for label, cat in mapping.items()
+        ),
+    )
+    return OffenceData(gdf, report)
+
+
 def _missing_months(months: list[str]) -> tuple[str, ...]:
     """Months inside the range of ``months`` ("YYYY-MM", sorted) that are absent."""
     import pandas as pd
@@ -298,11 +352,14 @@ def _merge_offences(parts: list[OffenceData]) -> OffenceData:
     reports = [p.report for p in parts]
     dropped: dict[str, int] = {}
     categories: dict[str, int] = {}
+    unknown: dict[str, int] = {}
     for r in reports:
         for k, v in r.dropped.items():
             dropped[k] = dropped.get(k, 0) + v
         for k, v in r.categories.items():
             categories[k] = categories.get(k, 0) + v
+        for k, v in r.unknown_categories.items():
+            unknown[k] = unknown.get(k, 0) + v
     months = sorted({m for r in reports for m in r.months})
     xy = pd.DataFrame({"x": gdf.geometry.x, "y": gdf.geometry.y})
     shared = int(xy.duplicated(keep=False).sum())
@@ -316,6 +373,8 @@ def _merge_offences(parts: list[OffenceData]) -> OffenceData:
         categories=categories,
         shared_locations=shared,
         files=tuple(f for r in reports for f in r.files),
+        unknown_categories=unknown,
+        relabelled=tuple(x for r in reports for x in r.relabelled),
         notes=tuple(n for r in reports for n in r.notes)
         + (
             "offence sources with different column mappings were read separately: a crime "

@@ -189,7 +189,11 @@ def export(window: Any, folder: Path, *, force: bool) -> None:
 
     def done(files: list[Path]) -> None:
         names = ", ".join(p.name for p in files[:8]) + (" …" if len(files) > 8 else "")
-        window.message.show_message(f"Exported {len(files)} files to {folder}: {names}", "info")
+        text = f"Exported {len(files)} files to {folder}: {names}"
+        unmade = list(getattr(files, "unmade", ()))
+        if unmade:  # said, not hidden behind a finished-looking folder
+            text += ". Not produced: " + "; ".join(unmade)
+        window.message.show_message(text, "warning" if unmade else "info")
         window.last_export = files
 
     def failed(exc: BaseException) -> None:

@@ -45,6 +45,7 @@ GETTING_STARTED = (
     "<p>To look around first: Help &gt; Open the demo project.</p>"
 )
 ALL_HIDDEN = "Every layer is switched off: tick one in the Layers panel to see the map."
+EXPORT_TIP = "Export maps, tables, GIS files and the briefing pack"
 
 
 class MainWindow(ProjectActions, QMainWindow):
@@ -101,6 +102,7 @@ class MainWindow(ProjectActions, QMainWindow):
         self.session.project_changed.connect(self._project_changed)
         self.session.result_changed.connect(self._result_changed)
         self.session.selection_changed.connect(self._selection_changed)
+        self.session.verification_changed.connect(self._verified)
         self.session.problem.connect(self.show_problem)
         self.data_panel.selection_changed.connect(self.session.set_selection)
         self.data_panel.remove_source_requested.connect(self.session.remove_source)
@@ -148,11 +150,12 @@ class MainWindow(ProjectActions, QMainWindow):
         project = self.session.project
         offences = getattr(ws, "offences", None) if ws is not None else None
         self.data_panel.set_offences(offences)
+        self.data_panel.set_authorities(map_layers.local_authorities(ws))
         self.data_panel.set_selection(project.selection, project.groups)
         self.data_panel.set_sources(map_layers.source_labels(project))
         self._show_load_report()
         self.session.layers.remove_prefix("result:")
-        entries = map_layers.workspace_layers(ws, project)
+        entries = map_layers.workspace_layers(ws, project, self.session.selection())
         keep = {e.key for e in entries}
         for key in self.session.layers.key_order():
             if key not in keep:  # a source that was removed, or data that no longer apply
@@ -161,7 +164,24 @@ class MainWindow(ProjectActions, QMainWindow):
             self.session.layers.put(entry)
         for panel in self.analysis.values():
             panel.set_workspace(ws)
+        self._fit_next = True  # new data or a new study area: frame them
+        self._show_checks()
         self.update_title()
+
+    def _show_checks(self) -> None:
+        """Say in the Data panel what stops the selection, and disable Export with the reason."""
+        problems = self.session.selection_problems()
+        warnings = map_layers.selection_warnings(self.session)
+        self.data_panel.set_checks(problems, warnings)
+        export = self.acts["export"]
+        if self.session.workspace is None:
+            why = "Load some data before exporting (File > Add offence data)."
+        else:
+            why = problems[0] if problems else ""
+        text = f"Export is disabled: {why}" if why else EXPORT_TIP
+        export.setEnabled(not why)
+        export.setToolTip(text)
+        export.setStatusTip(text)
 
     def _show_load_report(self) -> None:
         text = map_layers.load_report(self.session)
@@ -171,12 +191,15 @@ class MainWindow(ProjectActions, QMainWindow):
     def _selection_changed(self) -> None:
         """New offence group or period: redraw the selected offences and the map title."""
         self._show_load_report()
-        entries = map_layers.offence_layers(self.session.workspace, self.session.project)
+        entries = map_layers.offence_layers(
+            self.session.workspace, self.session.project, self.session.selection()
+        )
         if not entries:
             self.session.layers.remove_prefix("offences:")
         for entry in entries:
             self.session.layers.put(entry)
         self._map_timer.start()
+        self._show_checks()
         self.update_title()
 
     def _result_changed(self, section: str) -> None:
@@ -191,6 +214,25 @@ class MainWindow(ProjectActions, QMainWindow):
             for entry in map_layers.result_layers(section, self.session):
                 self.session.layers.put(entry)
         self.update_title()
+
+    def verify_with_pysal(self) -> None:
+        """Analysis > Verify with PySAL: recompute the Gi* and correlation results with esda."""
+        if not self.session.verify(
+            on_error=lambda exc: errors.dispatch(
+                exc, lambda m: self.message.show_message(m, "error")
+            )
+        ):
+            self.message.show_message(
+                "Run Gi* hot spots, Rates or Correlation first: there is nothing to check yet.",
+                "info",
+            )
+
+    def _verified(self) -> None:
+        check = self.session.verification
+        if check is None:
+            return
+        text = f"{check.heading}: " + " ".join(check.lines())
+        self.message.show_message(text, "warning" if check.warnings else "info")
 
     def show_problem(self, where: str, message: str) -> None:
         """Show an expected problem in the panel it belongs to, else in the message bar."""
@@ -224,6 +266,7 @@ class MainWindow(ProjectActions, QMainWindow):
             self.session.project.map.basemap,
             title=self.session.project.name,
             subtitle=map_layers.selection_label(self.session),
+            bounds=map_layers.map_frame(self.session) if not keep_view else None,
             on_success=lambda html: self.map.show_html(html, keep_view=keep_view),
             on_error=lambda exc: errors.dispatch(
                 exc, lambda m: self.message.show_message(m, "error")

@@ -38,6 +38,7 @@ def build_page(
     *,
     title: str | None = None,
     subtitle: str | None = None,
+    bounds: tuple[float, float, float, float] | None = None,
     progress: Progress = NO_PROGRESS,
 ) -> str:
     """Render the map page for ``layers`` (bottom first). Runs on a worker thread.
@@ -50,6 +51,9 @@ def build_page(
         OpenStreetMap tiles need the network; "none" keeps everything local.
     title, subtitle : str, optional
         Shown in a box on the map.
+    bounds : tuple, optional
+        (xmin, ymin, xmax, ymax) in EPSG:27700 to frame instead of every layer (boundaries
+        that reach far beyond the offences).
 
     Returns
     -------
@@ -60,7 +64,12 @@ def build_page(
 
     progress.update(0.1, "Drawing the map")
     m = web.build_map(
-        list(layers), basemap=basemap, title=title, subtitle=subtitle, collapsed_control=True
+        list(layers),
+        basemap=basemap,
+        title=title,
+        subtitle=subtitle,
+        collapsed_control=True,
+        bounds=bounds,
     )
     progress.update(0.7, "Drawing the map")
     return web.render_html(m, inline=False)

@@ -111,6 +111,13 @@ def build(window: MainWindow) -> dict[str, QAction]:
             tip="A fictional borough with offences, boundaries and context tables to try",
         ),
         "about": _action(window, "&About Hotspot", window.show_about),
+        "verify": _action(
+            window,
+            "&Verify with PySAL",
+            window.verify_with_pysal,
+            tip="Recompute the Gi* and correlation results with PySAL (esda) and show the "
+            "largest difference; esda compiles on first use (about 15 s)",
+        ),
     }
     acts["osm"] = QAction("&OpenStreetMap basemap", window, checkable=True)
     acts["osm"].setObjectName("osm")
@@ -148,6 +155,9 @@ def build(window: MainWindow) -> dict[str, QAction]:
     file_menu.addAction(acts["export"])
     file_menu.addSeparator()
     file_menu.addAction(acts["quit"])
+
+    analysis_menu = bar.addMenu("&Analysis")
+    analysis_menu.addAction(acts["verify"])
 
     view_menu = bar.addMenu("&View")
     view_menu.addAction(acts["osm"])

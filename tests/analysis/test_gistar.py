@@ -224,10 +224,27 @@ def test_grid_permutations_are_reproducible_and_recorded():
     assert (a.cells["p_sim"] >= 2 / 200 - 1e-12).all()
 
 
-def test_too_few_permutations_for_fdr_are_warned_about():
+def test_too_few_permutations_for_fdr_are_warned_about_before_the_test():
     _, xy = _planted(4)
-    with pytest.warns(AnalysisWarning, match="more permutations"):
-        run_gistar_grid(xy, GiStarParams(cell_size=100, permutations=19), study_area=BOX)
+    with pytest.warns(AnalysisWarning, match="smallest possible p-value is 0.1,") as caught:
+        res = run_gistar_grid(xy, GiStarParams(cell_size=100, permutations=19), study_area=BOX)
+    text = str(caught[0].message)
+    n = int(np.isfinite(res.cells["gi_z"]).sum())
+    # BH over n cells at 90%: all n cells would have to reach p = 2/20 together
+    assert f"at least {n:,} cells" in text
+    assert "analytical test (permutations = 0)" in text and "99,999 permutations" in text
+    assert res.power.needed == n and not res.power.alone
+    assert res.n_significant == 0  # and indeed none is called
+
+
+def test_enough_permutations_raise_no_power_warning_and_find_the_planted_hotspots():
+    centres, xy = _planted(4)
+    params = GiStarParams(cell_size=250, permutations=19999, fdr=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", AnalysisWarning)
+        res = run_gistar_grid(xy, params, study_area=BOX)
+    assert res.power.alone and res.power.tests == len(res.cells)
+    assert res.n_significant > 0
 
 
 # --------------------------------------------------------------------------- behaviour

@@ -111,11 +111,28 @@ def test_weighted_silverman_equals_repeating_points():
 
 def test_identical_points_fall_back_with_a_warning():
     xy = np.full((40, 2), [X0 + 2000, Y0 + 1500])
-    with pytest.warns(AnalysisWarning, match="same place"):
+    with pytest.warns(AnalysisWarning, match="no spread to measure"):
+        res = run_kde(xy, KdeParams(cell_size=50), study_area=BOX)
+    assert res.params.bandwidth == 250.0  # 5 cells of 50 m
+    assert any("5 cells (at least 100 m) = 250 m" in w for w in res.warnings)
+    assert "= 250 m" in res.bandwidth_note
+    assert np.nanmax(res.values) > 0
+
+
+@pytest.mark.parametrize("jitter", [1e-9, 1e-4, 3.0])
+def test_near_identical_points_fall_back_instead_of_a_noise_bandwidth(jitter):
+    """Points a few nanometres to metres apart (lon/lat rounding noise after reprojection):
+    Silverman's rule gives a bandwidth of the size of the noise, which used to stop the run
+    on "kde.bandwidth ... below the minimum"; the fallback is 5 cells, said on the result."""
+    rng = np.random.default_rng(3)
+    xy = np.full((60, 2), [X0 + 2000.0, Y0 + 1500.0]) + rng.normal(0, jitter, (60, 2))
+    h, _ = silverman_bandwidth(xy)
+    assert h < 50  # the rule measures only the noise
+    with pytest.warns(AnalysisWarning, match="no spread to measure"):
         res = run_kde(xy, KdeParams(cell_size=50), study_area=BOX)
     assert res.params.bandwidth == 250.0
-    assert any("same place" in w for w in res.warnings)
-    assert np.nanmax(res.values) > 0
+    total = np.nansum(res.values) * (50 / 1000) ** 2  # offences per km² x km² per cell
+    assert total == pytest.approx(60, rel=0.02)  # the surface still holds every offence
 
 
 # --------------------------------------------------------------------------- accuracy

@@ -123,7 +123,8 @@ def test_unknown_category_kept_and_noted(tmp_path):
     lines = [HEADER, row("a", cat="Fraud"), row("b", cat="robbery")]
     data = read_offences(write(tmp_path, "cats.csv", lines))
     assert set(data.gdf["category"]) == {"Fraud", "Robbery"}
-    assert any("'Fraud'" in n for n in data.report.notes)
+    assert data.report.unknown_categories == {"Fraud": 1}
+    assert "'Fraud' (1 rows)" in data.report.summary()
 
 
 def test_header_only_file_is_empty_data(tmp_path):

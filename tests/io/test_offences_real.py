@@ -181,7 +181,8 @@ def test_lewisham_json_slugs_mapped(lewisham_offences, lewisham_raw):
     assert cats["Anti-social behaviour"] == slugs["anti-social-behaviour"]
     assert cats["Possession of weapons"] == slugs["possession-of-weapons"]
     assert sum(cats.values()) == 73_260
-    assert not [n for n in lewisham_offences.report.notes if "not police.uk categories" in n]
+    assert not lewisham_offences.report.unknown_categories
+    assert not lewisham_offences.report.relabelled  # the API slugs are police.uk's own
 
 
 def test_lewisham_json_missing_month_reported(lewisham_offences):

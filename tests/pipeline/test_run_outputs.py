@@ -343,3 +343,20 @@ def test_lewisham_ward_counts_equal_an_independent_count_of_the_json(lewisham, s
     # points exactly on a ward boundary may fall either side: allow a handful
     assert (counted - independent).abs().sum() <= 5
     assert counted.idxmax() == independent.idxmax()
+
+
+@pytest.mark.realdata
+def test_lewisham_defaults_find_hot_spots_and_clusters_and_say_nothing_is_missing(lewisham):
+    """The real files with the defaults: every output made, Gi* hot spots and local clusters
+    found (the correlation's permutations scale with the 175 LSOAs), no empty-map note."""
+    out, written, messages = lewisham
+    assert written.unmade == []
+    summary = (out / "summary.txt").read_text(encoding="utf-8")
+    hot = re.search(r"Hot spot, 99% confidence: (\d+) cells", summary)
+    assert hot and int(hot.group(1)) > 10
+    clusters = re.search(
+        r"Local clusters \(175 LSOAs, 9,999 permutations, seed \d+\): (.*)\.", summary
+    )
+    assert clusters and "none significant" not in clusters.group(1)
+    assert "No significant" not in summary
+    assert not [m for m in messages if "reach far beyond" in m or "smallest possible" in m]

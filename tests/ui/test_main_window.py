@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from _window import LOAD_TIMEOUT, wait_for_map
 
 from hotspot.model import Project, SelectionParams
 from hotspot.pipeline import registry
@@ -18,24 +19,6 @@ from hotspot.ui.widgets.param_editors import display_number
 from hotspot.ui.widgets.sparkline import SERIES_ROLE, SparklineDelegate
 
 ROOT = Path(__file__).resolve().parents[2]
-LOAD_TIMEOUT = 60_000
-
-
-@pytest.fixture(scope="session")
-def demo_project(tmp_path_factory) -> Path:
-    """The demo data set, written once per test session."""
-    from hotspot.demo import write_demo
-
-    return write_demo(tmp_path_factory.mktemp("demo")).project
-
-
-def wait_for_map(qtbot, window: MainWindow) -> None:
-    """Wait until no job runs and the map page reflects the current layers."""
-    qtbot.waitUntil(lambda: not window.runner.busy, timeout=LOAD_TIMEOUT)
-    qtbot.waitUntil(lambda: not window._map_timer.isActive(), timeout=5000)
-    qtbot.waitUntil(lambda: not window.runner.busy, timeout=LOAD_TIMEOUT)
-    if window.map.html:
-        qtbot.waitUntil(lambda: window.map.loaded_html == window.map.html, timeout=30_000)
 
 
 def js(qtbot, window: MainWindow, script: str):

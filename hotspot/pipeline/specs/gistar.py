@@ -16,6 +16,7 @@ from hotspot.pipeline.registry import (
     with_warnings,
 )
 from hotspot.pipeline.specs._common import needs_offences
+from hotspot.pipeline.verify import verify_gistar
 
 
 def _run(project: Any, workspace: Any, params: GiStarParams, progress: Any) -> dict[str, Any]:
@@ -39,15 +40,19 @@ def _layers(results: Any) -> list[ResultLayer]:
 
 def _tables(results: Any) -> list[ResultTable]:
     from hotspot.export import result_params
+    from hotspot.maps.wording import gistar_empty
 
     g = results["gistar"]
+    empty = gistar_empty(g)
     return [
         ResultTable(
             "gistar",
             "Gi* cells",
             g.cells,
             description="Getis-Ord Gi* z-scores, p-values and hot/cold spot classes",
-            caption="Every cell, highest Gi* z first",
+            caption=f"{empty} Every cell, highest Gi* z first"
+            if empty
+            else ("Every cell, highest Gi* z first"),
             csv="gistar_cells.csv",
             gpkg="gistar_cells",
             params=result_params(g),
@@ -57,6 +62,8 @@ def _tables(results: Any) -> list[ResultTable]:
 
 
 def _summary(results: Any) -> list[str]:
+    from hotspot.maps.wording import gistar_empty
+
     g = results["gistar"]
     fdr = "FDR-corrected" if g.fdr_corrected else "not corrected for multiple tests"
     lines = [
@@ -64,6 +71,9 @@ def _summary(results: Any) -> list[str]:
         f"{g.params.cell_size:,.0f} m ({fdr})."
     ]
     lines += [f"{label}: {n:,} cells" for label, n in g.counts_by_label().items() if n]
+    empty = gistar_empty(g)
+    if empty:
+        lines.append(empty)
     if getattr(g, "n_outside", 0):
         lines.append(f"{g.n_outside:,} offences fell outside the study area.")
     return lines
@@ -117,6 +127,7 @@ SPEC = AnalysisSpec(
     methods_lines=_methods,
     briefing=_briefing,
     csv_names=("gistar_cells.csv",),
+    verify=(("gistar", "Gi* hot spots", verify_gistar),),
     form=FormHints(
         choice_labels={
             "shape": {"square": "Squares", "hexagon": "Hexagons"},

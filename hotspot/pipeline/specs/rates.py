@@ -21,6 +21,7 @@ from hotspot.pipeline.registry import (
     with_warnings,
 )
 from hotspot.pipeline.specs._common import needs_offences
+from hotspot.pipeline.verify import verify_gistar
 
 LEVELS = ("ward", "lsoa")
 
@@ -216,12 +217,17 @@ def _summary(results: Any) -> list[str]:
             )
     g = results.get("gistar_lsoas")
     if g is not None:
+        from hotspot.maps.wording import gistar_empty
+
         lines.append(f"Getis-Ord Gi* of the LSOA {g.value_column}s ({len(g.cells):,} LSOAs)")
         lines += [
             f"  {label}: {n:,} LSOAs"
             for label, n in g.counts_by_label().items()
             if n and label != "Not significant"
         ]
+        empty = gistar_empty(g)
+        if empty:
+            lines.append(f"  {empty}")
     return lines
 
 
@@ -284,6 +290,7 @@ SPEC = AnalysisSpec(
     methods_lines=_methods,
     briefing=_briefing,
     csv_names=("rates_wards.csv", "rates_lsoas.csv", "ward_summary.csv", "gistar_lsoas.csv"),
+    verify=(("gistar_lsoas", "Gi* of the LSOA rates", verify_gistar),),
     form=FormHints(
         choice_labels={
             "count_by": {
