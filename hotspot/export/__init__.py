@@ -31,7 +31,7 @@ from hotspot.export.geopackage import (
 )
 from hotspot.export.geotiff import GEOTIFF_NODATA, write_geotiff
 from hotspot.export.params import PARAMS_TABLE, result_params
-from hotspot.export.tables import formula_safe, formula_safe_text, write_csv
+from hotspot.export.tables import formula_safe, formula_safe_text, readable_table, write_csv
 
 __all__ = [
     "COUNT_COLUMNS",
@@ -47,6 +47,7 @@ __all__ = [
     "formula_safe",
     "formula_safe_text",
     "read_params",
+    "readable_table",
     "result_layers",
     "publishable",
     "publishable_results",

@@ -103,3 +103,36 @@ def write_csv(
     with atomic_path(path, overwrite=overwrite) as tmp:
         tmp.write_bytes(text.encode("utf-8-sig"))
     return Path(path)
+
+
+def readable_table(table: Any, *, sort: tuple[str, bool] | None = None) -> pd.DataFrame:
+    """A table as a report shows it: columns a reader looks for first, figures rounded.
+
+    Formatting only: the rules are :mod:`hotspot.core.formats` (rates to one
+    decimal, counts and populations as whole numbers, shares as percentages,
+    p-values as "< 0.001"), the same the window and the briefing use. Text cells (a
+    suppressed "<5") are left as they are.
+
+    Parameters
+    ----------
+    table : DataFrame or GeoDataFrame
+        Not changed; the geometry column is left out.
+    sort : (column, ascending), optional
+        Row order (on the unrounded values), e.g. ``("gi_z", False)``; missing values
+        last.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Cells of object type, ready for :func:`write_csv`.
+    """
+    from hotspot.core.formats import column_order, csv_value
+
+    df = pd.DataFrame(table)
+    df = df.drop(columns=[c for c in df.columns if c == "geometry"], errors="ignore")
+    if sort is not None and sort[0] in df.columns:
+        df = df.sort_values(sort[0], ascending=sort[1], kind="stable", na_position="last")
+    df = df[column_order(df.columns)].reset_index(drop=True)
+    return pd.DataFrame(
+        {c: pd.Series([csv_value(c, v) for v in df[c].tolist()], dtype=object) for c in df.columns}
+    )

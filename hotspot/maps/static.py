@@ -120,6 +120,9 @@ class MapContext:
     frame : tuple, optional
         (xmin, ymin, xmax, ymax) the maps are framed on instead of the boundaries (set when
         the boundaries reach far beyond the offences).
+    footer : float
+        Room kept under the attributions for a document's footer (a briefing's page
+        numbers), as a fraction of the page height.
     """
 
     offence_group: str = ""
@@ -134,6 +137,7 @@ class MapContext:
     ward_labels: bool = True
     suppress_below: int = 0
     frame: tuple[float, float, float, float] | None = None
+    footer: float = 0.0
 
     @property
     def period_label(self) -> str:
@@ -313,13 +317,13 @@ def _draw_layer(ax, layer: L.MapLayer, zorder: int) -> None:
         return
     filled = f[f["_fill"].notna()]
     if not filled.empty:
-        stroke = filled["_stroke"].iloc[0]
+        stroked = filled["_stroke"].notna() & (filled["_stroke"] != "")
         ax.add_collection(
             PathCollection(
                 _polygon_paths(filled.geometry.values),
                 facecolors=filled["_fill"].tolist(),
-                edgecolors=stroke if stroke else "none",
-                linewidths=float(filled["_stroke_width"].iloc[0]) if stroke else 0.0,
+                edgecolors=filled["_stroke"].where(stroked, "none").tolist(),
+                linewidths=filled["_stroke_width"].astype(float).where(stroked, 0.0).tolist(),
                 alpha=float(filled["_fill_opacity"].iloc[0]),
                 zorder=zorder,
             ),
@@ -580,6 +584,7 @@ def print_map(
     basemap_timeout: float = 8.0,
     methods_heading: str = "Methods",
     methods_size: float = 6.8,
+    footer: float = 0.0,
 ) -> Figure:
     """Draw a print map of ``layers`` on an A4 page.
 
@@ -605,6 +610,8 @@ def print_map(
         Heading of the text box (e.g. "Ward figures" on a briefing's ward page).
     methods_size : float
         Type size of the text box, in points.
+    footer : float
+        Room kept free under the attributions for a document's footer (figure fraction).
 
     Returns
     -------
@@ -635,42 +642,17 @@ def print_map(
             va="top",
             gid="subtitle",
         )
-
-    ax = fig.add_axes(lay["map"])
-    ax.set_gid("map")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for spine in ax.spines.values():
-        spine.set_edgecolor("#888888")
-        spine.set_linewidth(0.6)
-    ax.set_facecolor("#ffffff")
     shown = [layer for layer in layers if layer.visible]
-    for i, layer in enumerate(shown):
-        _draw_layer(ax, layer, zorder=10 + 10 * i)
-    box = extent or L.layers_bounds(shown)
-    if box is not None:
-        box = _fit_to_axes(_padded(box) if extent is None else box, fig, lay["map"])
-        ax.set_xlim(box[0], box[2])
-        ax.set_ylim(box[1], box[3])
-    ax.set_aspect("equal", adjustable="box")
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    note = ""
-    if basemap == "osm" and box is not None:
-        note = _draw_basemap(ax, box, basemap_timeout)
-        ax.set_xlim(box[0], box[2])
-        ax.set_ylim(box[1], box[3])
-    literal_text(fig)  # names and titles come from the user's files: measured as drawn
-    _hide_cut_labels(fig, ax)
-    _scale_bar(ax)
-    _north_arrow(ax)
-    _empty_notes(ax, shown)
-
-    lax = fig.add_axes(lay["legend"])
-    lax.set_axis_off()
-    lax.set_gid("legend-panel")
+    _, note = draw_map(
+        fig,
+        lay["map"],
+        shown,
+        extent=extent,
+        basemap=basemap,
+        basemap_timeout=basemap_timeout,
+    )
     legends = [lg for lg in (layer.legend() for layer in shown) if lg is not None]
-    _draw_legends(fig, lax, _merge_boundary_legends(legends), wrap=40)
+    draw_legend_panel(fig, lay["legend"], _merge_boundary_legends(legends))
 
     if methods:
         max_ = fig.add_axes(lay["methods"])
@@ -682,8 +664,69 @@ def print_map(
         lines = [line for line in lines if line != style.OSM_TEXT]
         lines.append(note or style.OSM_TEXT)
     text = "\n".join(textwrap.fill(line, lay["wrap_attr"]) for line in lines)
-    fig.text(0.03, 0.012, text, fontsize=6.3, color="#333333", va="bottom", gid="attribution")
+    fig.text(
+        0.03, 0.012 + footer, text, fontsize=6.3, color="#333333", va="bottom", gid="attribution"
+    )
     return literal_text(fig)
+
+
+def draw_map(
+    fig: Figure,
+    rect: tuple[float, float, float, float],
+    layers: Sequence[L.MapLayer],
+    *,
+    extent: tuple[float, float, float, float] | None = None,
+    basemap: str = "none",
+    basemap_timeout: float = 8.0,
+    scale_bar: bool = True,
+    north_arrow: bool = True,
+) -> tuple[Any, str]:
+    """Draw ``layers`` (bottom first) in a map frame at ``rect`` of ``fig``.
+
+    The frame gets a scale bar and a north arrow; area names cut by the frame are
+    left out; a layer with nothing to act on says why on the map itself. Returns the axes (gid "map") and the basemap note ("" or why there are
+    no tiles).
+    """
+    ax = fig.add_axes(rect)
+    ax.set_gid("map")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_edgecolor("#888888")
+        spine.set_linewidth(0.6)
+    ax.set_facecolor("#ffffff")
+    for i, layer in enumerate(layers):
+        _draw_layer(ax, layer, zorder=10 + 10 * i)
+    box = extent or L.layers_bounds(list(layers))
+    if box is not None:
+        box = _fit_to_axes(_padded(box) if extent is None else box, fig, rect)
+        ax.set_xlim(box[0], box[2])
+        ax.set_ylim(box[1], box[3])
+    ax.set_aspect("equal", adjustable="box")
+    note = ""
+    if basemap == "osm" and box is not None:
+        note = _draw_basemap(ax, box, basemap_timeout)
+        ax.set_xlim(box[0], box[2])
+        ax.set_ylim(box[1], box[3])
+    literal_text(fig)  # names and titles come from the user's files: measured as drawn
+    _hide_cut_labels(fig, ax)
+    if scale_bar:
+        _scale_bar(ax)
+    if north_arrow:
+        _north_arrow(ax)
+    _empty_notes(ax, layers)
+    return ax, note
+
+
+def draw_legend_panel(
+    fig: Figure, rect: tuple[float, float, float, float], legends: Sequence[Legend], wrap: int = 40
+) -> Any:
+    """Stack ``legends`` from the top of an (invisible) panel at ``rect``; returns its axes."""
+    lax = fig.add_axes(rect)
+    lax.set_axis_off()
+    lax.set_gid("legend-panel")
+    _draw_legends(fig, lax, list(legends), wrap=wrap)
+    return lax
 
 
 # --------------------------------------------------------------------------- saving
@@ -773,6 +816,7 @@ def _one_layer_map(
         extent=extent,
         basemap=ctx.basemap,
         basemap_timeout=ctx.basemap_timeout,
+        footer=ctx.footer,
     )
 
 
@@ -816,7 +860,7 @@ def rates_map(
     ctx: MapContext,
     *,
     column: str = "rate",
-    scheme: str = "quantiles",
+    scheme: str = style.DEFAULT_SCHEME,
     k: int = 5,
     title: str | None = None,
     extent=None,
@@ -845,12 +889,14 @@ def change_map(
     ctx: MapContext,
     *,
     column: str = "change",
-    scheme: str = "natural_breaks",
+    scheme: str = style.DEFAULT_SCHEME,
     k: int = 5,
     title: str | None = None,
     extent=None,
 ) -> Figure:
-    """Change since the previous period (diverging classes split at no change)."""
+    """Change since the previous period: rises and falls the exact test flags are drawn
+    apart from changes within normal variation (:class:`~hotspot.maps.layers.ChangeSignificance`);
+    without a test, diverging classes split at no change."""
     columns = stats.table.columns if hasattr(stats, "table") else stats.columns
     if column not in columns:
         raise HotspotError(
@@ -858,8 +904,10 @@ def change_map(
             "comparison period (selection.compare = true)"
         )
     comp = getattr(stats, "comparison", None)
-    return _one_layer_map(
-        L.AreaChoropleth(
+    if column == "change" and "change_flag" in columns:
+        layer: L.MapLayer = L.ChangeSignificance(stats, suppress_below=ctx.suppress_below)
+    else:
+        layer = L.AreaChoropleth(
             stats,
             column=column,
             scheme=scheme,
@@ -867,10 +915,12 @@ def change_map(
             opacity=0.9,
             diverging=True,
             suppress_below=ctx.suppress_below,
-        ),
+        )
+    return _one_layer_map(
+        layer,
         ctx,
         title=title or "Change since the previous period",
-        methods=wording.rates_methods(stats),
+        methods=wording.change_methods(stats),
         extent=extent,
         subtitle_extra=f"compared with {getattr(comp, 'label', comp)}" if comp is not None else "",
     )
@@ -947,6 +997,8 @@ __all__ = [
     "bivariate_map",
     "change_map",
     "clusters_map",
+    "draw_legend_panel",
+    "draw_map",
     "gistar_map",
     "kde_map",
     "print_map",

@@ -98,9 +98,19 @@ def rates_methods(stats: Any) -> list[str]:
     if _get(p, "eb", False):
         lines.append("Empirical-Bayes smoothed rates are given alongside raw rates.")
     period = _get(stats, "period")
-    comp = _get(stats, "comparison")
     if period is not None:
         lines.append(f"Period: {_get(period, 'label', period)}.")
+    return lines + change_methods(stats, period=False)
+
+
+def change_methods(stats: Any, *, period: bool = True) -> list[str]:
+    """Methods lines for the change since the previous period (the periods and the test)."""
+    p = _get(stats, "params")
+    comp = _get(stats, "comparison")
+    lines = []
+    now = _get(stats, "period")
+    if period and now is not None:
+        lines.append(f"Period: {_get(now, 'label', now)}.")
     if comp is not None:
         alpha = float(_get(p, "alpha", 0.05) or 0.05)
         fdr = ", FDR-corrected" if _get(p, "change_fdr", False) else ""
@@ -249,6 +259,7 @@ __all__ = [
     "bivariate_methods",
     "clusters_empty",
     "gistar_empty",
+    "change_methods",
     "correlation_sentences",
     "gistar_methods",
     "kde_methods",

@@ -112,8 +112,21 @@ class OutputParams:
     page: str = param(
         "A4-landscape",
         label="Page",
-        help="Page layout of print maps.",
+        help="Page layout of the print maps and of every page of the briefing pack.",
         choices=("A4-landscape", "A4-portrait"),
+    )
+    marking: str = param(
+        "OFFICIAL",
+        label="Protective marking",
+        help="Printed at the top and bottom of every page of the briefing pack: OFFICIAL for "
+        "most council and police work, OFFICIAL-SENSITIVE when it must be handled with more "
+        "care, none for a document to publish.",
+        choices=("none", "OFFICIAL", "OFFICIAL-SENSITIVE"),
+    )
+    version: str = param(
+        "1.0",
+        label="Document version",
+        help="Shown with the date on the cover and in the footer of the briefing pack.",
     )
     html: bool = param(False, label="Interactive map", help="Write an offline HTML map.")
     html_points: bool = param(

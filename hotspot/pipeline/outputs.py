@@ -171,8 +171,8 @@ def result_tables(results: registry.Results) -> list[registry.ResultTable]:
 
 
 def write_csv_step(ctx: RunContext) -> None:
-    """The tables as CSV (UTF-8 with BOM, for Excel)."""
-    from hotspot.export import write_csv
+    """The tables as CSV (UTF-8 with BOM, for Excel), rounded and ordered for reading."""
+    from hotspot.export import readable_table, write_csv
 
     suppress = ctx.project.outputs.suppress_below
     for table in result_tables(ctx.results):
@@ -182,7 +182,11 @@ def write_csv_step(ctx: RunContext) -> None:
             ctx,
             table.csv,
             lambda p, t=table: write_csv(
-                t.data(), p, suppress_below=suppress, overwrite=ctx.force, counts=t.counts
+                readable_table(t.data(), sort=t.sort),
+                p,
+                suppress_below=suppress,
+                overwrite=ctx.force,
+                counts=t.counts,
             ),
         )
 
@@ -223,6 +227,38 @@ def data_source(workspace: Any) -> str:
     return "police.uk" if "police" in source.lower() or not source else Path(source).name
 
 
+def boundary_year(workspace: Any) -> int | None:
+    """The year of the maps' OS copyright line: the vintage of the boundaries drawn.
+
+    One answer for the window, the print maps, ``map.html`` and the briefing (the
+    wards' year, else the LSOAs'; None when unknown, which gives this year).
+    """
+    if workspace is None:
+        return None
+    for layer in (workspace.wards, workspace.lsoas):
+        year = getattr(layer, "vintage", None)
+        if year:
+            return int(year)
+    return None
+
+
+def map_attributions(
+    workspace: Any, results: registry.Results | None = None, *, context: Any = ()
+) -> list[str]:
+    """The attributions of an interactive map of ``workspace`` and ``results``.
+
+    ``context`` names further context tables shown ("imd", "samhi"), e.g. the window's
+    deprivation layer when it is switched on. The window and ``map.html`` both use it,
+    so they carry the same lines (and year) as the print maps.
+    """
+    from hotspot.maps.style import attribution_lines
+
+    used = _context_sources(results or {}) | set(context)
+    return attribution_lines(
+        year=boundary_year(workspace), imd="imd" in used, samhi="samhi" in used
+    )
+
+
 def map_context(project: Project, workspace: Any, selection: Any) -> Any:
     """The print-map context (subtitle, boundaries, page) of a project's selection."""
     from hotspot.maps.static import MapContext
@@ -235,7 +271,7 @@ def map_context(project: Project, workspace: Any, selection: Any) -> Any:
         data_source=data_source(workspace),
         wards=wards,
         outline=workspace.outline,
-        boundary_year=getattr(wards, "vintage", None),
+        boundary_year=boundary_year(workspace),
         page=project.outputs.page,
         basemap=project.map.basemap,
         suppress_below=project.outputs.suppress_below,
@@ -317,7 +353,6 @@ def _context_sources(results: registry.Results) -> set[str]:
 
 def write_html_step(ctx: RunContext) -> None:
     """``map.html``: the offline interactive map (aggregated results only by default)."""
-    from hotspot.maps.style import attribution_lines
     from hotspot.maps.web import build_map, write_html
     from hotspot.pipeline.study_area import map_frame
 
@@ -325,22 +360,55 @@ def write_html_step(ctx: RunContext) -> None:
     layers = web_layers(
         ctx.workspace, ctx.results, points=points, suppress_below=ctx.project.outputs.suppress_below
     )
-    used = _context_sources(ctx.results)
-    wards = ctx.workspace.wards
     m = build_map(
         layers,
         basemap=ctx.project.map.basemap,
         title=ctx.project.name,
         subtitle=ctx.selection.label,
-        attributions=attribution_lines(
-            year=getattr(wards, "vintage", None), imd="imd" in used, samhi="samhi" in used
-        ),
+        attributions=map_attributions(ctx.workspace, ctx.results),
         bounds=map_frame(ctx.workspace),
     )
     _export(ctx, HTML_FILE, lambda p: write_html(m, p, overwrite=ctx.force))
 
 
 # --------------------------------------------------------------------------- briefing
+
+
+PUBLISHERS = {
+    "imd": "English Indices of Deprivation 2019, Ministry of Housing, Communities and Local "
+    "Government",
+    "samhi": "Small Area Mental Health Index, Daras and Barr, University of Liverpool",
+    "population": "mid-year population estimates, Office for National Statistics",
+    "lookup": "Office for National Statistics",
+}
+"""Who publishes each kind of context table (named with its file on the data page)."""
+
+
+def source_lines(project: Project, workspace: Any) -> tuple[str, ...]:
+    """One line per source of the project: what it is, its file name and its publisher.
+
+    File names only: a document never shows the folders of the analyst's computer.
+    """
+    out = []
+    for s in project.sources:
+        name = Path(s.path).name
+        if s.kind == "offences":
+            out.append(f"Offences: {name} ({data_source(workspace)})")
+        elif s.kind == "areas":
+            role = {"wards": "Ward", "lsoas": "LSOA", "study_area": "Borough"}.get(
+                s.options.get("role", ""), "Area"
+            )
+            out.append(f"{role} boundaries: {name}")
+        elif s.kind == "indicators":
+            kind = s.options.get("indicator", "")
+            what = {"imd": "Deprivation (IMD 2019)", "samhi": "Mental health (SAMHI)"}.get(
+                kind, "Population" if kind == "population" else "Context table"
+            )
+            publisher = PUBLISHERS.get(kind)
+            out.append(f"{what}: {name}" + (f" ({publisher})" if publisher else ""))
+        elif s.kind == "lookup":
+            out.append(f"Code lookup: {name} ({PUBLISHERS['lookup']})")
+    return tuple(out)
 
 
 def briefing_sections(results: registry.Results) -> list[Any]:
@@ -363,6 +431,8 @@ def write_briefing_step(ctx: RunContext) -> None:
     context = lsoa_context(ws)
     if context is not None:
         notes += list(context.notes)
+    o = ctx.project.outputs
+    offences = ctx.selection.offences
     briefing = Briefing(
         title=ctx.project.name,
         offence_group=ctx.selection.group.name,
@@ -371,15 +441,19 @@ def write_briefing_step(ctx: RunContext) -> None:
         wards=ws.wards,
         outline=ws.outline,
         sections=briefing_sections(ctx.results),
-        ward_pages=ctx.project.outputs.briefing_wards,
-        suppress_below=ctx.project.outputs.suppress_below or 0,
+        ward_pages=o.briefing_wards,
+        suppress_below=o.suppress_below or 0,
         data_source=data_source(ws),
+        marking="" if o.marking == "none" else o.marking,
+        version=o.version,
         load_report=ws.offences.report.summary() if ws.offences is not None else "",
         data_notes=tuple(notes),
-        boundary_year=ws.wards.vintage,
+        sources=source_lines(ctx.project, ws),
+        offences=getattr(offences, "gdf", offences),
+        boundary_year=boundary_year(ws),
         samhi=ws.indicator("samhi") is not None,
         imd=ws.indicator("imd") is not None,
-        page=ctx.project.outputs.page,
+        page=o.page,
         basemap=ctx.project.map.basemap,
         notices=tuple(ctx.warnings),
         checks=(check.heading, tuple(check.lines())) if check is not None else None,
@@ -458,13 +532,16 @@ __all__ = [
     "OUTPUT_STEPS",
     "SUMMARY_FILE",
     "VERIFY_KEY",
+    "boundary_year",
     "briefing_sections",
     "compute_analyses",
     "data_source",
+    "map_attributions",
     "map_context",
     "result_layers",
     "result_tables",
     "selection_lines",
+    "source_lines",
     "summary_text",
     "web_layers",
 ]

@@ -273,8 +273,18 @@ def test_menus_and_toolbar_offer_every_action(window):
         "add_context",
         "export",
         "osm",
+        "map_only",
     ]
     assert all(not a.icon().isNull() for a in shown)  # every toolbar button has an icon
+    assert texts(menus["View"]) == [
+        "OpenStreetMap basemap",
+        "Map only",
+        "Data",
+        "Layers",
+        "Analysis",
+        "Results",
+        "Show all panels",
+    ]
 
 
 def test_methods_and_about_open(qtbot, window, monkeypatch):
@@ -427,22 +437,30 @@ def test_window_results_equal_what_hotspot_run_writes(qtbot, window, tmp_path):
     pipeline.run_project(project, out)
     shown = window.session.results
 
+    # CSVs are rounded for reading (z to 2 decimals, rates to 1, p to 3 or "< 0.001")
     gi = pd.read_csv(out / "gistar_cells.csv", encoding="utf-8-sig").set_index("cell_id")
     cells = shown["gistar"].cells.set_index("cell_id")
-    assert list(gi.index) == list(cells.index)
-    np.testing.assert_allclose(gi["gi_z"], cells["gi_z"], rtol=1e-9)
+    assert sorted(gi.index) == sorted(cells.index)
+    assert gi["gi_z"].is_monotonic_decreasing  # hot spots first
+    gi = gi.loc[cells.index]
+    np.testing.assert_allclose(gi["gi_z"], cells["gi_z"], atol=0.005 + 1e-12)
     assert (gi["gi_bin"].to_numpy() == cells["gi_bin"].to_numpy()).all()
-    np.testing.assert_allclose(gi["p_sim"], cells["p_sim"], rtol=0)  # same seed, same draws
+    assert list(gi["ward"].fillna("")) == list(cells["ward"].fillna(""))
+    small = cells["p_sim"] < 0.001
+    assert (gi.loc[small, "p_sim"] == "< 0.001").all()  # same seed, same draws
+    np.testing.assert_allclose(
+        gi.loc[~small, "p_sim"].astype(float), cells.loc[~small, "p_sim"], atol=0.0005
+    )
 
     rates = shown["rates"]
     written = pd.read_csv(out / f"rates_{rates.level}s.csv", encoding="utf-8-sig")
     written = written.set_index("code").loc[rates.table["code"]]
     np.testing.assert_array_equal(written["count"], rates.table["count"])
-    np.testing.assert_allclose(written["rate"], rates.table["rate"], rtol=1e-9)
+    np.testing.assert_allclose(written["rate"], rates.table["rate"], atol=0.05 + 1e-9)
 
     biv = pd.read_csv(out / "bivariate_lsoas.csv", encoding="utf-8-sig").set_index("code")
     local = shown["bivariate"].local.set_index("code")
-    np.testing.assert_allclose(biv.loc[local.index, "local_i"], local["local_i"], rtol=1e-9)
+    np.testing.assert_allclose(biv.loc[local.index, "local_i"], local["local_i"], atol=5e-4)
     assert list(biv.loc[local.index, "cluster"]) == list(local["cluster"])
 
     with rasterio.open(out / "kde.tif") as src:
@@ -531,8 +549,11 @@ def test_an_unexpected_error_shows_the_dialog_and_the_window_keeps_working(
 
 
 def test_screenshot_of_the_window_after_analysis(qtbot, window, tmp_path):
-    """The README's picture: written to a temporary folder, or to
-    ``HOTSPOT_SCREENSHOT_DIR`` when set (``HOTSPOT_SCREENSHOT_DIR=docs pytest -k screenshot``)."""
+    """The README's picture, at a council laptop's 1366 x 768: written to a temporary
+    folder, or to ``HOTSPOT_SCREENSHOT_DIR`` when set
+    (``HOTSPOT_SCREENSHOT_DIR=docs pytest -k screenshot``), for a person to look at."""
+    window.resize(1366, 768)
+    window.show_all_panels()  # the default layout for that size
     select_serious_violence_12_months(window)
     for section in ("rates", "gistar"):
         run_panel(qtbot, window, section)
@@ -546,6 +567,7 @@ def test_screenshot_of_the_window_after_analysis(qtbot, window, tmp_path):
     target = folder / "screenshot-window.png"
     tmp = target.with_name(".screenshot-window.part.png")
     image = window.grab().toImage()
+    assert (image.width(), image.height()) == (1366, 768)
     assert image.save(str(tmp))
     tmp.replace(target)
     assert target.stat().st_size > 10_000
@@ -553,6 +575,15 @@ def test_screenshot_of_the_window_after_analysis(qtbot, window, tmp_path):
         image.pixel(x, y) for x in range(0, image.width(), 23) for y in range(0, image.height(), 23)
     }
     assert len(colours) > 50  # a painted window with a map, not a blank frame
+    # the map's part of the picture is painted (cells, wards, legend) and is most of it
+    origin = window.map.mapTo(window, window.map.rect().topLeft())
+    inside = {
+        image.pixel(origin.x() + x, origin.y() + y)
+        for x in range(0, window.map.width(), 17)
+        for y in range(0, window.map.height(), 17)
+    }
+    assert len(inside) > 20
+    assert window.map.width() * window.map.height() > 0.5 * 1366 * 768
 
 
 def test_export_writes_what_hotspot_run_writes_and_asks_before_replacing(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from hotspot.analysis.gistar import GiStarParams, run_gistar_grid
@@ -15,7 +16,7 @@ from hotspot.pipeline.registry import (
     ResultTable,
     with_warnings,
 )
-from hotspot.pipeline.specs._common import needs_offences
+from hotspot.pipeline.specs._common import needs_offences, with_ward_names
 from hotspot.pipeline.verify import verify_gistar
 
 
@@ -24,6 +25,8 @@ def _run(project: Any, workspace: Any, params: GiStarParams, progress: Any) -> d
     result = run_gistar_grid(
         sel.offences.gdf, params, study_area=workspace.study_area(), progress=progress
     )
+    # each cell says which ward it is in: a table of cell numbers means nothing to a reader
+    result = dataclasses.replace(result, cells=with_ward_names(result.cells, workspace.wards))
     return {"gistar": with_warnings(result, sel.warnings)}
 
 
@@ -50,9 +53,9 @@ def _tables(results: Any) -> list[ResultTable]:
             "Gi* cells",
             g.cells,
             description="Getis-Ord Gi* z-scores, p-values and hot/cold spot classes",
-            caption=f"{empty} Every cell, highest Gi* z first"
+            caption=f"{empty} Every cell with its ward, highest Gi* z first"
             if empty
-            else ("Every cell, highest Gi* z first"),
+            else "Every cell with its ward, hot spots (highest Gi* z) first",
             csv="gistar_cells.csv",
             gpkg="gistar_cells",
             params=result_params(g),

@@ -126,7 +126,7 @@ def _print_map(results: Any, context: Any) -> Any:
 def _briefing(results: Any) -> Any:
     from hotspot.maps.briefing_sections import kde_section
 
-    return kde_section(results["kde"])
+    return kde_section(results["kde"], areas=results.get("kde_areas"))
 
 
 def _write_geotiff(results: Any, path: Any, overwrite: bool) -> None:

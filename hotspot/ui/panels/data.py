@@ -84,6 +84,7 @@ class DataPanel(QWidget):
     def _selection_box(self) -> QGroupBox:
         box = QGroupBox("Selection")
         form = QFormLayout(box)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow panels
         self.group = QComboBox()
         self.group.setToolTip(tooltip(_SPECS["group"]))
         new_group = QPushButton("New group…")

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from hotspot.core.errors import HotspotError
-from hotspot.export import formula_safe, write_csv
+from hotspot.core.formats import column_order, display
+from hotspot.export import formula_safe, readable_table, write_csv
 from hotspot.ui.widgets.sparkline import SERIES_ROLE, SparklineDelegate, is_series
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
@@ -36,16 +37,13 @@ def ask_csv_path(parent: QWidget, suggested: str) -> str:
     return QFileDialog.getSaveFileName(parent, "Save table as CSV", suggested, "CSV (*.csv)")[0]
 
 
-def _display(value: Any) -> str:
+def _display(column: Any, value: Any) -> str:
+    """A cell as the table shows it: rounded as the column deserves (``core.formats``)."""
     if value is None or is_series(value):  # a series is drawn, not written
         return ""
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        return f"{value:,.0f}" if value.is_integer() and abs(value) < 1e15 else f"{value:,.4g}"
     if isinstance(value, pd.Timestamp):
         return f"{value:%Y-%m}"
-    return str(value)
+    return display(column, value)
 
 
 def _sort_key(value: Any) -> Any:
@@ -81,14 +79,14 @@ class DataFrameModel(QAbstractTableModel):
     def set_frame(self, frame: pd.DataFrame) -> None:
         self.beginResetModel()
         cols = [c for c in frame.columns if c != "geometry" and not str(c).startswith("_")]
-        self.frame = pd.DataFrame(frame[cols]).reset_index(drop=True)
+        self.frame = pd.DataFrame(frame[column_order(cols)]).reset_index(drop=True)
         self._text, self._keys, self._numeric = [], [], []
         self._series: dict[int, list[Any]] = {}
         for i, c in enumerate(self.frame.columns):
             values = [v.item() if hasattr(v, "item") else v for v in self.frame[c].tolist()]
             if values and is_series(values[0]):
                 self._series[i] = values
-            self._text.append([_display(v) for v in values])
+            self._text.append([_display(c, v) for v in values])
             self._keys.append([_sort_key(v) for v in values])
             self._numeric.append(pd.api.types.is_numeric_dtype(self.frame[c].dtype))
         self.series_columns = sorted(self._series)
@@ -186,13 +184,14 @@ class ResultsTable(QWidget):
             self.view.setColumnWidth(column, 160)
 
     def visible_frame(self, selected_only: bool = False) -> pd.DataFrame:
-        """The table in the order shown (optionally only the selected rows)."""
+        """The table in the order shown (optionally only the selected rows), rounded as
+        ``hotspot run``'s CSV files are (:func:`hotspot.export.readable_table`)."""
         rows = range(self.proxy.rowCount())
         if selected_only:
             chosen = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
             rows = chosen or rows
         order = [self.proxy.mapToSource(self.proxy.index(r, 0)).row() for r in rows]
-        return self.model.frame.iloc[order]
+        return readable_table(self.model.frame.iloc[order])
 
     def copy(self) -> None:
         """Copy the selected rows (or the whole table) as tab-separated text."""
