@@ -277,7 +277,9 @@ def cover_page(b: Briefing, number: int = 1) -> Figure:
     width = 0.38 if wide else 0.86
     for i, (title, page) in enumerate(entries):
         yy = cy - 0.05 - i * step
-        fig.text(cx, yy, title, fontsize=10.5, va="top", color=TEXT_COLOUR, gid="contents")
+        room = int(width * fig.get_size_inches()[0] * 72 / (10.5 * 0.55)) - 4  # before the number
+        shown = textwrap.shorten(title, room, placeholder=" …")
+        fig.text(cx, yy, shown, fontsize=10.5, va="top", color=TEXT_COLOUR, gid="contents")
         fig.text(
             cx + width, yy, f"{page}", fontsize=10.5, va="top", ha="right", gid="contents-page"
         )

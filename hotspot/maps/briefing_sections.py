@@ -179,7 +179,7 @@ def bivariate_section(
     finding = f"{main}: {head.lower()} ({paren}" if main else f"{head}{tail}"
     first = finding.split(" ", 1)[0]
     finding = "Across the borough, " + (
-        finding if first.isupper() else finding[:1].lower() + finding[1:]
+        finding[:1].lower() + finding[1:] if first[1:].islower() else finding  # not "lSOAs"
     )
     return BriefingSection(
         "Offending and context",

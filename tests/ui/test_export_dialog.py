@@ -55,3 +55,19 @@ def test_an_unknown_ward_page_stops_the_export_before_it_starts(
     window.export_dialog()
     assert "'Atlantis'" in window.message.text()
     assert not window.runner.busy and not out.exists()
+
+
+def test_ward_pages_are_picked_in_the_window_where_the_wards_are_ranked(qtbot, window):  # noqa: F811
+    from test_main_window import run_panel
+
+    run_panel(qtbot, window, "rates")
+    table = window.results_panel.tables["rates_ward"]
+    give, take = table.view.actions()
+    assert give.text() == "Give a page in the briefing pack"
+    table.view.selectRow(0)
+    first = table.selected_rows()["name"].iloc[0]
+    give.trigger()
+    assert first in window.session.project.outputs.briefing_wards
+    assert window.session.dirty
+    take.trigger()
+    assert first not in window.session.project.outputs.briefing_wards

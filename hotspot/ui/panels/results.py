@@ -113,6 +113,9 @@ class ResultsPanel(QWidget):
             self.tables[key] = table
             self.tabs.addTab(table, title)
             table.set_frame(frame, caption)
+            if key == "rates_ward":  # pick the briefing's ward pages where the wards are ranked
+                table.add_row_action("Give a page in the briefing pack", self._ward_pages(True))
+                table.add_row_action("No page in the briefing pack", self._ward_pages(False))
             keys.append(key)
         for chart in registry.spec(section).charts(self.session.results):
             widget = charts.ChartWidget(chart.title)
@@ -125,6 +128,25 @@ class ResultsPanel(QWidget):
             self._rank(result)
         if section == "bivariate":
             self._scatter(result)
+
+    def _ward_pages(self, on: bool):
+        """Add (or take off) the selected wards to the project's briefing ward pages."""
+
+        def act(rows: pd.DataFrame) -> None:
+            import dataclasses
+
+            project = self.session.project
+            names = [str(n) for n in rows.get("name", ())]
+            pages = list(project.outputs.briefing_wards)
+            if on:
+                pages += [n for n in names if n not in pages]
+            else:
+                pages = [p for p in pages if p not in names]
+            if tuple(pages) != project.outputs.briefing_wards:
+                project.outputs = dataclasses.replace(project.outputs, briefing_wards=tuple(pages))
+                self.session.dirty = True
+
+        return act
 
     def _rank(self, result: Any) -> None:
         table = result.table

@@ -8,12 +8,12 @@ as in ``hotspot run``'s CSV files (:func:`hotspot.export.formula_safe`).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -168,7 +168,21 @@ class ResultsTable(QWidget):
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.sparklines = SparklineDelegate(self.view)
         layout.addWidget(self.view, 1)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.set_frame(pd.DataFrame(), "")
+
+    def add_row_action(self, text: str, act: Callable[[pd.DataFrame], None]) -> QAction:
+        """A right-click action on the selected rows: ``act(rows)`` gets them (all columns)."""
+        action = QAction(text, self.view)
+        action.triggered.connect(lambda: act(self.selected_rows()))
+        self.view.addAction(action)
+        return action
+
+    def selected_rows(self) -> pd.DataFrame:
+        """The selected rows, unrounded, in the order shown (none selected: no rows)."""
+        chosen = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
+        order = [self.proxy.mapToSource(self.proxy.index(r, 0)).row() for r in chosen]
+        return self.model.frame.iloc[order]
 
     def set_frame(self, frame: pd.DataFrame, caption: str = "") -> None:
         """Show a table (geometry dropped)."""
