@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from test_main_window import demo_project, window  # noqa: F401 - fixtures
+from test_main_window import window  # noqa: F401 - the fixture
 
 from hotspot.model import OutputParams
 from hotspot.ui import export_dialog

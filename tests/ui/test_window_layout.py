@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from _window import wait_for_map
 from PySide6.QtCore import Qt
-from test_main_window import demo_project, js, run_panel, wait_for_map  # noqa: F401
+from test_main_window import js, run_panel
 
 from hotspot.maps.style import os_copyright
 from hotspot.ui.main_window import MainWindow
@@ -45,7 +46,7 @@ def overlap(a, b) -> float:
 
 
 @pytest.fixture
-def sized(qtbot, demo_project, fresh_settings, request):  # noqa: F811 - the fixture imported
+def sized(qtbot, demo_project, fresh_settings, request):
     width, height = request.param
     w = MainWindow(Settings())
     qtbot.addWidget(w)
