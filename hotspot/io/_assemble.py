@@ -18,6 +18,7 @@ Each row is counted under the first reason that applies, so the report balances.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -43,8 +44,9 @@ from hotspot.model.taxonomy import category_name
 
 try:  # pragma: no cover - depends on the environment
     import pyarrow as pa
+    import pyarrow.compute as pc
 except ImportError:  # pragma: no cover
-    pa = None
+    pa = pc = None
 
 KEEP, NO_COORDS, OUTSIDE, BAD_MONTH, DUPLICATE = 0, 1, 2, 3, 4
 _REASONS = {
@@ -53,7 +55,6 @@ _REASONS = {
     BAD_MONTH: DROP_BAD_MONTH,
     DUPLICATE: DROP_DUPLICATE,
 }
-_STR = pd.StringDtype("pyarrow", na_value=np.nan) if pa is not None else "str"
 _TEXT_FIELDS = ("crime_id", "location", "lsoa_code", "lsoa_name", "outcome")
 
 
@@ -92,59 +93,91 @@ class Part:
     notes: list[str] = field(default_factory=list)
 
 
-def _categorical_text(s: pd.Series) -> pd.Series:
-    """A categorical column as text, built by one Arrow take (pandas' own cast goes
-    through Python objects and is thirty times slower)."""
-    if pa is None:  # pragma: no cover
-        return s.astype("str")
-    cats = pa.array(s.cat.categories.astype(str).to_numpy(dtype=object), type=pa.large_string())
-    codes = s.cat.codes.to_numpy()
-    arr = cats.take(pa.array(codes, mask=codes < 0))
-    return pd.Series(pd.array(arr, dtype=_STR), index=s.index)
+def _arrow_text(s: pd.Series):
+    """The Arrow array under a text column (no copy), or None when it is not Arrow text."""
+    if pa is not None and isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
+        return s.array.__arrow_array__()
+    return None
+
+
+def _blank(s: pd.Series) -> np.ndarray | None:
+    """Where a text column is empty or blank (None when nowhere), without copying it."""
+    arr = _arrow_text(s)
+    if arr is not None:
+        blank = pc.fill_null(pc.match_substring_regex(arr, r"^\s*$"), True)
+        mask = blank.to_numpy(zero_copy_only=False)
+    else:
+        mask = (s.isna() | (s.astype(str).str.strip() == "")).to_numpy()
+    return mask if mask.any() else None
 
 
 def _text(s: pd.Series) -> pd.Series:
     """Text with empty (or blank) values as missing; other values as written."""
     if isinstance(s.dtype, pd.CategoricalDtype):
-        cats = s.cat.categories
-        blank = cats.astype(str).str.strip() == ""
-        if blank.any():
-            s = s.cat.remove_categories(cats[blank])
-        return _categorical_text(s)
+        s = s.astype(str).where(s.notna())
     if s.dtype != "str":
         s = s.astype(object).where(s.notna(), "").astype("str").str.strip()
-    return s.mask(s.str.strip() == "")
+    blank = _blank(s)
+    return s if blank is None else s.mask(blank)
+
+
+def _category(s: pd.Series) -> pd.Series:
+    """A repetitive text column (locations, LSOA codes, outcomes ...) as a categorical:
+    blank values missing, the rest as written."""
+    if not isinstance(s.dtype, pd.CategoricalDtype):
+        s = _text(s).astype("category")
+    cats = s.cat.categories
+    blank = cats.astype(str).str.strip() == ""
+    if blank.any():
+        s = s.cat.remove_categories(cats[blank])
+    if cats.dtype != "str":
+        s = s.cat.rename_categories(pd.Index(s.cat.categories.astype(str), dtype="str"))
+    return s
 
 
 def _categories(s: pd.Series) -> tuple[pd.Series, Counter]:
-    """police.uk CSV names for a category column (slugs mapped, unknown kept)."""
-    if isinstance(s.dtype, pd.CategoricalDtype):
-        cats = s.cat.categories
-        blank = cats.astype(str).str.strip() == ""
-        codes, uniques = pd.factorize(s.cat.remove_categories(cats[blank]) if blank.any() else s)
-    else:
-        codes, uniques = pd.factorize(_text(s), use_na_sentinel=True)
-    names = [str(u).strip() for u in uniques]
+    """police.uk CSV names for a category column (slugs mapped, unknown kept), categorical."""
+    s = _category(s)
+    codes = s.cat.codes.to_numpy()
+    names = [str(u).strip() for u in s.cat.categories]
     mapped = [category_name(u) or u for u in names]
     unknown: Counter = Counter()
-    if len(uniques):
-        counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    if names:
+        counts = np.bincount(codes[codes >= 0], minlength=len(names))
         for u, n in zip(names, counts, strict=True):
             if category_name(u) is None and n:
                 unknown[u] += int(n)
     final, labels = pd.factorize(pd.Series(mapped, dtype=object))
     new_codes = np.where(codes >= 0, np.append(final, -1)[codes], -1)
     cat = pd.Categorical.from_codes(new_codes, categories=pd.Index(labels, dtype="str"))
-    return _categorical_text(pd.Series(cat, index=s.index)), unknown
+    return pd.Series(cat, index=s.index), unknown
+
+
+_POLICEUK_MONTH = re.compile(r"^\d{4}-\d{2}$")
+
+
+def _month_is_plain(s: pd.Series) -> bool:
+    """Whether a month column holds nothing but ``YYYY-MM`` (nothing the parsed month loses)."""
+    values = s.cat.categories if isinstance(s.dtype, pd.CategoricalDtype) else s.dropna().unique()
+    return all(_POLICEUK_MONTH.match(str(v).strip()) for v in values)
 
 
 def _canonical(part: Part) -> tuple[pd.DataFrame, Counter]:
+    """The canonical columns, then the file's other columns.
+
+    A column a canonical field was taken from is not kept beside it (it would hold the same
+    values twice), except a date column with days, which says more than the month.
+    """
     f = part.frame
     n = len(f)
     cols: dict[str, object] = {}
+    missing_text = pd.Series(np.nan, index=f.index, dtype="str")
     for name in _TEXT_FIELDS:
         col = part.fields.get(name)
-        cols[name] = _text(f[col]) if col else pd.Series(np.nan, index=f.index, dtype="str")
+        if col is None:
+            cols[name] = missing_text if name == "crime_id" else missing_text.astype("category")
+        else:
+            cols[name] = _text(f[col]) if name == "crime_id" else _category(f[col])
     mcol = part.fields.get("month")
     if mcol is None:
         cols["month"] = np.full(n, np.datetime64("NaT", "ns"))
@@ -153,15 +186,24 @@ def _canonical(part: Part) -> tuple[pd.DataFrame, Counter]:
     ccol = part.fields.get("category")
     unknown: Counter = Counter()
     if ccol is None:
-        cols["category"] = pd.Series(np.nan, index=f.index, dtype="str")
+        cols["category"] = missing_text.astype("category")
     else:
         cols["category"], unknown = _categories(f[ccol])
     out = pd.DataFrame({k: cols[k] for k in CANONICAL if k != "source_file"}, index=f.index)
-    renamed = {c: f"{c}_original" for c in f.columns if c in CANONICAL or c in ("geometry", "_key")}
-    originals = f.rename(columns=renamed) if renamed else f
+    used = {part.fields.get(k) for k in (*_TEXT_FIELDS, "category")} - {None}
+    if mcol is not None and _month_is_plain(f[mcol]):
+        used.add(mcol)
+    originals = f.drop(columns=[c for c in f.columns if c in used])
+    renamed = {
+        c: f"{c}_original" for c in originals.columns if c in CANONICAL or c in ("geometry", "_key")
+    }
+    if renamed:
+        originals = originals.rename(columns=renamed)
     out = pd.concat([out, originals], axis=1)
     if part.key is not None:
-        out["_key"] = _text(f[part.key])
+        out["_key"] = (
+            out["crime_id"] if part.key == part.fields.get("crime_id") else _text(f[part.key])
+        )
     return out, unknown
 
 
@@ -209,17 +251,58 @@ def _signature(part: Part) -> tuple:
     return (tuple(part.frame.columns), tuple(part.fields.items()), part.crs, part.key)
 
 
-def _concat_same_layout(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate tables with the same columns, keeping categorical columns categorical
-    (pandas turns categoricals with different categories into Python objects)."""
+def _stack(pieces: list[pd.Series]) -> pd.Series:
+    """One column from its pieces, categorical when every piece is (pandas would turn
+    categoricals with different categories into Python objects)."""
+    if all(isinstance(p.dtype, pd.CategoricalDtype) for p in pieces):
+        return pd.Series(union_categoricals(pieces, ignore_order=True))
+    pieces = [
+        p.astype(p.cat.categories.dtype) if isinstance(p.dtype, pd.CategoricalDtype) else p
+        for p in pieces
+    ]
+    return pd.concat(pieces, ignore_index=True)
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate tables column by column, emptying ``frames`` as it goes (so that the
+    pieces of a column are released once it is built); a column missing from some
+    tables is missing in their rows."""
+    if len(frames) == 1:
+        return frames.pop().reset_index(drop=True)
+    names = list(dict.fromkeys(c for f in frames for c in f.columns))
+    lengths = [len(f) for f in frames]
+    columns = [{c: f[c] for c in f.columns} for f in frames]
+    frames.clear()  # the columns are now held by ``columns`` alone
     out = {}
-    for col in frames[0].columns:
-        parts = [f[col] for f in frames]
-        if all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
-            out[col] = pd.Series(union_categoricals(parts, ignore_order=True))
-        else:
-            out[col] = pd.concat(parts, ignore_index=True)
+    for col in names:
+        pieces = [
+            cols.pop(col).reset_index(drop=True)
+            if col in cols
+            else pd.Series(np.nan, index=range(n), dtype="str")
+            for cols, n in zip(columns, lengths, strict=True)
+        ]
+        out[col] = _stack(pieces)
+        del pieces
     return pd.DataFrame(out)
+
+
+def _repeated(key: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """Which of ``key[rows]`` repeat an earlier non-missing value (the first one is kept),
+    hashed by Arrow when the keys are Arrow text (no Python string per row, no copy)."""
+    arr = _arrow_text(key)
+    if arr is None:
+        values = key.iloc[rows]
+        return (values.duplicated() & values.notna()).to_numpy()
+    encoded = pc.dictionary_encode(arr)
+    codes = np.concatenate(
+        [c.indices.fill_null(-1).to_numpy(zero_copy_only=False) for c in encoded.chunks]
+        or [np.empty(0, dtype=np.int32)]
+    )[rows]
+    del encoded
+    dup = np.ones(len(codes), dtype=bool)
+    _, first = np.unique(codes, return_index=True)
+    dup[first] = False
+    return dup & (codes >= 0)
 
 
 def _merge_runs(parts: list[Part]) -> list[tuple[Part, list[str], list[int]]]:
@@ -242,7 +325,7 @@ def _merge_runs(parts: list[Part]) -> list[tuple[Part, list[str], list[int]]]:
         merged.append(
             (
                 Part(
-                    frame=_concat_same_layout([p.frame for p in run]),
+                    frame=_concat([p.frame for p in run]),
                     fields=first.fields,
                     x=np.concatenate([p.x for p in run]),
                     y=np.concatenate([p.y for p in run]),
@@ -284,11 +367,8 @@ def assemble(parts: list[Part], source: str, files: list[str], notes: list[str])
         bad_coords += part.bad_coords
         notes.extend(part.notes)
         del part, canon, placed
-    if len(frames) == 1:
-        df = frames.pop().reset_index(drop=True)
-    elif frames:
-        df = pd.concat(frames, ignore_index=True)
-        frames.clear()
+    if frames:
+        df = _concat(frames)
     else:
         df = pd.DataFrame({c: [] for c in CANONICAL if c != "source_file"})
         df["month"] = df["month"].astype("datetime64[ns]")
@@ -305,12 +385,10 @@ def assemble(parts: list[Part], source: str, files: list[str], notes: list[str])
     )
 
     if "_key" in df.columns:
-        alive = reason == KEEP
-        key = df["_key"][alive]
-        dup = (key.duplicated() & key.notna()).to_numpy()
-        idx = np.flatnonzero(alive)[dup]
-        reason[idx] = DUPLICATE
-        df = df.drop(columns="_key")
+        key = df.pop("_key")
+        alive = np.flatnonzero(reason == KEEP)
+        reason[alive[_repeated(key, alive)]] = DUPLICATE
+        del key
 
     keep = reason == KEEP
     kept = _filter(df, keep)
@@ -323,7 +401,7 @@ def assemble(parts: list[Part], source: str, files: list[str], notes: list[str])
     dropped = {_REASONS[r]: int(counts[r]) for r in _REASONS if counts[r]}
     months = sorted(pd.Timestamp(m) for m in pd.unique(gdf["month"].to_numpy()))
     cats = gdf["category"].value_counts(dropna=False)
-    categories = {("(no category)" if pd.isna(k) else str(k)): int(v) for k, v in cats.items()}
+    categories = {("(no category)" if pd.isna(k) else str(k)): int(v) for k, v in cats.items() if v}
     if bad_coords:
         notes.append(
             f"{bad_coords:,} rows had coordinates that are not numbers; they are counted "

@@ -31,8 +31,9 @@ from hotspot.io._sources import (
     expand,
     guard,
 )
+from hotspot.io._streams import ArchiveLimits
 from hotspot.io._table import header_of
-from hotspot.model import OffenceData
+from hotspot.model import OffenceData, printable
 
 #: What a folder or zip is read for, in order of preference.
 _PREFERENCE = ("street", "api", "table", "vector")
@@ -49,7 +50,7 @@ _SIDECARS = (".dbf", ".shx", ".prj", ".cpg", ".qmd", ".qix", ".sbn", ".sbx", ".x
 
 def classify(member: Member) -> str:
     """What an offence file is: "street", "policeuk_other", "table", "api", "vector" or "other"."""
-    name = member.label.replace("\\", "/")
+    name = member.plain_label.replace("\\", "/")
     suffix = member.suffix
     if STREET_CSV.search(name):
         return "street"
@@ -102,7 +103,11 @@ def _choose(
         f"{' ...' if len(members) > 5 else ''}); expected police.uk street CSVs "
         "(YYYY-MM-<force>-street.csv), police.uk API JSON, a CSV with coordinates or a "
         "points file"
-        + ("; zip archives inside a zip are not opened: unzip the outer one" if nested else "")
+        + (
+            "; a zip inside a zip inside a zip is not opened: unzip the outer ones"
+            if nested
+            else ""
+        )
     )
 
 
@@ -130,9 +135,10 @@ def _drop_stray_tables(
 def _source_label(source) -> str:
     if isinstance(source, list | tuple):
         if len(source) == 1:
-            return str(source[0])
-        return f"{len(source)} sources ({', '.join(Path(s).name for s in source[:3])}{' ...' if len(source) > 3 else ''})"
-    return str(source)
+            return printable(source[0])
+        names = ", ".join(printable(Path(s).name) for s in source[:3])
+        return f"{len(source)} sources ({names}{' ...' if len(source) > 3 else ''})"
+    return printable(source)
 
 
 def _parse(member: Member, kind: str, overrides: Mapping[str, str]) -> Part:
@@ -147,6 +153,7 @@ def read_offences(
     source: str | PathLike | Sequence[str | PathLike],
     *,
     columns: Mapping[str, str] | None = None,
+    limits: ArchiveLimits | Mapping[str, float] | None = None,
     progress: Progress = NO_PROGRESS,
 ) -> OffenceData:
     """Read offence points from police.uk downloads or any points file.
@@ -167,6 +174,10 @@ def read_offences(
         Names the columns when detection fails or picks the wrong one: keys ``x``, ``y``,
         ``crs`` (e.g. ``"EPSG:27700"``), ``month``, ``category``, ``crime_id``,
         ``location``, ``lsoa_code``, ``lsoa_name``, ``outcome``.
+    limits : ArchiveLimits or dict, optional
+        How far a compressed file or zip member may expand (keys ``max_bytes``,
+        ``max_ratio``); default: the environment variables ``HOTSPOT_MAX_UNZIPPED_BYTES``
+        and ``HOTSPOT_MAX_COMPRESSION_RATIO``, else 2 GB and 100 to 1.
     progress : Progress, optional
         Receives one update per file; cancellation is checked between files.
 
@@ -190,6 +201,7 @@ def read_offences(
         content. Input files are never modified.
     """
     overrides = check_overrides(columns)
+    bounds = ArchiveLimits.resolve(limits)
     sources = list(source) if isinstance(source, list | tuple) else [source]
     label = _source_label(source)
     with contextlib.ExitStack() as stack:
@@ -197,10 +209,12 @@ def read_offences(
         notes: list[str] = []
         for s in sources:
             p = Path(s).expanduser()
-            with guard(str(p), "offence data"):  # a damaged archive member, while sniffing
-                members = expand(p, stack)
+            with guard(printable(p), "offence data"):  # a damaged member, while sniffing
+                links: list[str] = []
+                members = expand(p, stack, bounds, links)
                 explicit = p.is_file() and p.suffix.lower() != ".zip"
-                picked, why = _choose(members, explicit, p.name)
+                picked, why = _choose(members, explicit, printable(p.name))
+                why = [*links, *why]
                 if not explicit:
                     picked, why = _drop_stray_tables(picked, why, overrides)
             chosen.extend(picked)
