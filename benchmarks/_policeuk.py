@@ -177,7 +177,9 @@ def write_force(
     points = map_points(lsoas)
     per_month = rows // n_months
     options = pcsv.WriteOptions(quoting_style="needed")
-    archive = zipfile.ZipFile(zip_to, "w", zipfile.ZIP_DEFLATED, compresslevel=1) if zip_to else None
+    archive = (
+        zipfile.ZipFile(zip_to, "w", zipfile.ZIP_DEFLATED, compresslevel=1) if zip_to else None
+    )
     total = 0
     try:
         for i, month in enumerate(months(2022, n_months)):

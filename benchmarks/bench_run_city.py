@@ -74,7 +74,10 @@ def context_sources(root: Path, lsoas) -> list[dict]:
         codes = lsoas["LSOA11CD"]
         real["imd"] = root / "imd.csv"
         pd.DataFrame(
-            {"LSOA code (2011)": codes, "Index of Multiple Deprivation (IMD) Score": rng.gamma(4, 6, len(codes))}
+            {
+                "LSOA code (2011)": codes,
+                "Index of Multiple Deprivation (IMD) Score": rng.gamma(4, 6, len(codes)),
+            }
         ).to_csv(real["imd"], index=False)
         real["population"] = root / "population.csv"
         pd.DataFrame({"LSOA Code": codes, "All Ages": rng.integers(1200, 2200, len(codes))}).to_csv(
@@ -148,8 +151,12 @@ def main() -> None:
         markers = len(re.findall(r"L\.(?:circleMarker|marker)\(", page))
         report = (out / "load_report.txt").read_text(encoding="utf-8")
         kept = re.search(r"Rows kept: ([\d,]+)", report)
-    print(f"hotspot run: exit {run['code']}, {run['seconds']:.1f} s (CPU {run['cpu']:.1f} s), peak {run['peak'] / 1e9:.2f} GB")
-    print(f"  offences kept: {kept.group(1) if kept else '?'}; files written: {len(files)} ({', '.join(files)})")
+    print(
+        f"hotspot run: exit {run['code']}, {run['seconds']:.1f} s (CPU {run['cpu']:.1f} s), peak {run['peak'] / 1e9:.2f} GB"
+    )
+    print(
+        f"  offences kept: {kept.group(1) if kept else '?'}; files written: {len(files)} ({', '.join(files)})"
+    )
     print(
         f"  map.html: {len(page) / 1e6:.1f} MB, {features:,} GeoJSON features, {markers} markers "
         "(aggregated layers only)"
