@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -96,6 +97,9 @@ else:
     out["pause"] = max(b - a for a, b in zip(ticks, ticks[1:])) - 0.02
 out["seconds"] = time.perf_counter() - t
 out["peak"] = status("VmHWM:") - base
+import resource
+usage = resource.getrusage(resource.RUSAGE_SELF)
+out["cpu"] = usage.ru_utime + usage.ru_stime
 print(json.dumps(out))
 """
 
@@ -140,20 +144,24 @@ def main() -> None:
         cancel = run(archive, "cancel")
     per_million = zipped["peak"] / 1e6 / (zipped["kept"] / 1e6)
     print(
-        f"read_offences, police.uk archive (zip): {zipped['seconds']:6.1f} s, peak "
+        f"read_offences, police.uk archive (zip): {zipped['seconds']:6.1f} s (CPU "
+        f"{zipped['cpu']:.1f} s), peak "
         f"{zipped['peak'] / 1e9:.2f} GB = {per_million:,.0f} MB per million offences "
         f"({zipped['kept']:,} kept of {zipped['rows']:,}); {zipped['updates']} progress updates"
     )
     print(
-        f"read_offences, folder of CSVs:         {folder['seconds']:6.1f} s, peak "
+        f"read_offences, folder of CSVs:         {folder['seconds']:6.1f} s (CPU "
+        f"{folder['cpu']:.1f} s), peak "
         f"{folder['peak'] / 1e9:.2f} GB"
     )
     print(
-        f"read_offences, folder of .csv.gz:      {gzipped['seconds']:6.1f} s, peak "
+        f"read_offences, folder of .csv.gz:      {gzipped['seconds']:6.1f} s (CPU "
+        f"{gzipped['cpu']:.1f} s), peak "
         f"{gzipped['peak'] / 1e9:.2f} GB"
     )
     print(
-        f"peer: pandas.read_csv + points_from_xy + to_crs: {plain['seconds']:6.1f} s, peak "
+        f"peer: pandas.read_csv + points_from_xy + to_crs: {plain['seconds']:6.1f} s (CPU "
+        f"{plain['cpu']:.1f} s), peak "
         f"{plain['peak'] / 1e9:.2f} GB -> read_offences is {plain['seconds'] / zipped['seconds']:.1f}x "
         f"as fast with {plain['peak'] / zipped['peak']:.1f}x less memory"
     )
@@ -169,6 +177,7 @@ def main() -> None:
         and pause <= TARGET_PAUSE
         and cancel["cancelled"]
     )
+    print(f"(load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     print("PASS" if ok else "MISSED TARGET")
 
 

@@ -99,7 +99,7 @@ def write_project(root: Path, offences: Path, lsoas) -> Path:
         "project": {"name": "London, 3 years (benchmark)", "format": 1},
         "sources": [{"kind": "offences", "path": str(offences)}, *context_sources(root, lsoas)],
         "selection": {"group": "All crime", "months": 12, "compare": True},
-        "rates": {"level": "lsoa"},
+        "analysis": {"rates": {"level": "lsoa"}},
         "outputs": {
             "analyses": ["kde", "gistar", "rates", "bivariate"],
             "maps": ["kde", "gistar", "rates", "bivariate"],
@@ -121,7 +121,10 @@ def run_child(code: str, *args: str) -> dict:
     )
     if done.returncode != 0 or not done.stdout.strip():
         raise SystemExit(f"the run failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    if out.get("code", 0) != 0:
+        raise SystemExit(f"hotspot run exited {out['code']}:\n{done.stderr[-3000:]}")
+    return out
 
 
 def main() -> None:

@@ -9,8 +9,10 @@ National Grid with a report that accounts for every row read.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from os import PathLike
 from pathlib import Path
 
@@ -149,6 +151,48 @@ def _parse(member: Member, kind: str, overrides: Mapping[str, str]) -> Part:
     return csv_part(member, overrides)
 
 
+def _parse_guarded(member: Member, kind: str, overrides: Mapping[str, str]) -> Part:
+    with guard(member.label, f"a {_DESCRIBE[kind]}"):
+        return _parse(member, kind, overrides)
+
+
+def _parse_all(
+    chosen: list[tuple[Member, str]], overrides: Mapping[str, str], progress: Progress
+) -> list[Part]:
+    """Parse every chosen file, a few at a time in worker threads (the parsers and the
+    decompressors release the interpreter), in the files' order; progress is reported as
+    each file is done and cancellation checked between files."""
+    progress.update(0.0, f"Reading {len(chosen)} file{'s' if len(chosen) > 1 else ''}")
+    workers = min(len(chosen), max(1, min(4, os.cpu_count() or 1)))
+    if workers == 1:
+        parts = []
+        for i, (member, kind) in enumerate(chosen):
+            progress.check_cancelled()
+            progress.update(0.9 * i / len(chosen), f"Reading {member.label}")
+            parts.append(_parse_guarded(member, kind, overrides))
+        return parts
+    results: list[Part | None] = [None] * len(chosen)
+    with ThreadPoolExecutor(workers, thread_name_prefix="hotspot-read") as pool:
+        futures = {
+            pool.submit(_parse_guarded, member, kind, overrides): i
+            for i, (member, kind) in enumerate(chosen)
+        }
+        try:
+            for done, future in enumerate(as_completed(futures), start=1):
+                progress.check_cancelled()
+                i = futures[future]
+                results[i] = future.result()
+                progress.update(
+                    0.9 * done / len(chosen),
+                    f"Read {chosen[i][0].label} ({done:,} of {len(chosen):,} files)",
+                )
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    return [p for p in results if p is not None]
+
+
 def read_offences(
     source: str | PathLike | Sequence[str | PathLike],
     *,
@@ -179,7 +223,8 @@ def read_offences(
         ``max_ratio``); default: the environment variables ``HOTSPOT_MAX_UNZIPPED_BYTES``
         and ``HOTSPOT_MAX_COMPRESSION_RATIO``, else 2 GB and 100 to 1.
     progress : Progress, optional
-        Receives one update per file; cancellation is checked between files.
+        Receives one update per file read; cancellation is checked between files (files
+        are read a few at a time, in worker threads).
 
     Returns
     -------
@@ -219,12 +264,7 @@ def read_offences(
                     picked, why = _drop_stray_tables(picked, why, overrides)
             chosen.extend(picked)
             notes.extend(why)
-        parts: list[Part] = []
-        for i, (member, kind) in enumerate(chosen):
-            progress.check_cancelled()
-            progress.update(0.9 * i / len(chosen), f"Reading {member.label}")
-            with guard(member.label, f"a {_DESCRIBE[kind]}"):
-                parts.append(_parse(member, kind, overrides))
+        parts = _parse_all(chosen, overrides, progress)
         progress.check_cancelled()
         progress.update(0.9, "Checking coordinates, months and duplicates")
         with guard(label, "offence data"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -37,6 +37,9 @@ OFFENCE_COLUMNS: tuple[str, ...] = (
 )
 
 
+_SELECTIONS_KEPT = 4
+
+
 @dataclass(frozen=True)
 class OffenceData:
     """Offence points in British National Grid, with the report of how they were read.
@@ -55,6 +58,7 @@ class OffenceData:
 
     gdf: gpd.GeoDataFrame
     report: LoadReport
+    _selections: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.gdf)
@@ -68,16 +72,25 @@ class OffenceData:
 
         The load report is kept: it describes the source, not the selection. Only the
         selected rows are copied; when every row is selected the table is shared, not
-        copied (pandas copy-on-write keeps it safe from changes either way).
+        copied (pandas copy-on-write keeps it safe from changes either way). The last few
+        selections are remembered, so the analyses of one run share them.
         """
+        key = (
+            tuple(sorted(group.categories)) if group is not None else None,
+            (period.start, period.end) if period is not None else None,
+        )
+        if key in self._selections:
+            return self._selections[key]
         mask = np.ones(len(self.gdf), dtype=bool)
         if group is not None:
             mask &= self.gdf["category"].isin(group.categories).to_numpy()
         if period is not None:
             mask &= period.contains(self.gdf["month"]).to_numpy(dtype=bool)
-        if mask.all():
-            return OffenceData(self.gdf, self.report)
-        return OffenceData(self.gdf[mask], self.report)
+        chosen = OffenceData(self.gdf if mask.all() else self.gdf[mask], self.report)
+        if len(self._selections) >= _SELECTIONS_KEPT:
+            self._selections.pop(next(iter(self._selections)))
+        self._selections[key] = chosen
+        return chosen
 
     def months(self) -> list[pd.Timestamp]:
         """Distinct months present, sorted."""
