@@ -10,6 +10,7 @@ of rows without a location and 0.5 % of Crime IDs listed twice.
 
 from __future__ import annotations
 
+import argparse
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,3 +196,11 @@ def write_force(
         if archive is not None:
             archive.close()
     return (Path(zip_to) if zip_to else folder), total
+
+
+def force_arguments(description: str) -> argparse.Namespace:
+    """``--rows`` (default 3 million) and ``--months`` (36) of a force benchmark."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--rows", type=int, default=3_000_000)
+    parser.add_argument("--months", type=int, default=36)
+    return parser.parse_args()

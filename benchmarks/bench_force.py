@@ -16,18 +16,15 @@ folder and as ``.csv.gz`` files.
 
 from __future__ import annotations
 
-import argparse
 import gzip
-import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _policeuk import write_force
+from _policeuk import force_arguments, write_force
+from _timing import fresh_process
 
 TARGET_SECONDS = 15.0
 TARGET_MB_PER_MILLION = 400.0
@@ -106,20 +103,11 @@ print(json.dumps(out))
 
 def run(path: Path, which: str) -> dict:
     """One measurement in a fresh process."""
-    done = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(path), which],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return fresh_process(_CHILD, str(path), which)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=3_000_000)
-    parser.add_argument("--months", type=int, default=36)
-    args = parser.parse_args()
+    args = force_arguments(__doc__)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         t = time.perf_counter()

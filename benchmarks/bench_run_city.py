@@ -17,18 +17,15 @@ has to beat by doing everything else too.
 
 from __future__ import annotations
 
-import argparse
-import json
 import re
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from _policeuk import SHARED, lsoa_layer, write_force
+from _policeuk import SHARED, force_arguments, lsoa_layer, write_force
+from _timing import fresh_process
 
 TARGET_SECONDS = 60.0
 TARGET_GB = 4.0
@@ -116,22 +113,14 @@ def write_project(root: Path, offences: Path, lsoas) -> Path:
 
 
 def run_child(code: str, *args: str) -> dict:
-    done = subprocess.run(
-        [sys.executable, "-c", code, *args], check=False, capture_output=True, text=True
-    )
-    if done.returncode != 0 or not done.stdout.strip():
-        raise SystemExit(f"the run failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
-    out = json.loads(done.stdout.strip().splitlines()[-1])
+    out = fresh_process(code, *args)
     if out.get("code", 0) != 0:
-        raise SystemExit(f"hotspot run exited {out['code']}:\n{done.stderr[-3000:]}")
+        raise SystemExit(f"hotspot run exited {out['code']}")
     return out
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=3_000_000)
-    parser.add_argument("--months", type=int, default=36)
-    args = parser.parse_args()
+    args = force_arguments(__doc__)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         t = time.perf_counter()

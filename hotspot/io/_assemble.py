@@ -299,7 +299,9 @@ def _fixed_width_words(arr) -> tuple[np.ndarray, list[np.ndarray]] | None:
             return None
         _, offsets_buf, data_buf = chunk.buffers()
         kind = np.int64 if chunk.type == pa.large_string() else np.int32
-        offsets = np.frombuffer(offsets_buf, dtype=kind)[chunk.offset : chunk.offset + len(chunk) + 1]
+        offsets = np.frombuffer(offsets_buf, dtype=kind)[
+            chunk.offset : chunk.offset + len(chunk) + 1
+        ]
         lengths = np.diff(offsets)
         valid = chunk.is_valid().to_numpy(zero_copy_only=False)
         if (lengths[~valid] != 0).any():
