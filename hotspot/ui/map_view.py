@@ -125,6 +125,8 @@ class MapView(QWidget):
         self._stack.setCurrentWidget(self.web)
 
         def load(view: Any) -> None:
+            if self.web is None:  # the window closed while the old view was being read
+                return
             self._restore = view if isinstance(view, list) and len(view) == 3 else None
             self._loading_html = html
             self.web.load(QUrl.fromLocalFile(str(path)))
