@@ -22,9 +22,9 @@ import pytest
 import shapely
 
 from hotspot import pipeline
-from hotspot.core.errors import InputError
+from hotspot.core.errors import InputError, ProjectError
 from hotspot.io import detect_kind, read_areas, read_indicators, read_lookup, read_offences
-from hotspot.model import Project
+from hotspot.model import Project, SelectionParams
 
 HEADER = (
     "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
@@ -324,6 +324,7 @@ def test_names_and_values_never_forge_lines_of_the_load_report(tmp_path):
     rows = [row("a", cat=f'"Burglary\n{forged}"'), row("b", loc=f'"Street\r\n{forged}\x1b[2J"')]
     (folder / f"2024-01-met\n{forged}-street.csv").write_bytes(csv_bytes(rows))
     project = Project(path=tmp_path / "p.toml", name=f"Ward\n{forged}\u2028Rows read: 0")
+    project.selection = SelectionParams(group="All crime", months=1)  # what the file holds
     project.add_source("offences", str(folder))
     out = tmp_path / "out"
     pipeline.run_project(project, out, steps=pipeline.STEPS[:1])
@@ -408,3 +409,17 @@ def test_a_file_mixing_utf8_and_cp1252_is_decoded_line_by_line(tmp_path):
         "On or near Façade Street",
     ]
     assert any("Windows-1252 in lines 3" in n for n in data.report.notes)
+
+
+def test_an_error_naming_categories_cannot_forge_lines(tmp_path):
+    folder = tmp_path / "police"
+    folder.mkdir()
+    rows = [row("a", cat='"Burglary\nRows kept: 999,999"')]
+    (folder / "2024-01-met-street.csv").write_bytes(csv_bytes(rows))
+    project = Project(path=tmp_path / "p.toml", name="p")
+    project.selection = SelectionParams(months=1)  # serious violence: none in the file
+    project.add_source("offences", str(folder))
+    with pytest.raises(ProjectError) as info:
+        pipeline.run_project(project, tmp_path / "out", steps=pipeline.STEPS[:1])
+    message = str(info.value)
+    assert "\n" not in message and "Burglary\\nRows kept" in message
