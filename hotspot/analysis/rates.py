@@ -202,12 +202,20 @@ def assign_by_location(points: Any, areas: Any) -> np.ndarray:
         return out
     tree = shapely.STRtree(polys)
     idx = np.flatnonzero(~missing)
-    pi, ai = tree.query(pts[idx], predicate="intersects")
+    # police.uk offences share anonymised map points: place each distinct point once
+    query, back = pts[idx], None
+    xy = shapely.get_coordinates(query)
+    if len(xy) == len(idx) and (shapely.get_type_id(query) == 0).all():
+        back, uniq = pd.factorize(xy[:, 0] + 1j * xy[:, 1])
+        query = shapely.points(uniq.real, uniq.imag)
+    pi, ai = tree.query(query, predicate="intersects")
+    placed = np.full(len(query), -1, dtype=np.int64)
     if len(pi):
         order = np.lexsort((ai, pi))
         pi, ai = pi[order], ai[order]
         first = np.r_[True, pi[1:] != pi[:-1]]
-        out[idx[pi[first]]] = ai[first]
+        placed[pi[first]] = ai[first]
+    out[idx] = placed if back is None else placed[back]
     return out
 
 

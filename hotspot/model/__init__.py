@@ -39,6 +39,7 @@ from hotspot.model.report import (
     DROP_OUTSIDE_GB,
     DROP_REASONS,
     LoadReport,
+    printable,
 )
 from hotspot.model.settings import MapParams, OutputParams, SelectionParams
 
@@ -70,4 +71,5 @@ __all__ = [
     "month_label",
     "month_str",
     "parse_month",
+    "printable",
 ]

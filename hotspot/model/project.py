@@ -39,7 +39,12 @@ OFFENCE_COLUMN_KEYS = (
 AREA_ROLES = ("wards", "lsoas", "study_area", "other")
 
 _SOURCE_OPTIONS: dict[str, dict[str, type | tuple]] = {
-    "offences": {"columns": dict, "label": str},
+    "offences": {
+        "columns": dict,
+        "label": str,
+        "max_unzipped_bytes": int,
+        "max_compression_ratio": int,
+    },
     "areas": {
         "level": AREA_LEVELS,
         "role": AREA_ROLES,
@@ -64,7 +69,9 @@ class Source:
         As written in the project file: relative to the project file's folder
         when it lies beneath it, else absolute.
     options : dict
-        Reader options: ``columns`` (offences); ``level``, ``role``,
+        Reader options: ``columns``, ``max_unzipped_bytes`` and
+        ``max_compression_ratio`` (offences: how far a compressed file or zip member
+        may expand); ``level``, ``role``,
         ``code_field``, ``name_field`` (areas); ``indicator``, ``year``
         (indicators); ``label`` (any).
     """

@@ -6,7 +6,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from hotspot.core.errors import printable_bytes
 from hotspot.core.text import one_line
+
+
+def printable(text: object) -> str:
+    """``text`` on one line and printable in any encoding: :func:`~hotspot.core.text.one_line`,
+    with undecodable bytes of a file name (lone surrogates) shown as ``\\xNN``.
+
+    >>> printable("caf\\udce9\\nRows kept: 0")
+    'caf\\\\xe9\\\\nRows kept: 0'
+    """
+    return one_line(printable_bytes(str(text)))
+
 
 if TYPE_CHECKING:  # pragma: no cover
     pass

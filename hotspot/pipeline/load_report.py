@@ -27,23 +27,27 @@ def _write_selected_offences(ctx: RunContext) -> None:
     import pyogrio
 
     with ctx.writing(OFFENCES_FILE) as tmp:
+        # through Arrow: a million offences in seconds, categorical columns as they are
         pyogrio.write_dataframe(
-            gdf, tmp, layer=OFFENCES_LAYER, driver="GPKG", geometry_type="Point"
+            gdf, tmp, layer=OFFENCES_LAYER, driver="GPKG", geometry_type="Point", use_arrow=True
         )
 
 
 def offences_for_export(data: OffenceData):
-    """The canonical columns of ``data`` ready for a GIS file (month as "YYYY-MM")."""
+    """The canonical columns of ``data`` ready for a GIS file (month as "YYYY-MM" text).
+
+    Columns are shared with ``data``, not copied (repetitive text stays categorical).
+    """
     import geopandas as gpd
+    import pandas as pd
 
     gdf = data.gdf
     cols = [c for c in OFFENCE_COLUMNS if c in gdf.columns]
-    out = gpd.GeoDataFrame(gdf[cols].copy(), geometry=gdf.geometry.values, crs="EPSG:27700")
+    out = gpd.GeoDataFrame(gdf[cols], geometry=gdf.geometry.values, crs="EPSG:27700")
     if "month" in out:
-        out["month"] = out["month"].dt.strftime("%Y-%m")
-    for c in cols:
-        if c != "month":
-            out[c] = out[c].astype("string")
+        months = pd.Categorical(out["month"])
+        labels = pd.Index(months.categories.strftime("%Y-%m"), dtype="str")
+        out["month"] = pd.Categorical.from_codes(months.codes, categories=labels)
     return out.reset_index(drop=True)
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hotspot.core.errors import ProjectError
+from hotspot.core.text import one_line
 from hotspot.model import Project
 from hotspot.pipeline import registry
 from hotspot.pipeline.selection import Selection, months_available, select, too_sparse
@@ -120,7 +121,7 @@ def selection_problems(
         ]
     if selection.offences is not None and not len(selection.offences):
         counts = offences.category_counts(period)
-        listed = ", ".join(f"{c} ({n:,})" for c, n in list(counts.items())[:8])
+        listed = ", ".join(f"{one_line(c)} ({n:,})" for c, n in list(counts.items())[:8])
         return [
             f"selection: no offence of the group {selection.group.name!r} falls in "
             f"{period.label} ({period.span}); the period holds {sum(counts.values()):,} rows "

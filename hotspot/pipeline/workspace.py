@@ -129,6 +129,12 @@ def _resolve(project: Project, source: Source, index: int) -> Path:
     return path
 
 
+def _archive_limits(source: Source) -> dict[str, int]:
+    """The reader's archive limits a source's options set (the rest from the environment)."""
+    names = {"max_unzipped_bytes": "max_bytes", "max_compression_ratio": "max_ratio"}
+    return {names[k]: v for k, v in source.options.items() if k in names}
+
+
 def _source_weight(source: Source) -> float:
     return 6.0 if source.kind == "offences" else 1.0
 
@@ -194,7 +200,10 @@ def load_workspace(project: Project, *, progress: Progress = NO_PROGRESS) -> Wor
     # duplicates across them are found; different mappings are read apart.
     groups: dict[tuple, list[tuple[int, Source]]] = {}
     for i, s in offence_sources:
-        key = tuple(sorted((s.options.get("columns") or {}).items()))
+        key = (
+            tuple(sorted((s.options.get("columns") or {}).items())),
+            tuple(sorted(_archive_limits(s).items())),
+        )
         groups.setdefault(key, []).append((i, s))
     parts: list[OffenceData] = []
     for key, members in groups.items():
@@ -213,7 +222,8 @@ def load_workspace(project: Project, *, progress: Progress = NO_PROGRESS) -> Wor
         weight = sum(_source_weight(s) for _, s in members)
         data = hio.read_offences(
             once if len(once) > 1 else once[0],
-            columns=dict(key) or None,
+            columns=dict(key[0]) or None,
+            limits=dict(key[1]) or None,
             progress=sub(weight),
         )
         parts.append(data)

@@ -13,7 +13,7 @@ import pytest
 import shapely
 from _analysis_helpers import X0, Y0, quiet, stops_during
 
-from hotspot.analysis import correlation, grid, kde, significance
+from hotspot.analysis import correlation, grid, kde, kernel_sum, significance
 from hotspot.analysis.correlation import BivariateParams, run_bivariate
 from hotspot.analysis.gistar import GiStarParams, run_gistar_areas, run_gistar_grid
 from hotspot.analysis.kde import KdeParams, hotspot_areas, run_kde
@@ -206,7 +206,7 @@ def test_results_record_every_parameter_actually_used():
 
 
 def test_cancel_stops_the_exact_density_sum_between_chunks(monkeypatch):
-    monkeypatch.setattr(kde, "_EXACT_PAIRS", 5_000)
+    monkeypatch.setattr(kernel_sum, "_EXACT_PAIRS", 5_000)
     assert (
         stops_during(
             run_kde,
@@ -233,7 +233,7 @@ def test_cancel_stops_the_fft_between_binning_phases():
 
 
 def test_cancel_stops_the_study_area_mask_and_the_grid_between_blocks(monkeypatch):
-    monkeypatch.setattr(kde, "_MASK_BLOCK", 100)
+    monkeypatch.setattr(kernel_sum, "_MASK_BLOCK", 100)
     assert (
         stops_during(
             run_kde,

@@ -481,18 +481,6 @@ def test_lewisham_hotspots_touch_the_known_top_wards(
     assert "Lewisham Central" in named or "Rushey Green" in named
 
 
-def test_large_grid_binning_path_gives_the_same_surface(monkeypatch):
-    import hotspot.analysis.kde as kde
-
-    rng = np.random.default_rng(12)
-    xy = rng.normal([X0 + 2000, Y0 + 1500], 500, size=(3000, 2))
-    params = KdeParams(bandwidth=250, cell_size=40)
-    direct = _quiet_kde(xy, params, study_area=BOX)
-    monkeypatch.setattr(kde, "_FINE_GRID_LIMIT", 0)
-    phased = _quiet_kde(xy, params, study_area=BOX)
-    np.testing.assert_allclose(phased.values, direct.values, rtol=1e-9, atol=1e-12)
-
-
 def test_bandwidth_wider_than_the_study_area_matches_exact():
     rng = np.random.default_rng(13)
     xy = rng.uniform([X0, Y0], [X0 + 4000, Y0 + 3000], size=(400, 2))
