@@ -112,6 +112,29 @@ FORMATS: dict[str, Format] = {
     "threshold": Format("number", 1),
     "area_km2": Format("number", 2),
     "pai": Format("number", 1),
+    "hot_area_km2": Format("number", 2),
+    # how good a hotspot map is (evaluation) and trends (emerging hot spots)
+    "area_share": SHARE,
+    "captured": SHARE,
+    "hit_rate": SHARE,
+    "hit_rate_t1": SHARE,
+    "capture_1": SHARE,
+    "capture_5": SHARE,
+    "capture_10": SHARE,
+    "pai_t1": Format("number", 1),
+    "ppai": Format("number", 1),
+    "pei": Format("number", 2),
+    "rri": Format("number", 2),
+    "jaccard": Format("number", 2),
+    "value_m": COUNT,
+    "n_hot": COUNT,
+    "n_cold": COUNT,
+    "trend_s": CHANGE,
+    "trend_tau": Format("number", 2),
+    "trend_z": Format("number", 2),
+    "trend_p": P_VALUE,
+    "category": ID,
+    "step": ID,
     # context
     "imd_score": Format("number", 2),
     "samhi_index": Format("number", 2),
@@ -135,6 +158,8 @@ LEAD_COLUMNS = (
     "Offences",
     "label",
     "cluster",
+    "method",
+    "pattern",
 )
 """Columns a reader looks for first (areas and places, then offences, then the class)."""
 
