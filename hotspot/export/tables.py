@@ -47,7 +47,8 @@ def formula_safe(table: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         s = out[col]
         if not (pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype)):
-            out[col] = s.map(formula_safe_text)
+            # kept as objects: a column of whole numbers and blanks must not turn float
+            out[col] = pd.Series([formula_safe_text(v) for v in s], index=s.index, dtype=object)
     out.columns = [formula_safe_text(c) for c in out.columns]
     return out
 

@@ -166,7 +166,7 @@ def svg_text(path: Path) -> str:
 
 def table_leaks(text: str) -> list[str]:
     """The briefing's ward table: a bare whole number 1..N-1 after the rank is a count."""
-    block = text.split("Change test\n", 1)[-1].split("Wards with the highest rates", 1)[0]
+    block = text.split("Change test\n", 1)[-1].split("Wards ranked by rate", 1)[0]
     return [
         f"ward table: {line!r}"
         for line in block.splitlines()

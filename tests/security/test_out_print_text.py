@@ -107,7 +107,8 @@ def test_briefing_pages_draw_titles_names_and_table_cells_literally(tmp_path):
     )
     pages = list(build_pages(pack))
     strings = [s for fig in pages for s in _strings(fig)]
-    assert TITLE in strings
+    flat = [" ".join(s.split()) for s in strings]  # the cover wraps a long title
+    assert " ".join(TITLE.split()) in flat
     for name in MATH_NAMES:  # the ward table's cells
         assert name in strings, name
     assert all(not t.get_parse_math() for fig in pages for t in _texts(fig))
