@@ -75,8 +75,9 @@ def main() -> None:
     from libpysal.weights import W
 
     from hotspot.analysis._weights import grid_weights
-    from hotspot.analysis.emerging import spacetime_gi_star, spacetime_weights
-    from hotspot.analysis.grid import count_points, make_grid
+    from hotspot.analysis.cell_counts import count_points
+    from hotspot.analysis.grid import make_grid
+    from hotspot.analysis.spacetime_gistar import spacetime_gi_star, spacetime_weights
 
     namespace: dict = {}
     exec(SETUP, namespace)

@@ -39,7 +39,8 @@ from _timing import best
 from scipy.spatial import cKDTree
 
 from hotspot.analysis import kde
-from hotspot.analysis.kde import KdeParams, kernel_value, run_kde
+from hotspot.analysis.kde import KdeParams, run_kde
+from hotspot.analysis.kernel_sum import kernel_value
 
 TARGET_RATIO = 3.0
 TARGET_ERROR = 0.01

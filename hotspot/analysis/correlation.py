@@ -19,7 +19,7 @@ reference distribution permutes ``y`` over all areas. Local: with ``zx``, ``zy``
 standardised with ddof=0, ``I_i = (n - 1) / sum(zx^2) * zx_i (W zy)_i``; the
 conditional permutation holds ``x_i`` fixed and gives ``i``'s neighbours ``y``
 values drawn from the other areas (never ``i`` itself), through
-:func:`hotspot.analysis.significance.permutation_test`.
+:func:`hotspot.analysis.permutation.permutation_test`.
 
 Pseudo p-values: ``alternative="two-sided"`` (default) doubles the smaller tail,
 ``min(1, 2 (min(#>=, #<=) + 1) / (P + 1))``; ``"directed"`` is esda's ``p_sim``
@@ -179,7 +179,7 @@ class BivariateResult:
     warnings : tuple of str
     power : Power or None
         What the local test could find, worked out before it ran
-        (:func:`hotspot.analysis.significance.power`).
+        (:func:`hotspot.analysis.permutation_power.power`).
     """
 
     moran_i: float
@@ -224,7 +224,7 @@ def auto_permutations(
     """The permutations used when the project leaves them to Hotspot.
 
     Enough for one area alone to reach ``alpha`` after the FDR correction
-    (:func:`hotspot.analysis.significance.permutations_needed`), capped at 99,999 and at
+    (:func:`hotspot.analysis.permutation_power.permutations_needed`), capped at 99,999 and at
     :data:`AUTO_WORK` area-permutations (rounded down to 999, 1,999, 4,999 ...).
 
     Examples
@@ -234,7 +234,7 @@ def auto_permutations(
     >>> auto_permutations(4835, 0.05, fdr=True)
     19999
     """
-    from hotspot.analysis.significance import ROUND_PERMUTATIONS, permutations_needed
+    from hotspot.analysis.permutation_power import ROUND_PERMUTATIONS, permutations_needed
 
     wanted = permutations_needed(areas, alpha, fdr=fdr, alternative=alternative)
     affordable = [p for p in ROUND_PERMUTATIONS if p * max(areas, 1) <= AUTO_WORK]
@@ -392,8 +392,9 @@ def run_bivariate(
         When no area has a neighbour.
     """
     from hotspot.analysis.contiguity import build_weights, row_standardise
-    from hotspot.analysis.significance import fdr_bh, permutation_test
-    from hotspot.analysis.significance import power as significance_power
+    from hotspot.analysis.p_values import fdr_bh
+    from hotspot.analysis.permutation import permutation_test
+    from hotspot.analysis.permutation_power import power as significance_power
 
     params = params or BivariateParams()
     gdf = geo_frame(areas_gdf, "areas")

@@ -8,10 +8,11 @@ The method of ArcGIS's Emerging Hot Spot Analysis (and of R's sfdep):
    (the 8 surrounding cells, or the areas sharing a border or corner) in the same step and
    the previous ``time_lags`` steps, binary weights, compared with the whole cube. The
    z-score is the one esda's ``G_Local(star=True, transform="B")`` gives on that space-time
-   weights matrix (tested to 1e-8); it is computed here without building the matrix
-   (time sums first, then one sparse product), which is what makes it fast. Inference is
+   weights matrix (tested to 1e-8); it is computed without building the matrix
+   (:mod:`hotspot.analysis.spacetime_gistar`: time sums first, then one sparse product),
+   which is what makes it fast. Inference is
    analytical (normal) by default or by conditional permutation
-   (:mod:`hotspot.analysis.significance`), with Benjamini-Hochberg FDR correction over all
+   (:mod:`hotspot.analysis.permutation`), with Benjamini-Hochberg FDR correction over all
    bins on by default; a bin is a hot (cold) spot when its z is positive (negative) and
    significant at the chosen level (90% confidence by default, as ArcGIS).
 3. A Mann-Kendall trend test of each location's series of z-scores
@@ -35,12 +36,13 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from hotspot.analysis import significance
+from hotspot.analysis import p_values, permutation
 from hotspot.analysis.emerging_categories import CATEGORIES, category_name, classify
 from hotspot.analysis.errors import TooFewPointsError, warn
-from hotspot.analysis.gistar import with_seed
+from hotspot.analysis.gistar_inference import with_seed
 from hotspot.analysis.mann_kendall import mann_kendall
 from hotspot.analysis.spacetime_cube import TimeSteps, cube_counts, step_name, time_steps
+from hotspot.analysis.spacetime_gistar import spacetime_gi_star, spacetime_weights, whole_windows
 from hotspot.core.errors import AnalysisError
 from hotspot.core.params import param, validate
 from hotspot.core.progress import NO_PROGRESS, Progress, SubProgress
@@ -234,108 +236,6 @@ class EmergingResult:
         return text
 
 
-# --------------------------------------------------------------------------- Gi*
-
-
-def spacetime_lag_parts(
-    counts: np.ndarray, present: np.ndarray, spatial: sp.spmatrix, time_lags: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Space-time lag and weight sums of every bin, without building the space-time matrix.
-
-    Parameters
-    ----------
-    counts : (m, n) array
-        Counts per location and step.
-    present : (n,) bool
-        Steps with data (missing steps are left out of every neighbourhood).
-    spatial : (m, m) sparse
-        Binary spatial weights with 1 on the diagonal (the location itself).
-    time_lags : int
-        Previous steps in the neighbourhood.
-
-    Returns
-    -------
-    lag, w_sum, w2_sum : (m, n) arrays
-        ``sum_j w_ij x_j``, ``sum_j w_ij`` and ``sum_j w_ij²`` over the space-time
-        neighbourhood of each bin (the bin itself included).
-    """
-    x = np.where(present[None, :], counts, 0.0)
-    window = np.zeros_like(x)
-    steps_in = np.zeros(present.size)
-    for d in range(time_lags + 1):
-        window[:, d:] += x[:, : x.shape[1] - d]
-        steps_in[d:] += present[: present.size - d]
-    w = sp.csr_matrix(spatial, dtype=float)
-    lag = np.asarray(w @ window)
-    w_row = np.asarray(w.sum(axis=1)).ravel()
-    w2 = w.copy()
-    w2.data **= 2
-    w2_row = np.asarray(w2.sum(axis=1)).ravel()
-    return lag, np.outer(w_row, steps_in), np.outer(w2_row, steps_in)
-
-
-def whole_windows(present: np.ndarray, time_lags: int) -> np.ndarray:
-    """Steps whose time window is whole: the step and its ``time_lags`` previous steps all
-    have data. The trend is tested on these only: a step with fewer bins in its
-    neighbourhood (the first step, a step after a missing one) has a z-score pulled towards
-    zero, which would make every persistent hot spot look intensifying."""
-    present = np.asarray(present, dtype=bool)
-    whole = present.copy()
-    for d in range(1, time_lags + 1):
-        whole[:d] = False
-        whole[d:] &= present[:-d]
-    return whole
-
-
-def spacetime_gi_star(
-    counts: np.ndarray, present: np.ndarray, spatial: sp.spmatrix, time_lags: int = 1
-) -> np.ndarray:
-    """Gi* z-score of every bin of a space-time cube (NaN in missing steps).
-
-    The cube's bins with data are the observations (``n`` of them, mean and variance over
-    all of them); a bin's neighbourhood is its location and the location's spatial
-    neighbours in its own step and the ``time_lags`` previous steps with data.
-    """
-    present = np.asarray(present, dtype=bool)
-    y = counts[:, present]
-    n = y.size
-    mean = float(y.mean())
-    s = math.sqrt(max(float((y * y).mean()) - mean * mean, 0.0))
-    lag, w_i, w2_i = spacetime_lag_parts(counts, present, spatial, time_lags)
-    spread = (n * w2_i - w_i**2) / (n - 1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        den = s * np.sqrt(np.maximum(spread, 0.0))
-        z = (lag - mean * w_i) / den
-    z[~(den > 1e-12 * max(abs(mean), 1.0))] = np.nan
-    z[:, ~present] = np.nan
-    return z
-
-
-def spacetime_weights(
-    spatial: sp.spmatrix, present: np.ndarray, time_lags: int = 1
-) -> sp.csr_matrix:
-    """The space-time weights between the bins with data, explicitly (for permutations).
-
-    Rows and columns are the present bins in location-major order (location 0's steps
-    first), matching ``counts[:, present].ravel()``; the diagonal is 1.
-    """
-    present = np.asarray(present, dtype=bool)
-    idx = np.flatnonzero(present)
-    t = idx.size
-    pos = np.full(present.size, -1)
-    pos[idx] = np.arange(t)
-    rows, cols = [], []
-    for d in range(time_lags + 1):
-        for k, step in enumerate(idx):
-            if step - d >= 0 and pos[step - d] >= 0:
-                rows.append(k)
-                cols.append(pos[step - d])
-    temporal = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(t, t))
-    w = sp.kron(sp.csr_matrix(spatial, dtype=float), temporal, format="csr")
-    w.data[:] = 1.0
-    return w
-
-
 def _infer(
     counts: np.ndarray,
     present: np.ndarray,
@@ -345,13 +245,13 @@ def _infer(
 ) -> dict[str, np.ndarray]:
     """z, p (analytical), p_sim (permutations), q and hot/cold bins of every bin."""
     z = spacetime_gi_star(counts, present, spatial, params.time_lags)
-    p = significance.two_sided_p(z)
+    p = p_values.two_sided_p(z)
     out = {"gi_z": z, "p_value": p}
     test_p = p
     if params.permutations:
         w = spacetime_weights(spatial, present, params.time_lags)
         y = counts[:, present].ravel()
-        perm = significance.permutation_test(
+        perm = permutation.permutation_test(
             w,
             y,
             permutations=params.permutations,
@@ -364,9 +264,9 @@ def _infer(
         p_sim[np.isnan(z)] = np.nan
         out["p_sim"] = p_sim
         test_p = p_sim
-    q = significance.fdr_bh(test_p) if params.fdr else test_p.copy()
+    q = p_values.fdr_bh(test_p) if params.fdr else test_p.copy()
     out["q_value"] = q
-    out["gi_bin"] = significance.confidence_bin(z, q)
+    out["gi_bin"] = p_values.confidence_bin(z, q)
     return out
 
 
@@ -388,17 +288,12 @@ def _check_power(stats: dict[str, np.ndarray], params: EmergingParams, messages:
         )
 
 
-# --------------------------------------------------------------------------- locations
-
-
 def _grid_locations(points, params, study_area, progress):
     from hotspot.analysis._weights import grid_weights
-    from hotspot.analysis.grid import (
-        cell_positions,
-        default_gistar_cell_size,
-        make_grid,
-        points_in_study_area,
-    )
+    from hotspot.analysis.cell_counts import cell_positions
+    from hotspot.analysis.cell_size import default_gistar_cell_size
+    from hotspot.analysis.grid import make_grid
+    from hotspot.analysis.study_points import points_in_study_area
 
     pts = points_in_study_area(points, study_area)
     cell = params.cell_size or default_gistar_cell_size(pts.area)
@@ -414,10 +309,10 @@ def _area_locations(points, areas):
 
     from hotspot.analysis._area_inputs import geo_frame
     from hotspot.analysis._weights import area_weights
-    from hotspot.analysis.grid import _coordinates
+    from hotspot.analysis.study_points import usable_coordinates
 
     gdf = geo_frame(areas, "areas")
-    xy, usable = _coordinates(points, "offence points")
+    xy, usable = usable_coordinates(points, "offence points")
     tree = shapely.STRtree(np.asarray(gdf.geometry.values))
     hit_pt, hit_area = tree.query(shapely.points(xy), predicate="within")
     inside = np.full(xy.shape[0], -1, dtype=np.int64)
@@ -427,9 +322,6 @@ def _area_locations(points, areas):
     spatial, islands = area_weights(gdf, "queen", include_self=True)
     keep = [c for c in ("code", "name") if c in gdf.columns]
     return gdf[[*keep, gdf.geometry.name]].copy(), spatial, position, islands
-
-
-# --------------------------------------------------------------------------- run
 
 
 def run_emerging(
@@ -557,13 +449,8 @@ def run_emerging(
 
 
 __all__ = [
-    "CATEGORIES",
     "MIN_POINTS",
     "EmergingParams",
     "EmergingResult",
     "run_emerging",
-    "spacetime_gi_star",
-    "spacetime_lag_parts",
-    "spacetime_weights",
-    "whole_windows",
 ]

@@ -31,8 +31,8 @@ import shapely
 
 from hotspot.analysis.errors import warn
 from hotspot.analysis.gistar import GiStarParams, run_gistar_grid
-from hotspot.analysis.grid import point_coordinates
 from hotspot.analysis.kde import KdeParams, run_kde
+from hotspot.analysis.study_points import point_coordinates
 from hotspot.core.errors import AnalysisError
 from hotspot.core.params import param, validate
 from hotspot.core.progress import NO_PROGRESS, Progress, SubProgress

@@ -1,4 +1,4 @@
-"""Kernel density estimation of offence points on a raster, and KDE hotspot areas.
+"""Kernel density estimation of offence points on a raster.
 
 ``run_kde`` sums a kernel centred on every point at the centre of every cell of a raster over
 the study area. Kernels are normalised to integrate to 1 over the plane, so the surface is a
@@ -32,6 +32,9 @@ size, even when most offences share one map point. The discrete kernel is the co
 sampled, not renormalised, so both methods approximate the same quantity. Both check for
 cancellation between chunks of well under a second of work.
 
+The default bandwidth is in :mod:`hotspot.analysis.kde_bandwidth`, the hot-class rule in
+:mod:`hotspot.analysis.hot_classes` and the hotspot areas in :mod:`hotspot.analysis.kde_areas`.
+
 Example
 -------
 >>> import numpy as np
@@ -49,28 +52,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-import shapely
 from affine import Affine
 
+from hotspot.analysis.cell_size import check_grid_size, default_kde_cell_size, lattice_frame
 from hotspot.analysis.errors import NoPointsError, warn
-from hotspot.analysis.grid import (
-    CRS,
-    check_grid_size,
-    default_kde_cell_size,
-    inside_mask,
-    lattice_frame,
-    point_coordinates,
-    points_in_study_area,
-)
-from hotspot.analysis.kernel_sum import (
-    KERNELS,
-    _inside_mask,
-    _kde_exact,
-    _kde_fft,
-    fine_factor,
-    kernel_radius,
-    kernel_value,
-)
+from hotspot.analysis.hot_classes import hot_classes
+from hotspot.analysis.kde_bandwidth import silverman_bandwidth, standard_distance
+from hotspot.analysis.kernel_sum import KERNELS, _inside_mask, _kde_exact, _kde_fft, kernel_radius
+from hotspot.analysis.study_points import CRS, points_in_study_area
 from hotspot.core.errors import AnalysisError, ProjectError
 from hotspot.core.params import param, validate
 from hotspot.core.progress import NO_PROGRESS, Progress, SubProgress
@@ -82,9 +71,6 @@ FALLBACK_CELLS = 5
 """Bandwidth, in cells, used when the offences are (nearly) all at one place ..."""
 FALLBACK_MIN = 100.0
 """... and at least this many metres (a few offences at one spot have tiny default cells)."""
-
-
-# --------------------------------------------------------------------------- params
 
 
 @dataclass(frozen=True)
@@ -165,9 +151,6 @@ class KdeParams:
             )
 
 
-# --------------------------------------------------------------------------- result
-
-
 @dataclass(frozen=True, eq=False)
 class DensityResult:
     """A kernel density surface.
@@ -245,96 +228,6 @@ class DensityResult:
         -1 = outside the study area (int8, same shape as ``values``)."""
         return hot_classes(self.values, self.hotspot_thresholds().values())
 
-
-def hot_classes(values: np.ndarray, thresholds: Any) -> np.ndarray:
-    """The one hotspot-class rule: the number of thresholds a cell's value reaches.
-
-    A cell is in class ``i`` when its value is at least the ``i``-th lowest threshold
-    (and above zero); 0 = not hot; -1 = outside the study area (NaN). Used by the
-    result, the maps and the exports, so every output draws the same hot cells.
-
-    Parameters
-    ----------
-    values : ndarray
-        Density values (NaN outside the study area), any shape.
-    thresholds : iterable of float
-        The class thresholds (sorted here).
-
-    Returns
-    -------
-    ndarray of int8, same shape as ``values``.
-
-    Examples
-    --------
-    >>> hot_classes(np.array([0.0, 1.0, 2.5, np.nan]), [1.0, 2.0]).tolist()
-    [0, 1, 2, -1]
-    """
-    v = np.asarray(values, dtype=float)
-    th = np.sort(np.asarray(list(thresholds), dtype=float))
-    out = np.zeros(v.shape, dtype=np.int8)
-    finite = np.isfinite(v)
-    if th.size:
-        out[finite] = np.searchsorted(th, v[finite], side="right")
-    out[finite & (v <= 0)] = 0
-    out[~finite] = -1
-    return out
-
-
-# --------------------------------------------------------------------------- bandwidth
-
-
-def standard_distance(xy: np.ndarray, weights: np.ndarray | None = None) -> float:
-    """The standard distance of points: the root mean square distance to their mean centre.
-
-    Examples
-    --------
-    >>> standard_distance(np.array([[0.0, 0.0], [6.0, 8.0]]))
-    5.0
-    """
-    w = np.ones(xy.shape[0]) if weights is None else np.asarray(weights, dtype=float)
-    total = float(w.sum())
-    centre = (xy * w[:, None]).sum(axis=0) / total
-    diff = xy - centre
-    return math.sqrt(float((w * (diff**2).sum(axis=1)).sum()) / total)
-
-
-def silverman_bandwidth(xy: np.ndarray, weights: np.ndarray | None = None) -> tuple[float, str]:
-    """Silverman's rule of thumb for points in the plane, as ArcGIS applies it.
-
-    ``h = 0.9 * min(SD, sqrt(1 / ln 2) * Dm) * n ** -0.2``, with ``SD`` the standard
-    distance, ``Dm`` the median distance to the mean centre (both weighted when weights are
-    given; ``n`` is then the sum of the weights). Repeated locations are fine. When ``Dm`` is
-    0 (over half the points at the mean centre) ``SD`` alone is used.
-
-    Returns
-    -------
-    bandwidth : float
-        In metres; 0 when every point is at the same place.
-    note : str
-        How it was computed, in plain English.
-    """
-    w = np.ones(xy.shape[0]) if weights is None else np.asarray(weights, dtype=float)
-    total = float(w.sum())
-    centre = (xy * w[:, None]).sum(axis=0) / total
-    diff = xy - centre
-    sd = standard_distance(xy, weights)
-    dist = np.hypot(diff[:, 0], diff[:, 1])
-    order = np.argsort(dist, kind="mergesort")
-    cum = np.cumsum(w[order])
-    dm = float(dist[order][np.searchsorted(cum, 0.5 * total)])
-    robust = math.sqrt(1.0 / math.log(2.0)) * dm
-    spread = min(sd, robust) if robust > 0 else sd
-    h = 0.9 * spread * total**-0.2
-    n_text = f"{total:,.0f}" if weights is None else f"total weight {total:,.1f}"
-    note = (
-        f"Silverman's rule for points (as ArcGIS): 0.9 x min(standard distance {sd:,.0f} m, "
-        f"sqrt(1/ln 2) x median distance to the mean centre {robust:,.0f} m) x n^-0.2 "
-        f"(n = {n_text}) = {h:,.0f} m"
-    )
-    return h, note
-
-
-# --------------------------------------------------------------------------- run
 
 _EXACT_BUDGET = 10_000_000  # kernel evaluations below which exact beats FFT on accuracy
 
@@ -478,159 +371,8 @@ def run_kde(
     )
 
 
-# --------------------------------------------------------------------------- hotspot areas
-
-
-def _area_names(wards: Any) -> tuple[np.ndarray, np.ndarray]:
-    gdf = getattr(wards, "gdf", wards)
-    if gdf.crs is not None and gdf.crs.to_epsg() != 27700:
-        gdf = gdf.to_crs(27700)
-    for col in ("name", "code"):
-        if col in gdf.columns:
-            names = gdf[col].astype(str).to_numpy()
-            break
-    else:
-        names = gdf.index.astype(str).to_numpy()
-    return np.asarray(gdf.geometry.values), names
-
-
-def hotspot_areas(
-    result: DensityResult,
-    points: Any,
-    *,
-    wards: Any = None,
-    k: float | None = None,
-    progress: Progress = NO_PROGRESS,
-):
-    """Contiguous hot cells of a density surface as polygons, with what they hold.
-
-    Parameters
-    ----------
-    result : DensityResult
-        From :func:`run_kde`.
-    points : GeoDataFrame or (n, 2) array
-        The offences the surface was made from (counted inside each area).
-    wards : AreaLayer or GeoDataFrame, optional
-        Areas whose names (``name``, else ``code``) are listed for each hotspot it touches.
-    k : float, optional
-        With the ``k_mean`` rule: cells above ``k`` times the mean of the non-zero cells
-        (default: the highest of ``params.hotspot_k``). Ignored with ``top_percent``.
-    progress : Progress, optional
-        Progress and cancellation.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        One row per hotspot, largest offence count first: ``hotspot_id`` (1, 2, ...),
-        ``threshold`` (in the surface's units), ``offences`` inside, ``area_km2``,
-        ``share_offences`` (of the offences inside the study area), ``share_area`` (of the
-        study area), ``pai`` (predictive accuracy index = share of offences / share of
-        area), ``wards`` (names, comma-separated), geometry (EPSG:27700).
-    """
-    import geopandas as gpd
-    from rasterio import features
-    from scipy import ndimage
-
-    params = result.params
-    if params.hotspot_rule == "top_percent":
-        threshold = next(iter(result.hotspot_thresholds().values()))
-    else:
-        mult = max(params.hotspot_k) if k is None else float(k)
-        nonzero = result.values[np.isfinite(result.values) & (result.values > 0)]
-        threshold = mult * float(nonzero.mean()) if nonzero.size else math.inf
-    finite = np.isfinite(result.values)
-    hot = finite & (np.nan_to_num(result.values, nan=-1.0) >= threshold) & (result.values > 0)
-    labels, n_labels = ndimage.label(hot)  # 4-connectivity: each hotspot is one polygon
-    columns = [
-        "hotspot_id",
-        "threshold",
-        "offences",
-        "area_km2",
-        "share_offences",
-        "share_area",
-        "pai",
-        "wards",
-    ]
-    if n_labels == 0:
-        return gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs=CRS)
-    shapes = features.shapes(
-        labels.astype(np.int32), mask=hot, connectivity=4, transform=result.transform
-    )
-    progress.update(0.0, "Outlining hotspots")
-    polys: dict[int, list] = {}
-    for i, (geom, value) in enumerate(shapes):
-        if i % 200 == 0:
-            progress.check_cancelled()
-        polys.setdefault(int(value), []).append(shapely.geometry.shape(geom))
-    geoms = np.empty(n_labels, dtype=object)
-    for i in range(n_labels):
-        if i % 200 == 0:
-            progress.check_cancelled()
-        geoms[i] = shapely.union_all(polys[i + 1])
-    progress.update(0.4, "Clipping hotspots to the study area")
-    area = result.study_area
-    if area is not None:
-        geoms = shapely.intersection(geoms, area)
-    progress.update(0.6, "Counting offences in hotspots")
-    # offences per hotspot: locate each point's cell
-    xy = point_coordinates(points)
-    if area is not None:
-        xy = xy[inside_mask(area, xy)]
-    size = result.cell_size
-    col = np.floor((xy[:, 0] - result.transform.c) / size).astype(np.int64)
-    row = np.floor((result.transform.f - xy[:, 1]) / size).astype(np.int64)
-    nrows, ncols = result.values.shape
-    on = (row >= 0) & (row < nrows) & (col >= 0) & (col < ncols)
-    lab = labels[row[on], col[on]]
-    offences = np.bincount(lab, minlength=n_labels + 1)[1:]
-    total_offences = max(xy.shape[0], 1)
-    total_area = area.area if area is not None else finite.sum() * size * size
-    areas_m2 = shapely.area(geoms)
-    share_off = offences / total_offences
-    share_area = areas_m2 / total_area
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pai = np.where(share_area > 0, share_off / share_area, np.nan)
-    if wards is not None:
-        progress.update(0.8, "Naming the wards hotspots touch")
-        ward_geoms, ward_names = _area_names(wards)
-        tree = shapely.STRtree(ward_geoms)
-        hs_idx, ward_idx = tree.query(geoms, predicate="intersects")
-        overlap = shapely.area(shapely.intersection(geoms[hs_idx], ward_geoms[ward_idx]))
-        keep = overlap > 1e-6 * size * size
-        touched: dict[int, list[str]] = {}
-        for h_i, w_i in zip(hs_idx[keep], ward_idx[keep], strict=True):
-            touched.setdefault(int(h_i), []).append(ward_names[w_i])
-        ward_text = [", ".join(sorted(set(touched.get(i, [])))) for i in range(n_labels)]
-    else:
-        ward_text = [""] * n_labels
-    table = gpd.GeoDataFrame(
-        {
-            "threshold": np.full(n_labels, float(threshold)),
-            "offences": offences.astype(np.int64),
-            "area_km2": areas_m2 / 1e6,
-            "share_offences": share_off,
-            "share_area": share_area,
-            "pai": pai,
-            "wards": ward_text,
-        },
-        geometry=geoms,
-        crs=CRS,
-    )
-    table = table.sort_values(["offences", "area_km2"], ascending=[False, False], kind="stable")
-    table.insert(0, "hotspot_id", np.arange(1, n_labels + 1))
-    progress.update(1.0, "Hotspot areas ready")
-    return table.reset_index(drop=True)
-
-
 __all__ = [
-    "KERNELS",
     "DensityResult",
     "KdeParams",
-    "fine_factor",
-    "hotspot_areas",
-    "kernel_radius",
-    "kernel_value",
     "run_kde",
-    "silverman_bandwidth",
-    "standard_distance",
 ]

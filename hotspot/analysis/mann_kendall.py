@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hotspot.analysis.significance import two_sided_p
+from hotspot.analysis.p_values import two_sided_p
 
 
 @dataclass(frozen=True, eq=False)

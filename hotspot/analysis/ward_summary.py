@@ -35,7 +35,7 @@ import pandas as pd
 
 from hotspot.analysis._area_inputs import area_input, list_codes
 from hotspot.analysis.errors import AnalysisError
-from hotspot.analysis.rates import competition_rank
+from hotspot.analysis.rate_table import competition_rank
 
 
 @dataclass(frozen=True)

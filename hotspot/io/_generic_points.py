@@ -16,7 +16,7 @@ import pyogrio
 import shapely
 
 from hotspot.core.errors import InputError
-from hotspot.io._assemble import Part
+from hotspot.io._part import Part
 from hotspot.io._policeuk_csv import offence_part
 from hotspot.io._sources import Member, check_shapefile
 

@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 
 from hotspot.core.errors import InputError
-from hotspot.io._assemble import Part
 from hotspot.io._columns import find_coordinates, list_columns, map_fields, norm
 from hotspot.io._coords import canonical_crs, guess_crs, to_float
+from hotspot.io._part import Part
 from hotspot.io._sources import Member
 from hotspot.io._table import columns_of, header_of, read_text_table, read_typed
 

@@ -18,10 +18,11 @@ from pathlib import Path
 
 from hotspot.core.errors import InputError
 from hotspot.core.progress import NO_PROGRESS, Progress
-from hotspot.io._assemble import Part, assemble
+from hotspot.io._assemble import assemble
 from hotspot.io._columns import check_overrides, find_coordinates
 from hotspot.io._encoding import decode_head
 from hotspot.io._generic_points import vector_part
+from hotspot.io._part import Part
 from hotspot.io._policeuk_api import api_part
 from hotspot.io._policeuk_csv import csv_part
 from hotspot.io._sources import (

@@ -42,7 +42,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from hotspot.analysis.kde import hot_classes
+from hotspot.analysis.hot_classes import hot_classes
 from hotspot.core.errors import HotspotError
 from hotspot.core.labels import VALUE_TITLES, variable_name
 from hotspot.export.disclosure import publishable

@@ -360,7 +360,7 @@ def coverage(workspace: Any) -> list[Coverage]:
     """The :class:`Coverage` of the ward and LSOA layers by every offence loaded (cached)."""
     if "coverage" in workspace.cache:
         return workspace.cache["coverage"]
-    from hotspot.analysis.grid import robust_extent_mask
+    from hotspot.analysis.study_points import robust_extent_mask
     from hotspot.maps.layers import union_bounds
 
     out: list[Coverage] = []

@@ -19,15 +19,10 @@ from hotspot.analysis.errors import (
     GridTooLargeError,
     NoPointsError,
 )
-from hotspot.analysis.kde import (
-    KERNELS,
-    KdeParams,
-    hotspot_areas,
-    kernel_radius,
-    kernel_value,
-    run_kde,
-    silverman_bandwidth,
-)
+from hotspot.analysis.kde import KdeParams, run_kde
+from hotspot.analysis.kde_areas import hotspot_areas
+from hotspot.analysis.kde_bandwidth import silverman_bandwidth
+from hotspot.analysis.kernel_sum import KERNELS, kernel_radius, kernel_value
 from hotspot.core.errors import AnalysisError, ProjectError
 from hotspot.core.params import from_dict, specs, to_dict
 from hotspot.core.progress import AnalysisCancelled, CallbackProgress, RecordingProgress
@@ -345,9 +340,9 @@ def test_errors_say_what_is_wrong():
 
 
 def test_the_suggested_cell_size_makes_a_raster_that_fits(monkeypatch):
-    import hotspot.analysis.grid as grid_module
+    import hotspot.analysis.cell_size as cell_size_module
 
-    monkeypatch.setattr(grid_module, "MAX_CELLS", 10_000)
+    monkeypatch.setattr(cell_size_module, "MAX_CELLS", 10_000)
     xy = np.random.default_rng(20).uniform([X0, Y0], [X0 + 4000, Y0 + 3000], size=(100, 2))
     with pytest.raises(GridTooLargeError, match="density raster of 20 m") as err:
         _quiet_kde(xy, KdeParams(cell_size=20, bandwidth=300), study_area=BOX)

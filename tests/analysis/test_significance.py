@@ -8,15 +8,13 @@ import pytest
 import scipy.sparse as sp
 from scipy import stats
 
-from hotspot.analysis.significance import (
+from hotspot.analysis.p_values import confidence_bin, fdr_bh, two_sided_p
+from hotspot.analysis.permutation import (
     PermutationCounts,
-    confidence_bin,
-    fdr_bh,
     iter_permuted_lags,
     permutation_test,
     permuted_lags,
     pseudo_p_values,
-    two_sided_p,
 )
 
 
@@ -260,7 +258,7 @@ def test_fast_mode_gives_the_same_counts_without_moments():
 
 @pytest.mark.parametrize(("n", "size"), [(400, 9), (40, 9), (5000, 60)])
 def test_every_sampling_route_draws_distinct_uniform_indices(n, size):
-    from hotspot.analysis.significance import _draw_distinct
+    from hotspot.analysis.permutation import _draw_distinct
 
     ids = _draw_distinct(np.random.default_rng(0), n, size, 3000)
     assert ids.shape == (3000, size)
@@ -289,7 +287,7 @@ def test_every_sampling_route_draws_distinct_uniform_indices(n, size):
 def test_power_is_the_benjamini_hochberg_arithmetic(
     tests, permutations, level, fdr, smallest, needed
 ):
-    from hotspot.analysis.significance import power
+    from hotspot.analysis.permutation_power import power
 
     p = power(tests, permutations, level, fdr=fdr)
     assert p.smallest_p == pytest.approx(smallest)
@@ -299,7 +297,7 @@ def test_power_is_the_benjamini_hochberg_arithmetic(
 
 def test_power_needed_agrees_with_fdr_bh_on_the_smallest_p_values():
     """``needed`` tests at the smallest p-value are called by BH; one fewer are not."""
-    from hotspot.analysis.significance import power
+    from hotspot.analysis.permutation_power import power
 
     m, perms, level = 400, 999, 0.10
     p = power(m, perms, level, fdr=True)
@@ -311,7 +309,7 @@ def test_power_needed_agrees_with_fdr_bh_on_the_smallest_p_values():
 
 
 def test_permutations_needed_lets_one_test_alone_reach_the_level():
-    from hotspot.analysis.significance import permutations_needed, power
+    from hotspot.analysis.permutation_power import permutations_needed, power
 
     for m, level in ((175, 0.05), (1000, 0.10), (50, 0.01)):
         n = permutations_needed(m, level, fdr=True)
@@ -320,7 +318,7 @@ def test_permutations_needed_lets_one_test_alone_reach_the_level():
 
 
 def test_power_advice_offers_what_would_work_with_the_numbers():
-    from hotspot.analysis.significance import power
+    from hotspot.analysis.permutation_power import power
 
     text = power(175, 999, 0.05, fdr=True).advice("LSOAs")
     assert "smallest possible p-value is 0.002" in text

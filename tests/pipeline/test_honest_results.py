@@ -251,12 +251,14 @@ def test_the_readme_example_no_longer_empties_the_gistar_map():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     block = re.search(r"```toml\n(.*?)```", readme, re.S).group(1)
     example = tomllib.loads(block)
-    from hotspot.analysis import significance
+    from hotspot.analysis import permutation_power
     from hotspot.analysis.gistar import GiStarParams
 
     gistar = GiStarParams(**example.get("analysis", {}).get("gistar", {}))
     # Lewisham's Gi* grid has 3,760 cells of 100 m
-    power = significance.power(3760, gistar.permutations, 0.10, fdr=gistar.fdr, analytical=True)
+    power = permutation_power.power(
+        3760, gistar.permutations, 0.10, fdr=gistar.fdr, analytical=True
+    )
     assert power.alone
 
 

@@ -6,7 +6,8 @@ from typing import Any
 
 import pandas as pd
 
-from hotspot.analysis.kde import KdeParams, hotspot_areas, run_kde
+from hotspot.analysis.kde import KdeParams, run_kde
+from hotspot.analysis.kde_areas import hotspot_areas
 from hotspot.core.errors import AnalysisError
 from hotspot.core.progress import SubProgress
 from hotspot.pipeline.inputs import selected_points

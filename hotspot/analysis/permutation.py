@@ -1,18 +1,13 @@
-"""Significance for local spatial statistics: FDR, conditional permutations, confidence bins.
+"""Conditional permutation inference for local spatial statistics.
 
-Shared by Getis-Ord Gi* (:mod:`hotspot.analysis.gistar`) and the local (bivariate) Moran
-(:mod:`hotspot.analysis.correlation`). Pure numpy/scipy: no compiler, so the first call in a
-fresh process is as fast as the next one.
+Shared by Getis-Ord Gi* (:mod:`hotspot.analysis.gistar`), emerging hot spots and the local
+(bivariate) Moran (:mod:`hotspot.analysis.correlation`); the p-value corrections and
+confidence bins are in :mod:`hotspot.analysis.p_values`, what a test of a given size can find
+in :mod:`hotspot.analysis.permutation_power`. Pure numpy/scipy: no compiler, so the first call
+in a fresh process is as fast as the next one.
 
-Public API (stable; other analyses import these names)
--------------------------------------------------------
-``fdr_bh(p) -> q``
-    Benjamini-Hochberg adjusted p-values (q-values); NaN stays NaN and is not counted.
-``two_sided_p(z) -> p``
-    Two-sided p-values of standard-normal z-scores, ``2 * P(Z > |z|)``.
-``confidence_bin(z_or_sign, p_or_q, *, levels=(0.01, 0.05, 0.10)) -> int8 array``
-    -3..3: +3/+2/+1 for positive z significant at 99/95/90 % confidence (``p <= 0.01 / 0.05 /
-    0.10``), negative for negative z, 0 otherwise (the ArcGIS ``Gi_Bin`` convention).
+Public API
+----------
 ``iter_permuted_lags(weights, values, *, permutations, seed, chunk_size=None, progress=...)``
     Yields ``(rows, lags)`` with ``lags[r, k]`` the spatial lag of observation ``rows[r]`` in
     permutation ``k`` under conditional randomisation (see below), chunk by chunk.
@@ -25,11 +20,6 @@ chunk_size=None, moments=True, progress=...) -> PermutationCounts``
     the reference distribution) without ever holding more than one chunk of ``n x permutations`` in memory.
 ``PermutationCounts.p_values(alternative="two-sided") -> ndarray``
     Pseudo p-values; ``pseudo_p_values(counts, alternative)`` is the same as a function.
-``power(tests, permutations, level, *, fdr, alternative) -> Power``
-    Before a permutation test: whether its result can ever be significant (the smallest
-    pseudo p-value is ``tails / (P + 1)``; Benjamini-Hochberg over ``m`` tests calls the
-    ``k`` smallest only when ``p_(k) <= level * k / m``), and how many permutations a single
-    observation needs to reach ``level`` on its own (:func:`permutations_needed`).
 
 Conditional randomisation
 -------------------------
@@ -75,22 +65,16 @@ Examples
 
 from __future__ import annotations
 
-import dataclasses
-import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from scipy import special
 
 from hotspot.core.progress import NO_PROGRESS, Progress
 
 ALTERNATIVES = ("two-sided", "greater", "lesser", "directed", "folded")
 """Accepted values of ``alternative`` for pseudo p-values."""
-
-CONFIDENCE_LEVELS = (0.01, 0.05, 0.10)
-"""p (or q) thresholds of the bins ±3, ±2, ±1 (99, 95 and 90 % confidence)."""
 
 # Observations per chunk are chosen so that a chunk of lags holds about this many numbers
 # (8 bytes each): the working memory of a permutation test stays near 100 MB.
@@ -99,276 +83,6 @@ _CHUNK_ELEMENTS = 2_000_000
 # sorting random keys (exact and cheap for small n).
 _SMALL_N = 4096
 _TIE_RTOL = 1e-9
-
-
-# --------------------------------------------------------------------------- multiple testing
-
-
-def fdr_bh(p: np.ndarray) -> np.ndarray:
-    """Benjamini-Hochberg adjusted p-values (q-values).
-
-    ``q_(i) = min_{j >= i} min(1, m * p_(j) / j)`` over the ``m`` finite p-values sorted
-    ascending; rejecting where ``q <= alpha`` controls the false discovery rate at ``alpha``
-    for independent or positively dependent tests. The same numbers as
-    ``scipy.stats.false_discovery_control(p, method="bh")`` (tested to 1e-14), in numpy: no
-    ``scipy.stats`` import (seconds in a fresh process) before the first result.
-
-    Parameters
-    ----------
-    p : array_like
-        p-values in ``[0, 1]``, any shape. NaN entries (no test) stay NaN and do not count
-        towards ``m``.
-
-    Returns
-    -------
-    numpy.ndarray
-        q-values, same shape as ``p``, float64, each ``>=`` its p-value.
-
-    Raises
-    ------
-    ValueError
-        When a p-value lies outside ``[0, 1]``.
-    """
-    p = np.asarray(p, dtype=float)
-    q = np.full(p.shape, np.nan)
-    flat = p.ravel()
-    ok = np.isfinite(flat)
-    pv = flat[ok]
-    if pv.size and (pv.min() < 0 or pv.max() > 1):
-        raise ValueError("fdr_bh: p-values must lie between 0 and 1")
-    if pv.size:
-        m = pv.size
-        order = np.argsort(pv, kind="stable")
-        scaled = pv[order] * m / np.arange(1, m + 1)
-        adjusted = np.minimum.accumulate(scaled[::-1])[::-1]
-        out = np.empty(m)
-        out[order] = np.minimum(adjusted, 1.0)
-        qf = q.ravel()
-        qf[ok] = out
-        q = qf.reshape(p.shape)
-    return q
-
-
-def two_sided_p(z: np.ndarray) -> np.ndarray:
-    """Two-sided p-values of standard-normal z-scores: ``2 * P(Z > |z|)``.
-
-    Accurate far into the tails (uses ``erfc``); NaN stays NaN.
-    """
-    z = np.asarray(z, dtype=float)
-    return special.erfc(np.abs(z) / np.sqrt(2.0))
-
-
-def confidence_bin(
-    z_or_sign: np.ndarray,
-    p_or_q: np.ndarray,
-    *,
-    levels: tuple[float, float, float] = CONFIDENCE_LEVELS,
-) -> np.ndarray:
-    """Classify local statistics into confidence bins -3..3 (ArcGIS ``Gi_Bin`` convention).
-
-    Parameters
-    ----------
-    z_or_sign : array_like
-        z-scores, or anything whose sign gives the direction (positive = hot / high).
-    p_or_q : array_like
-        p-values, or FDR q-values when the correction is on.
-    levels : tuple of three floats, optional
-        Thresholds for 99, 95 and 90 % confidence (default 0.01, 0.05, 0.10). A value is
-        significant at a level when ``p <= level`` (valid for permutation pseudo p-values).
-
-    Returns
-    -------
-    numpy.ndarray of int8
-        ``+3`` / ``+2`` / ``+1``: positive and significant at 99 / 95 / 90 % confidence;
-        negative values likewise for negative signs; ``0``: not significant, zero sign or NaN.
-    """
-    sign = np.sign(np.nan_to_num(np.asarray(z_or_sign, dtype=float), nan=0.0))
-    p = np.asarray(p_or_q, dtype=float)
-    p = np.where(np.isnan(p), np.inf, p)
-    l99, l95, l90 = sorted(levels)
-    level = np.where(p <= l99, 3, np.where(p <= l95, 2, np.where(p <= l90, 1, 0)))
-    return (sign * level).astype(np.int8)
-
-
-# --------------------------------------------------------------------------- power
-
-#: Permutation counts offered when more are needed (the usual "9s" of the literature).
-ROUND_PERMUTATIONS = (999, 1999, 4999, 9999, 19999, 49999, 99999)
-MAX_PERMUTATIONS = ROUND_PERMUTATIONS[-1]
-
-
-def _tails(alternative: str) -> int:
-    return 2 if alternative == "two-sided" else 1
-
-
-def permutations_needed(
-    tests: int, level: float, *, fdr: bool, alternative: str = "two-sided"
-) -> int:
-    """The fewest permutations with which one observation alone can be significant at ``level``.
-
-    With ``P`` permutations the smallest pseudo p-value is ``tails / (P + 1)`` (``tails`` = 2
-    for two-sided tests). Without FDR one observation needs it ``<= level``; with the
-    Benjamini-Hochberg correction over ``tests`` observations the smallest p-value is
-    called only when ``p <= level / tests``. The count is rounded up to one of
-    :data:`ROUND_PERMUTATIONS` (999 at least) and may exceed :data:`MAX_PERMUTATIONS`.
-
-    Examples
-    --------
-    >>> permutations_needed(175, 0.05, fdr=True)
-    9999
-    >>> permutations_needed(175, 0.05, fdr=False)
-    999
-    """
-    m = max(int(tests), 1) if fdr else 1
-    exact = math.ceil(_tails(alternative) * m / float(level) - 1e-9) - 1
-    for p in ROUND_PERMUTATIONS:
-        if p >= exact:
-            return p
-    return exact
-
-
-@dataclass(frozen=True)
-class Power:
-    """What a permutation test over ``tests`` observations can find, worked out before it runs.
-
-    Attributes
-    ----------
-    tests : int
-        Observations tested (cells or areas, islands excluded).
-    permutations : int
-        Permutations (0 = analytical test: no limit from the permutations).
-    level : float
-        The most lenient level anything is called at (0.10 for Gi*'s 90% class).
-    fdr : bool
-        Benjamini-Hochberg correction over the ``tests``.
-    alternative : str
-        The test ("two-sided" halves the resolution of the p-values).
-    analytical : bool
-        Whether the statistic has an analytical test to suggest instead (Gi* has).
-    """
-
-    tests: int
-    permutations: int
-    level: float
-    fdr: bool
-    alternative: str = "two-sided"
-    analytical: bool = False
-
-    @property
-    def smallest_p(self) -> float:
-        """The smallest pseudo p-value the permutations can give (0 for analytical tests)."""
-        if not self.permutations:
-            return 0.0
-        return min(1.0, _tails(self.alternative) / (self.permutations + 1))
-
-    @property
-    def needed(self) -> int:
-        """How many observations must all reach :attr:`smallest_p` for any to be called.
-
-        1 when one observation can be significant on its own; ``tests + 1`` when nothing
-        can ever be.
-        """
-        p = self.smallest_p
-        if p > self.level * (1 + 1e-9):
-            return self.tests + 1
-        if not self.fdr or p == 0.0:
-            return 1
-        return max(1, math.ceil(p * self.tests / self.level - 1e-9))
-
-    @property
-    def possible(self) -> bool:
-        """Whether any observation can be significant at all."""
-        return self.needed <= self.tests
-
-    @property
-    def alone(self) -> bool:
-        """Whether one observation can be significant on its own evidence."""
-        return self.needed <= 1
-
-    def advice(self, unit: str = "areas") -> str:
-        """What the test can find, and what would work, with the numbers ("" when it is fine).
-
-        Parameters
-        ----------
-        unit : str
-            What is tested, plural ("cells", "areas", "LSOAs").
-        """
-        if self.alone:
-            return ""
-        confidence = f"{(1 - self.level) * 100:g}% confidence"
-        one = unit[:-1] if unit.endswith("s") else unit
-        first = (
-            f"with {self.permutations:,} permutations the smallest possible p-value is "
-            f"{self.smallest_p:.4g}"
-        )
-        if not self.possible:
-            claim = f"so no {one} can ever reach {confidence}"
-        else:
-            fdr = f"after the false-discovery-rate correction over {self.tests:,} {unit}, "
-            claim = (
-                f"{fdr}one is called significant at {confidence} only when at least "
-                f"{self.needed:,} {unit} reach that smallest p-value together, so real clusters "
-                "may go unreported"
-            )
-        more = permutations_needed(
-            self.tests, self.level, fdr=self.fdr, alternative=self.alternative
-        )
-        options = ["the analytical test (permutations = 0)"] if self.analytical else []
-        if more <= MAX_PERMUTATIONS:
-            options.append(f"{more:,} permutations (enough for one {one} alone)")
-        elif self.permutations < MAX_PERMUTATIONS:
-            at_max = dataclasses.replace(self, permutations=MAX_PERMUTATIONS).needed
-            options.append(
-                f"{MAX_PERMUTATIONS:,} permutations, the most Hotspot runs ({at_max:,} {unit} "
-                "must then reach the smallest p-value together)"
-            )
-        if self.fdr:
-            plain = permutations_needed(1, self.level, fdr=False, alternative=self.alternative)
-            options.append(
-                f"no FDR correction (fdr = false; more false alarms; {plain:,} permutations "
-                "are then enough)"
-            )
-        return f"{first}, {claim}. What would work: " + "; or ".join(options)
-
-
-def power(
-    tests: int,
-    permutations: int,
-    level: float,
-    *,
-    fdr: bool,
-    alternative: str = "two-sided",
-    analytical: bool = False,
-) -> Power:
-    """What a permutation test can find (see :class:`Power`).
-
-    Parameters
-    ----------
-    tests : int
-        Observations tested.
-    permutations : int
-        Permutations (0 = analytical).
-    level : float
-        The most lenient significance level used.
-    fdr : bool
-        Whether the Benjamini-Hochberg correction is applied.
-    alternative : str, optional
-        "two-sided" (two tails) or a one-tailed test.
-    analytical : bool, optional
-        The statistic has an analytical test to suggest instead.
-
-    Examples
-    --------
-    >>> p = power(3760, 999, 0.10, fdr=True)
-    >>> p.smallest_p, p.needed, p.alone
-    (0.002, 76, False)
-    """
-    return Power(
-        int(tests), int(permutations or 0), float(level), bool(fdr), alternative, analytical
-    )
-
-
-# --------------------------------------------------------------------------- permutations
 
 
 @dataclass(frozen=True)
@@ -715,18 +429,9 @@ def permutation_test(
 
 __all__ = [
     "ALTERNATIVES",
-    "CONFIDENCE_LEVELS",
-    "MAX_PERMUTATIONS",
-    "ROUND_PERMUTATIONS",
     "PermutationCounts",
-    "Power",
-    "permutations_needed",
-    "power",
-    "confidence_bin",
-    "fdr_bh",
     "iter_permuted_lags",
     "permutation_test",
     "permuted_lags",
     "pseudo_p_values",
-    "two_sided_p",
 ]
