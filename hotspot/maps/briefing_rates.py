@@ -175,7 +175,7 @@ def table_page(b: Any, rates: Any, number: int) -> Figure:
 
 def _totals(rates: Any) -> dict[str, Any]:
     """Borough totals of a rates table: offences, residents, rate, change and its test."""
-    from hotspot.analysis.rates import change_test
+    from hotspot.analysis.rate_change import change_test
 
     t = rates.table
     total = float(pd.to_numeric(t["count"], errors="coerce").sum())
