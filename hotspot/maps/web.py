@@ -44,6 +44,7 @@ import re
 from collections.abc import Sequence
 from importlib import resources as _resources
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import folium
 import numpy as np
@@ -667,6 +668,41 @@ def _collect_assets(m: folium.Map) -> tuple[list[str], list[str]]:
     return [n for n in _JS_ORDER if n in js], [n for n in _ASSET_ORDER if n in css]
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def content_policy(m: folium.Map, *, inline: bool = True) -> str:
+    """The page's content security policy: its own code, and tiles of its basemap only.
+
+    The browser (or the window's web view) then refuses every other request a page
+    might make: no script, image, font or connection to any other address, so nothing
+    on the page can send data anywhere, even if a name got past the escaping.
+
+    Examples
+    --------
+    >>> m = build_map([], basemap="osm")
+    >>> content_policy(m).split("; ")[3]
+    'img-src data: https://tile.openstreetmap.org'
+    >>> content_policy(build_map([])).split("; ")[3]
+    'img-src data:'
+    """
+    tiles = sorted({_origin(el.tiles) for el in _walk(m) if isinstance(el, folium.TileLayer)})
+    local = "" if inline else " file:"
+    return "; ".join(
+        [
+            "default-src 'none'",
+            f"script-src 'unsafe-inline'{local}",
+            f"style-src 'unsafe-inline'{local}",
+            " ".join(["img-src data:", *tiles]),
+            "font-src data:",
+            "base-uri 'none'",
+            "form-action 'none'",
+        ]
+    )
+
+
 def render_html(m: folium.Map, *, inline: bool = True) -> str:
     """Render a map to one HTML page with no CDN reference.
 
@@ -695,7 +731,8 @@ def render_html(m: folium.Map, *, inline: bool = True) -> str:
     fig = m.get_root()
     if not isinstance(fig, Figure):  # pragma: no cover - folium always makes one
         raise ExportError("the map is not attached to a page")
-    parts = []
+    policy = _html.escape(content_policy(m, inline=inline), quote=True)
+    parts = [f'<meta http-equiv="Content-Security-Policy" content="{policy}"/>']
     for name in css_names:
         rel = _CSS_ASSETS[name]
         if inline:

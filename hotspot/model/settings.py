@@ -91,7 +91,8 @@ class OutputParams:
     offences_gpkg: bool = param(
         True,
         label="Selected offences (GeoPackage)",
-        help="Write the selected offences as a GeoPackage layer.",
+        help="Write the selected offences as a GeoPackage layer (every record: not written "
+        "when small counts are suppressed for publication).",
     )
     geotiff: bool = param(True, label="KDE GeoTIFF", help="Write the density surface as GeoTIFF.")
     gpkg: bool = param(
@@ -132,7 +133,8 @@ class OutputParams:
     html_points: bool = param(
         False,
         label="Offence points in the HTML map",
-        help="Off by default: offence locations are sensitive. Aggregated results only.",
+        help="Off by default: offence locations are sensitive. Aggregated results only. "
+        "Not allowed with small-count suppression: each point is a single offence.",
     )
     briefing: bool = param(False, label="Briefing pack", help="Write the briefing pack PDF.")
     briefing_wards: tuple[str, ...] = param(
@@ -165,3 +167,10 @@ class OutputParams:
 
     def __post_init__(self) -> None:
         validate(self, where="outputs")
+
+    @property
+    def suppressing(self) -> bool:
+        """Whether small counts are suppressed (``suppress_below`` above 1): outputs that
+        hold single offence records (``offences.gpkg``, points in ``map.html``) are then
+        not written, as no count in them can be hidden."""
+        return self.suppress_below > 1

@@ -40,7 +40,7 @@ STEPS: list[Step] = [
     Step(
         "offences_gpkg",
         _write_selected_offences,
-        wanted=lambda p: p.outputs.offences_gpkg,
+        wanted=lambda p: p.outputs.offences_gpkg and not p.outputs.suppressing,
         files=lambda p: (OFFENCES_FILE,),
     ),
     *OUTPUT_STEPS,

@@ -161,6 +161,13 @@ def output_problems(
                     f"outputs.briefing_wards: no ward is called or coded {key!r}; the wards "
                     f"are: {', '.join(sorted(names))}"
                 )
+    if o.html and o.html_points and o.suppressing:
+        out.append(
+            f"outputs.html_points: each offence point in map.html is a single record, which "
+            f"suppress_below = {o.suppress_below} cannot hide; set html_points = false for "
+            "a map to publish, or write the points in a separate internal run with "
+            "suppress_below = 0"
+        )
     wanted = {s.id for s in registry.wanted_analyses(project)}
     for map_id in o.maps:
         spec = next(s for s in registry.analyses() if map_id in {m.id for m in s.print_maps})
@@ -201,7 +208,27 @@ def check(
     if outputs:
         errors += output_problems(project, workspace, how)
     warnings = overreach_warnings(workspace) if not errors else []
+    if outputs and not errors:
+        warnings += record_level_warnings(project)
     return Check(tuple(errors), tuple(warnings))
 
 
-__all__ = ["Check", "check", "output_problems", "selection_problems"]
+def record_level_warnings(project: Project) -> list[str]:
+    """What suppression leaves out: files of single offence records are not written."""
+    o = project.outputs
+    if o.offences_gpkg and o.suppressing:
+        return [
+            f"outputs.offences_gpkg: offences.gpkg is not written: it holds every selected "
+            f"offence, one record each, which suppress_below = {o.suppress_below} cannot "
+            "hide; write it in a separate internal run with suppress_below = 0"
+        ]
+    return []
+
+
+__all__ = [
+    "Check",
+    "check",
+    "output_problems",
+    "record_level_warnings",
+    "selection_problems",
+]

@@ -67,18 +67,28 @@ def registry_choices() -> tuple[dict[str, tuple], dict[str, dict[str, str]]]:
     return choices, labels
 
 
+def _suppressing(values: dict) -> bool:
+    below = values["suppress_below"]
+    return isinstance(below, int) and below > 1
+
+
 APPLIES = {
     "page": (
         lambda v: bool(v["maps"]) or v["briefing"],
         "with print maps or the briefing pack",
     ),
     "map_formats": (lambda v: bool(v["maps"]), "with print maps"),
-    "html_points": (lambda v: v["html"], "with the interactive map"),
+    "offences_gpkg": (
+        lambda v: not _suppressing(v),
+        "without small-count suppression (the file holds every offence record)",
+    ),
+    "html_points": (
+        lambda v: v["html"] and not _suppressing(v),
+        "with the interactive map, without small-count suppression (each point is one offence)",
+    ),
     "briefing_wards": (lambda v: v["briefing"], "with the briefing pack"),
     "gpkg_exact_counts": (
-        lambda v: (
-            bool(v["gpkg"]) and isinstance(v["suppress_below"], int) and v["suppress_below"] > 1
-        ),
+        lambda v: bool(v["gpkg"]) and _suppressing(v),
         "with the results GeoPackage and small counts suppressed",
     ),
 }
@@ -181,9 +191,16 @@ class ExportDialog(QDialog):
         if folder:
             self.folder.setText(folder)
 
+    def outputs(self) -> OutputParams:
+        """The outputs chosen; a choice greyed out by the others is not taken."""
+        value = self.form.value()
+        if value.html_points and not self.form.is_used("html_points"):
+            value = dataclasses.replace(value, html_points=False)
+        return value
+
     def accept(self) -> None:
         try:
-            self.form.value()
+            self.outputs()
         except HotspotError as exc:
             self.message.show_message(str(exc), "error")
             return
@@ -199,7 +216,7 @@ def choose_outputs(window: Any, outputs: OutputParams, folder: str) -> tuple[Any
     dialog = ExportDialog(outputs, folder, window, wards=getattr(workspace, "wards", None))
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
-    return dialog.form.value(), Path(dialog.folder.text().strip())
+    return dialog.outputs(), Path(dialog.folder.text().strip())
 
 
 def default_folder(window: Any) -> str:

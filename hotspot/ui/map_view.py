@@ -2,10 +2,11 @@
 
 The page is built off the GUI thread (:func:`build_page`) and loaded from a
 temporary file (``setHtml`` refuses pages over 2 MB). Leaflet comes from the
-project's own files, so the map works with no network; the OpenStreetMap basemap
-is a switch. When a new page replaces the old one the view (centre and zoom) is
-kept if the user moved the map; otherwise the new page fits the area again, clear
-of its legend.
+project's own files, inlined in the page, so the map works with no network; the OpenStreetMap basemap
+is a switch, and the page may fetch nothing but its tiles (its content security policy,
+:func:`hotspot.maps.web.content_policy`).
+When a new page replaces the old one the view (centre and zoom) is kept if the user
+moved the map; otherwise the new page fits the area again, clear of its legend.
 """
 
 from __future__ import annotations
@@ -19,10 +20,13 @@ from typing import Any
 from PySide6.QtCore import Qt, QTemporaryDir, QUrl, Signal
 from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
 
+from hotspot import __version__
 from hotspot.core.progress import NO_PROGRESS, Progress
 
 log = logging.getLogger(__name__)
 ZOOM = 0.8  # the page's controls and legends at the size of the window's own text
+USER_AGENT = f"Hotspot/{__version__} (desktop GIS for community safety; QtWebEngine)"
+"""How the window names itself to a tile server (OpenStreetMap's tile policy asks for it)."""
 
 _FIND_MAP = (
     "(function(){for (const k of Object.keys(window)) {"
@@ -84,7 +88,9 @@ def build_page(
         compact=True,
     )
     progress.update(0.7, "Drawing the map")
-    return web.render_html(m, inline=False)
+    # Leaflet inlined: a local page allowed to reach tile servers (see MapView) cannot
+    # load scripts from other file:// URLs
+    return web.render_html(m, inline=True)
 
 
 class MapView(QWidget):
@@ -121,8 +127,15 @@ class MapView(QWidget):
         except ImportError as exc:  # pragma: no cover - QtWebEngine missing
             self.placeholder.setText(f"The map needs QtWebEngine, which is not available: {exc}")
             return
+        from PySide6.QtWebEngineCore import QWebEngineSettings
+
         self.web = QWebEngineView(self)
         self.web.setZoomFactor(ZOOM)
+        # a local page may fetch basemap tiles; the page's own content security policy
+        # (hotspot.maps.web.content_policy) allows the tile server and nothing else
+        remote = QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls
+        self.web.page().settings().setAttribute(remote, True)
+        self.web.page().profile().setHttpUserAgent(USER_AGENT)  # tile servers ask for it
         self.web.loadFinished.connect(self._loaded)
         self._stack.addWidget(self.web)
 
@@ -148,7 +161,11 @@ class MapView(QWidget):
         if old is None or not keep_view:
             load(None)
         else:
-            self.web.page().runJavaScript(GET_VIEW, 0, load)
+            self._ask_view(load)
+
+    def _ask_view(self, answer: Callable[[Any], None]) -> None:
+        """Ask the page which view to keep: ``answer`` gets [lat, lng, zoom] or None."""
+        self.web.page().runJavaScript(GET_VIEW, 0, answer)
 
     def clear(self, message: str = "") -> None:
         """Show the placeholder instead of a map."""

@@ -108,6 +108,24 @@ def test_a_print_map_whose_analysis_is_left_out_is_refused(demo, tmp_path):
         pipeline.run_project(p, tmp_path / "out")
 
 
+def test_offence_points_are_refused_in_a_map_with_suppressed_counts(demo, tmp_path):
+    outputs = OutputParams(analyses=("kde",), html=True, html_points=True, suppress_below=5)
+    out = tmp_path / "out"
+    with pytest.raises(ProjectError, match="outputs.html_points: each offence point"):
+        pipeline.run_project(_demo(demo, outputs=outputs), out)
+    assert _nothing_written(out)
+
+
+def test_suppressed_runs_leave_out_the_offence_records_and_say_so(demo, tmp_path):
+    outputs = OutputParams(analyses=("kde",), csv=False, gpkg=False, suppress_below=5)
+    written = pipeline.run_project(_demo(demo, outputs=outputs), tmp_path / "out")
+    assert not (tmp_path / "out" / "offences.gpkg").exists()
+    assert any("offences.gpkg is not written" in w for w in written.warnings)
+    unsuppressed = OutputParams(analyses=("kde",), csv=False, gpkg=False, suppress_below=0)
+    pipeline.run_project(_demo(demo, outputs=unsuppressed), tmp_path / "internal")
+    assert (tmp_path / "internal" / "offences.gpkg").exists()
+
+
 def test_boundaries_of_another_place_are_refused(demo, tmp_path):
     import geopandas as gpd
     from shapely.geometry import box

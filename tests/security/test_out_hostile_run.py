@@ -187,7 +187,7 @@ def test_the_hostile_run_exits_0_with_every_output(hostile_run):
         for f in ("png", "pdf", "svg")
     ]
     expected = {
-        "load_report.txt", "offences.gpkg", "summary.txt", "kde.tif", "results.gpkg",
+        "load_report.txt", "summary.txt", "kde.tif", "results.gpkg",
         "rates_wards.csv", "rates_lsoas.csv", "ward_summary.csv", "bivariate_lsoas.csv",
         "kde_hotspot_areas.csv", "gistar_cells.csv", "gistar_lsoas.csv", "map.html",
         "emerging_hot_spots.csv", "emerging_cube.csv", "evaluation_scores.csv",
@@ -196,6 +196,9 @@ def test_the_hostile_run_exits_0_with_every_output(hostile_run):
     }  # fmt: skip
     assert {p.name for p in out.iterdir()} == expected  # no .part file, no incomplete marker
     assert all((out / name).stat().st_size > 0 for name in expected)
+    # offences.gpkg holds single records, which suppression cannot hide: not written, and said
+    assert "offences.gpkg is not written" in done.stderr
+    assert "offences.gpkg is not written" in (out / "summary.txt").read_text(encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- suppression

@@ -71,3 +71,19 @@ def test_ward_pages_are_picked_in_the_window_where_the_wards_are_ranked(qtbot, w
     assert window.session.dirty
     take.trigger()
     assert first not in window.session.project.outputs.briefing_wards
+
+
+def test_record_outputs_are_greyed_out_when_suppressing(qtbot, window, tmp_path):  # noqa: F811
+    dialog = ExportDialog(
+        OutputParams(html=True, html_points=True), str(tmp_path), window, wards=None
+    )
+    qtbot.addWidget(dialog)
+    form = dialog.form
+    assert form.editors["html_points"].isEnabled() and form.editors["offences_gpkg"].isEnabled()
+    form.editors["suppress_below"].set(5)
+    form._edited()  # as typing in the box does
+    for name in ("html_points", "offences_gpkg"):
+        assert not form.editors[name].isEnabled(), name
+        assert "without small-count suppression" in form.editors[name].toolTip()
+    assert dialog.outputs().html_points is False  # greyed out: not taken
+    assert dialog.outputs().suppressing

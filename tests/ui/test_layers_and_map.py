@@ -126,12 +126,7 @@ def test_closing_while_a_map_refresh_is_pending_raises_nothing(qtbot, monkeypatc
     with qtbot.waitSignal(view.page_loaded, timeout=20000):
         view.show_html(html)
     questions = []
-
-    class Page:  # holds the question until the test answers it
-        def runJavaScript(self, script, world, answer):  # noqa: N802 - Qt's name
-            questions.append(answer)
-
-    monkeypatch.setattr(view.web, "page", Page)
+    monkeypatch.setattr(view, "_ask_view", questions.append)  # held until the test answers
     view.show_html(html.replace("Wards", "Wards again"), keep_view=True)  # asks the page
     monkeypatch.undo()
     assert len(questions) == 1

@@ -113,3 +113,34 @@ def test_nothing_starts_after_shutdown(qtbot):
     r.shutdown()
     assert r.submit("map", _slow, 1) is None
     assert not r.busy
+
+
+def test_a_window_can_report_progress_without_end(tmp_path):
+    """PySide6 6.12.0 drops a reference to True on every emit: on Python 3.11 the window
+    died ("bool_dealloc") after some thousands of progress updates. Hotspot's window,
+    in a fresh process, reports 50,000 and exits cleanly."""
+    import subprocess
+    import sys
+
+    script = (
+        "import gc, sys\n"
+        "import hotspot.ui\n"
+        "from PySide6.QtCore import QObject, Signal\n"
+        "class Job(QObject):\n"
+        "    progress = Signal(int, float, str)\n"
+        "    loaded = Signal(bool)\n"
+        "job, seen = Job(), []\n"
+        "job.progress.connect(lambda *a: None)\n"
+        "job.loaded.connect(seen.append)\n"
+        "for i in range(25_000):\n"
+        "    job.progress.emit(1, i / 25_000, 'Counting')\n"
+        "    job.loaded.emit(i % 2 == 0)\n"
+        "seen.clear(); gc.collect()\n"
+        "print('alive', sys.getrefcount(True) > 0)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "alive True"
+    assert "bool_dealloc" not in done.stderr
