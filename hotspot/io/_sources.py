@@ -145,6 +145,25 @@ def expand(source, stack: contextlib.ExitStack) -> list[Member]:
     return members
 
 
+def vector_layers(path: Path) -> list:
+    """The layers of a vector file, as pyogrio lists them (name, geometry type).
+
+    Raises
+    ------
+    InputError
+        When GDAL cannot read the file (naming it and what to check).
+    """
+    import pyogrio
+
+    try:
+        return list(pyogrio.list_layers(path))
+    except Exception as exc:  # GDAL raises its own types for unreadable files
+        raise InputError(
+            f"{path.name}: not a readable GeoJSON, GeoPackage or Shapefile ({exc}); "
+            "check the file (and, for a shapefile, its .shx and .dbf beside it)"
+        ) from exc
+
+
 @contextlib.contextmanager
 def guard(label: str, what: str = "file") -> Iterator[None]:
     """Turn any failure while parsing ``label`` into an :class:`InputError`.

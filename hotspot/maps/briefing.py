@@ -85,6 +85,10 @@ class Briefing:
     samhi, imd : bool
         The pack uses SAMHI / IMD (adds their citations to the cover and the data
         page).
+    reference : sequence
+        Reference layers (roads, town centres) drawn beneath every map.
+    map_notes : sequence of str
+        Lines added to every map's text box (e.g. the map points left out).
     page : {"A4-landscape", "A4-portrait"}
         Layout of the map pages.
     basemap : {"none", "osm"}
@@ -112,6 +116,8 @@ class Briefing:
     page: str = "A4-landscape"
     basemap: str = "none"
     produced: _dt.date = field(default_factory=_dt.date.today)
+    reference: Sequence[Any] = ()
+    map_notes: Sequence[str] = ()
 
     @property
     def period_label(self) -> str:
@@ -127,6 +133,8 @@ class Briefing:
             boundary_year=self.boundary_year,
             page=self.page,
             basemap=self.basemap,
+            reference=self.reference,
+            notes=self.map_notes,
         )
 
 
@@ -214,8 +222,10 @@ def ward_page(b: Briefing, key: str, number: int) -> Figure:
     ctx = b.context()
     layers: list[L.MapLayer] = []
     under = next((s.ward_layer for s in b.sections if s.ward_layer is not None), None)
+    layers += ctx.reference_layers()
     if under is not None:
-        layers.append(under())
+        made = under()
+        layers += made if isinstance(made, list) else [made]
     layers += ctx.boundary_layers()
     layers.append(
         L.AreaBoundaries(ward, name="Selected ward", show_labels=False, colour="#0b4f9c", width=2.6)
@@ -226,7 +236,7 @@ def ward_page(b: Briefing, key: str, number: int) -> Figure:
         layers,
         title=name,
         subtitle=ctx.subtitle(),
-        methods=_ward_figures(b, ward),
+        methods=[*_ward_figures(b, ward), *b.map_notes],
         methods_heading="Ward figures",
         methods_size=9.0,
         attributions=style.attribution_lines(year=b.boundary_year),

@@ -90,16 +90,45 @@ def _kde_share_line(kde: Any, geom) -> str:
     return f"Ward area in a density hotspot class: {hot / n:.0%}"
 
 
-def kde_section(kde: Any) -> BriefingSection:
-    """The kernel density map, the share of each ward in a hotspot class, methods."""
+def _zone_figures(zones: Any, what: str) -> list[str]:
+    """A cover line on the hot spot zones (none when there are none)."""
+    if zones is None or not len(zones.zones):
+        return []
+    top = zones.zones.iloc[0]
+    return [
+        f"{what}: {len(zones.zones):,}; the largest, {top['name']}, holds "
+        f"{int(top['offences']):,} offences"
+    ]
+
+
+def _zone_ward_lines(zones: Any, ward: Any) -> list[str]:
+    if zones is None:
+        return []
+    return zones.lines_for_area(ward.geometry.iloc[0]) or ["Hot spot zones: none in this ward"]
+
+
+def _with_zones(layer: Any, zones: Any) -> Any:
+    """A ward page's layers: the result and the numbered zones over it."""
+    return [layer, *static._zone_layers(zones)]
+
+
+def kde_section(kde: Any, zones: Any = None) -> BriefingSection:
+    """The kernel density map (zones numbered), each ward's share in a hotspot class and the
+    zones it touches, methods."""
     return BriefingSection(
         "Kernel density",
-        key_figures=[f"Density surface from {int(getattr(kde, 'n_points', 0)):,} offences"],
-        pages=[map_page(lambda ctx: static.kde_map(kde, ctx))],
+        key_figures=[
+            f"Density surface from {int(getattr(kde, 'n_points', 0)):,} offences",
+            *_zone_figures(zones, "Density hot spot zones"),
+        ],
+        pages=[map_page(lambda ctx: static.kde_map(kde, ctx, zones=zones))],
         methods=[("Kernel density", wording.kde_methods(kde))],
         warnings=_warnings(kde),
-        ward_lines=lambda b, ward: [_kde_share_line(kde, ward.geometry.iloc[0])],
-        ward_layer=lambda: L.DensitySurface(kde, opacity=0.85),
+        ward_lines=lambda b, ward: [
+            _kde_share_line(kde, ward.geometry.iloc[0]),
+            *_zone_ward_lines(zones, ward),
+        ],
+        ward_layer=lambda: _with_zones(L.DensitySurface(kde, opacity=0.85), zones),
     )
 
 
@@ -114,21 +143,25 @@ def _gistar_ward_lines(gistar: Any, ward: Any) -> list[str]:
     return [f"Gi* cells in the ward: {len(inside):,} ({hot} hot, {cold} cold)"]
 
 
-def gistar_section(gistar: Any) -> BriefingSection:
-    """The Gi* map, hot and cold cells per ward, methods."""
+def gistar_section(gistar: Any, zones: Any = None) -> BriefingSection:
+    """The Gi* map (zones numbered), hot and cold cells and hot spot zones per ward, methods."""
     bins = gistar.cells["gi_bin"].astype(int)
     unit = "areas" if getattr(gistar, "kind", "grid") == "areas" else "grid cells"
     return BriefingSection(
         "Getis-Ord Gi*",
         key_figures=[
             f"Gi* hot spots: {(bins > 0).sum():,} {unit} ({(bins >= 2).sum():,} at 95% "
-            "confidence or more)"
+            "confidence or more)",
+            *_zone_figures(zones, "Gi* hot spot zones"),
         ],
-        pages=[map_page(lambda ctx: static.gistar_map(gistar, ctx))],
+        pages=[map_page(lambda ctx: static.gistar_map(gistar, ctx, zones=zones))],
         methods=[("Getis-Ord Gi* hot and cold spots", wording.gistar_methods(gistar))],
         warnings=_warnings(gistar),
-        ward_lines=lambda b, ward: _gistar_ward_lines(gistar, ward),
-        ward_layer=lambda: L.GiStarCells(gistar, opacity=0.85),
+        ward_lines=lambda b, ward: [
+            *_gistar_ward_lines(gistar, ward),
+            *_zone_ward_lines(zones, ward),
+        ],
+        ward_layer=lambda: _with_zones(L.GiStarCells(gistar, opacity=0.85), zones),
     )
 
 

@@ -75,7 +75,12 @@ def _ran(results: registry.Results) -> list[registry.AnalysisSpec]:
 
 def summary_text(ctx: RunContext) -> str:
     """The headline figures of every result, in plain English."""
-    lines = [f"Hotspot results: {ctx.project.name}", f"Selection: {ctx.selection.label}", ""]
+    lines = [f"Hotspot results: {ctx.project.name}", f"Selection: {ctx.selection.label}"]
+    excluded = ctx.selection.excluded
+    if excluded:
+        lines.append("Left out of every analysis (selection.exclude_locations):")
+        lines += [f"  - {line}" for line in excluded.lines()]
+    lines.append("")
     for spec in _ran(ctx.results):
         lines.append(spec.title)
         lines += [f"  {line}" for line in spec.summary(ctx.results)]
@@ -174,7 +179,15 @@ def map_context(project: Project, workspace: Any, selection: Any) -> Any:
         boundary_year=getattr(wards, "vintage", None),
         page=project.outputs.page,
         basemap=project.map.basemap,
+        reference=tuple(workspace.references),
+        notes=map_notes(selection),
     )
+
+
+def map_notes(selection: Any) -> tuple[str, ...]:
+    """What every map's methods box adds: the map points left out of the analyses."""
+    sentence = selection.excluded.sentence() if selection is not None else ""
+    return (sentence,) if sentence else ()
 
 
 def write_maps_step(ctx: RunContext) -> None:
@@ -206,22 +219,29 @@ def result_layers(results: registry.Results) -> list[registry.ResultLayer]:
 
 
 def web_layers(workspace: Any, results: registry.Results, *, points: Any = None) -> list[Any]:
-    """The interactive map's layers: results first, boundaries on top.
+    """The interactive map's layers: reference layers at the bottom, then results,
+    boundaries on top.
 
-    One result is shown when the page opens (the first, in registry order): result
-    layers are opaque and would hide each other; the others are a click away in the
-    layer control. Offence points are included only when ``points`` is given (they are
-    sensitive).
+    One result is shown when the page opens (the first, in registry order, with the
+    zones drawn over it): result layers are opaque and would hide each other; the others
+    are a click away in the layer control. Offence points, and result layers that show
+    where offences are (the busiest map points), are included only when ``points`` is
+    given (they are sensitive).
     """
     import dataclasses
 
     from hotspot.maps import layers as ml
+    from hotspot.maps.reference import ReferenceMap
 
-    out: list[Any] = []
+    out: list[Any] = [ReferenceMap(r) for r in getattr(workspace, "references", ())]
     if points is not None:
         out.append(ml.OffencePoints(points, visible=False))
-    for i, entry in enumerate(result_layers(results)):
-        out.append(dataclasses.replace(entry.layer, name=entry.title, visible=i == 0))
+    shown = [e for e in result_layers(results) if points is not None or not e.sensitive]
+    first = next((e.key for e in shown if e.visible), None)
+    for entry in shown:
+        # one filled result opens on (with the zones drawn over it); the rest a click away
+        on = entry.key == first or (entry.visible and entry.key.startswith(f"{first}_"))
+        out.append(dataclasses.replace(entry.layer, name=entry.title, visible=on))
     for layer, name, labels in (
         (workspace.lsoas, "LSOAs", False),
         (workspace.wards, "Wards", True),
@@ -281,7 +301,8 @@ def write_briefing_step(ctx: RunContext) -> None:
     if ws.wards is None:
         ctx.warn("briefing: not made; the pack needs ward boundaries")
         return
-    notes = list(ws.notes)
+    notes = list(ws.notes) + list(map_notes(ctx.selection))
+    notes += [f"Reference layer {r.describe()}" for r in ws.references]
     context = lsoa_context(ws)
     if context is not None:
         notes += list(context.notes)
@@ -303,6 +324,8 @@ def write_briefing_step(ctx: RunContext) -> None:
         imd=ws.indicator("imd") is not None,
         page=ctx.project.outputs.page,
         basemap=ctx.project.map.basemap,
+        reference=tuple(ws.references),
+        map_notes=map_notes(ctx.selection),
     )
     _export(
         ctx,
@@ -373,6 +396,7 @@ __all__ = [
     "GPKG_FILE",
     "HTML_FILE",
     "OUTPUT_STEPS",
+    "map_notes",
     "SUMMARY_FILE",
     "briefing_sections",
     "compute_analyses",

@@ -20,14 +20,6 @@ ROOT = Path(__file__).resolve().parents[2]
 LOAD_TIMEOUT = 60_000
 
 
-@pytest.fixture(scope="session")
-def demo_project(tmp_path_factory) -> Path:
-    """The demo data set, written once per test session."""
-    from hotspot.demo import write_demo
-
-    return write_demo(tmp_path_factory.mktemp("demo")).project
-
-
 def wait_for_map(qtbot, window: MainWindow) -> None:
     """Wait until no job runs and the map page reflects the current layers."""
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=LOAD_TIMEOUT)
@@ -274,6 +266,7 @@ def test_menus_and_toolbar_offer_every_action(window):
         "Add offence data folder…",
         "Add boundaries…",
         "Add context table…",
+        "Add reference layer…",
         "Export…",
         "Quit",
     ]
@@ -351,7 +344,7 @@ def result_entries(window: MainWindow, section: str):
 def test_each_analysis_runs_and_its_layers_reach_the_map(qtbot, window):
     select_serious_violence_12_months(window)
     sections = list(window.analysis)
-    assert sections == ["kde", "gistar", "rates", "bivariate"]
+    assert sections == ["kde", "gistar", "map_points", "rates", "named_areas", "bivariate"]
     for section in sections:
         run_panel(qtbot, window, section)
         assert section in window.session.results
@@ -361,6 +354,9 @@ def test_each_analysis_runs_and_its_layers_reach_the_map(qtbot, window):
         for entry in result_entries(window, section):
             # shown layers are on the page; hidden ones wait in the Layers panel
             assert (entry.title in overlays) == entry.visible, (entry.title, overlays)
+        if section == "map_points":  # where offences are: hidden until the user ticks it
+            assert not any(e.visible for e in result_entries(window, section))
+            continue
         assert any(e.visible for e in result_entries(window, section))  # the newest shows
         earlier = [
             e for s in sections[: sections.index(section)] for e in result_entries(window, s)
@@ -482,7 +478,8 @@ def test_running_again_replaces_the_previous_run(qtbot, window):
     run_panel(qtbot, window, "kde")
     qtbot.wait(200)
     assert window.session.results["kde"].params.bandwidth == 300.0
-    assert len(result_entries(window, "kde")) == 1
+    # the surface and its numbered zones, once each
+    assert [e.key for e in result_entries(window, "kde")] == ["result:kde_zones", "result:kde"]
 
 
 def test_an_analysis_error_shows_in_its_panel(qtbot, window):
@@ -734,7 +731,15 @@ def test_an_analysis_added_as_one_module_gets_its_panel_and_tables(
 ):
     w = MainWindow(Settings())
     qtbot.addWidget(w)
-    assert list(w.analysis) == ["kde", "gistar", "rates", "bivariate", "monthly"]
+    assert list(w.analysis) == [
+        "kde",
+        "gistar",
+        "map_points",
+        "rates",
+        "named_areas",
+        "bivariate",
+        "monthly",
+    ]
     tab = w.analysis_tabs.indexOf(w.analysis["monthly"])
     assert w.analysis_tabs.tabText(tab) == "Months"
     assert w.open_project(demo_project)
