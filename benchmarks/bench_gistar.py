@@ -2,7 +2,7 @@
 
 1. Analytical Gi* z-scores on a 100k-cell grid: ``gi_star_z`` vs
    ``esda.G_Local(permutations=0)`` (target: >= 20x faster), and on 1M cells (target <= 1 s).
-2. 999 conditional permutations on 100k cells: ``significance.permutation_test`` vs esda
+2. 999 conditional permutations on 100k cells: ``permutation.permutation_test`` vs esda
    with its numba kernels already compiled (target: <= 5 s and faster than esda).
 (The first result in a fresh process is timed by ``bench_first_result.py``.)
 
@@ -18,9 +18,9 @@ import numpy as np
 import shapely
 from _timing import best
 
-from hotspot.analysis import significance
+from hotspot.analysis import permutation
 from hotspot.analysis._weights import grid_weights
-from hotspot.analysis.gistar import gi_star_z
+from hotspot.analysis.gistar_inference import gi_star_z
 from hotspot.analysis.grid import make_grid
 
 
@@ -77,7 +77,7 @@ def main() -> None:
         _counts(400), small, star=True, transform="B", permutations=99, n_jobs=1, seed=1
     )  # compile esda's kernels before timing
     t_perm, counts = best(
-        lambda: significance.permutation_test(w, y, permutations=999, seed=1, moments=False), 1
+        lambda: permutation.permutation_test(w, y, permutations=999, seed=1, moments=False), 1
     )
     t_esda_perm, lg_perm = best(
         lambda: esda.G_Local(

@@ -18,7 +18,8 @@ import shapely
 from _timing import best
 from scipy.spatial import cKDTree
 
-from hotspot.analysis.kde import KdeParams, kernel_value, run_kde
+from hotspot.analysis.kde import KdeParams, run_kde
+from hotspot.analysis.kernel_sum import kernel_value
 
 TARGET_SECONDS = 0.5
 X0, Y0, SIDE, CELL, BANDWIDTH = 530_000.0, 170_000.0, 12_000.0, 30.0, 300.0

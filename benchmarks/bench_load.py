@@ -17,15 +17,13 @@ faster than the plain path.
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _timing import fresh_process
 
 TARGET_SECONDS = 3.0
 TARGET_GB = 1.5
@@ -106,13 +104,7 @@ def generate(path: Path, n: int, seed: int = 20240101) -> None:
 
 def run(path: Path, which: str) -> dict:
     """Time one loader in a fresh process."""
-    out = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(path), which],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return fresh_process(_CHILD, str(path), which)
 
 
 def main(argv: list[str] | None = None) -> int:

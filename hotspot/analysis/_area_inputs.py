@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from hotspot.analysis.errors import AnalysisError, VintageMismatchError
-from hotspot.analysis.grid import check_projected, to_bng
+from hotspot.analysis.study_points import check_projected, to_bng
 
 LSOA_CODE_RE = re.compile(r"^[EW]01\d{6}$")
 WARD_CODE_RE = re.compile(r"^[EW]05\d{6}$")

@@ -19,7 +19,7 @@ reference distribution permutes ``y`` over all areas. Local: with ``zx``, ``zy``
 standardised with ddof=0, ``I_i = (n - 1) / sum(zx^2) * zx_i (W zy)_i``; the
 conditional permutation holds ``x_i`` fixed and gives ``i``'s neighbours ``y``
 values drawn from the other areas (never ``i`` itself), through
-:func:`hotspot.analysis.significance.permutation_test`.
+:func:`hotspot.analysis.permutation.permutation_test`.
 
 Pseudo p-values: ``alternative="two-sided"`` (default) doubles the smaller tail,
 ``min(1, 2 (min(#>=, #<=) + 1) / (P + 1))``; ``"directed"`` is esda's ``p_sim``
@@ -95,13 +95,17 @@ class BivariateParams:
         maximum=100,
         advanced=True,
     )
-    permutations: int = param(
-        999,
+    permutations: int | None = param(
+        None,
         label="Permutations",
-        help="Random rearrangements used to judge significance; 999 is usual, more gives "
-        "steadier p-values and takes longer.",
+        help="Random rearrangements used to judge significance. More give finer p-values and "
+        "take longer; too few make the local clusters impossible to find after the FDR "
+        "correction (the smallest p-value is 2 / (permutations + 1)).",
         minimum=99,
         maximum=99999,
+        computed="enough for one area alone to be significant after the FDR correction: "
+        "2 x areas / significance level, rounded up to 999, 1,999, 4,999, 9,999, 19,999, "
+        "49,999 or 99,999 (999 without FDR), and at most 200 million area-permutations",
     )
     seed: int = param(
         12345,
@@ -173,6 +177,9 @@ class BivariateResult:
     expected_i, z_sim : float
         Mean of the permuted global I and the observed I's z-score in that distribution.
     warnings : tuple of str
+    power : Power or None
+        What the local test could find, worked out before it ran
+        (:func:`hotspot.analysis.permutation_power.power`).
     """
 
     moran_i: float
@@ -191,6 +198,12 @@ class BivariateResult:
     expected_i: float
     z_sim: float
     warnings: tuple[str, ...] = ()
+    power: Any = None
+
+    @property
+    def n_significant(self) -> int:
+        """Areas in a significant local cluster."""
+        return int((self.local["cluster"] != NOT_SIGNIFICANT).sum())
 
     def cluster_counts(self) -> dict[str, int]:
         """Number of areas in each cluster, in the order of ``CLUSTERS``."""
@@ -201,10 +214,40 @@ class BivariateResult:
 # --------------------------------------------------------------------------- statistics
 
 
-def _standardise(v: np.ndarray, ddof: int) -> np.ndarray:
+AUTO_WORK = 200_000_000
+"""Automatic permutations stop at this many area-permutations (a few seconds of work)."""
+
+
+def auto_permutations(
+    areas: int, alpha: float, *, fdr: bool, alternative: str = "two-sided"
+) -> int:
+    """The permutations used when the project leaves them to Hotspot.
+
+    Enough for one area alone to reach ``alpha`` after the FDR correction
+    (:func:`hotspot.analysis.permutation_power.permutations_needed`), capped at 99,999 and at
+    :data:`AUTO_WORK` area-permutations (rounded down to 999, 1,999, 4,999 ...).
+
+    Examples
+    --------
+    >>> auto_permutations(175, 0.05, fdr=True)
+    9999
+    >>> auto_permutations(4835, 0.05, fdr=True)
+    19999
+    """
+    from hotspot.analysis.permutation_power import ROUND_PERMUTATIONS, permutations_needed
+
+    wanted = permutations_needed(areas, alpha, fdr=fdr, alternative=alternative)
+    affordable = [p for p in ROUND_PERMUTATIONS if p * max(areas, 1) <= AUTO_WORK]
+    return min(wanted, affordable[-1] if affordable else ROUND_PERMUTATIONS[0])
+
+
+def _standardise(v: np.ndarray, ddof: int, name: str = "a measure") -> np.ndarray:
     sd = v.std(ddof=ddof)
     if not sd > 0:
-        raise AnalysisError("a measure has the same value in every area; nothing to correlate")
+        raise AnalysisError(
+            f"{name} has the same value ({float(v[0]):,.4g}) in all {v.size:,} areas, so nothing "
+            "can be correlated with it; check the table it comes from, or choose another measure"
+        )
     return (v - v.mean()) / sd
 
 
@@ -349,7 +392,9 @@ def run_bivariate(
         When no area has a neighbour.
     """
     from hotspot.analysis.contiguity import build_weights, row_standardise
-    from hotspot.analysis.significance import fdr_bh, permutation_test
+    from hotspot.analysis.p_values import fdr_bh
+    from hotspot.analysis.permutation import permutation_test
+    from hotspot.analysis.permutation_power import power as significance_power
 
     params = params or BivariateParams()
     gdf = geo_frame(areas_gdf, "areas")
@@ -399,9 +444,21 @@ def run_bivariate(
         )
     progress.check_cancelled()
 
+    zx1, zy1 = _standardise(xk, 1, x_name), _standardise(yk, 1, y_name)
+    tested = int((~island_mask).sum())
+    one_tail = "greater" if params.alternative != "two-sided" else "two-sided"
+    permutations = params.permutations
+    if permutations is None:
+        permutations = auto_permutations(tested, params.alpha, fdr=params.fdr, alternative=one_tail)
+    power = significance_power(
+        tested, permutations, params.alpha, fdr=params.fdr, alternative=one_tail
+    )
+    advice = power.advice("areas")
+    if advice:  # said before the permutations run, and on every output of the result
+        warnings.append(advice[0].upper() + advice[1:] + ".")
+    params = replace(params, permutations=permutations)
     seq = np.random.SeedSequence(params.seed)
     global_seed, local_seed = seq.spawn(2)
-    zx1, zy1 = _standardise(xk, 1), _standardise(yk, 1)
     moran_i, p_global, e_i, z_i = _global_test(
         zx1,
         zy1,
@@ -413,7 +470,7 @@ def run_bivariate(
     )
     progress.update(0.1, "Local statistics")
 
-    zx0, zy0 = _standardise(xk, 0), _standardise(yk, 0)
+    zx0, zy0 = _standardise(xk, 0, x_name), _standardise(yk, 0, y_name)
     lag = w @ zy0
     scale = (n - 1) / float(zx0 @ zx0)
     local_i = scale * zx0 * lag
@@ -477,14 +534,17 @@ def run_bivariate(
         expected_i=e_i,
         z_sim=z_i,
         warnings=tuple(warnings),
+        power=power,
     )
 
 
 __all__ = [
+    "AUTO_WORK",
     "CAVEAT",
     "CLUSTERS",
     "BivariateParams",
     "BivariateResult",
+    "auto_permutations",
     "pearson",
     "run_bivariate",
     "spearman",

@@ -9,7 +9,7 @@ values ``x``, ``n`` cells, mean ``xbar`` and ``S = sqrt(mean(x²) - xbar²)``:
 
 This is the z-score esda's ``G_Local(y, w, star=True, transform="B").Zs`` reports (same
 moments; tested to 1e-8). Inference is two-sided by default, analytical (normal) or by
-conditional permutation (:mod:`hotspot.analysis.significance`), with Benjamini-Hochberg
+conditional permutation (:mod:`hotspot.analysis.permutation`), with Benjamini-Hochberg
 false-discovery-rate correction on by default. Classes follow the ArcGIS ``Gi_Bin``
 convention: hot / cold spots at 99, 95 and 90 % confidence (±3, ±2, ±1), else 0.
 
@@ -30,42 +30,20 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
-from hotspot.analysis import significance
-from hotspot.analysis.errors import (
-    NoPointsError,
-    TooFewPointsError,
-    WeightsError,
-    warn,
-)
-from hotspot.analysis.grid import (
-    CRS,
-    count_points,
-    default_gistar_cell_size,
-    make_grid,
-    points_in_study_area,
-)
+from hotspot.analysis import permutation_power
+from hotspot.analysis.cell_counts import count_points
+from hotspot.analysis.cell_size import default_gistar_cell_size
+from hotspot.analysis.errors import NoPointsError, TooFewPointsError, WeightsError, warn
+from hotspot.analysis.gistar_inference import BIN_LABELS, bin_labels, infer_gi_star, with_seed
+from hotspot.analysis.grid import make_grid
+from hotspot.analysis.study_points import points_in_study_area
 from hotspot.core.errors import AnalysisError
 from hotspot.core.params import param, validate
 from hotspot.core.progress import NO_PROGRESS, Progress, SubProgress
 
 MIN_POINTS = 30
 """Gi* on a grid refuses fewer offences than this."""
-
-BIN_LABELS: dict[int, str] = {
-    3: "Hot spot, 99% confidence",
-    2: "Hot spot, 95% confidence",
-    1: "Hot spot, 90% confidence",
-    0: "Not significant",
-    -1: "Cold spot, 90% confidence",
-    -2: "Cold spot, 95% confidence",
-    -3: "Cold spot, 99% confidence",
-}
-"""``gi_bin`` -> label shown on maps and in tables."""
-
-
-# --------------------------------------------------------------------------- params
 
 
 @dataclass(frozen=True)
@@ -163,9 +141,6 @@ class GiStarParams:
         validate(self, where="gistar")
 
 
-# --------------------------------------------------------------------------- result
-
-
 @dataclass(frozen=True, eq=False)
 class GiStarResult:
     """Gi* hot and cold spots.
@@ -189,6 +164,9 @@ class GiStarResult:
         What the user should know.
     value_column : str
         The column analysed ("n" for grids).
+    power : Power or None
+        What the test could find, worked out before it ran
+        (:func:`hotspot.analysis.permutation_power.power`).
     """
 
     cells: Any
@@ -198,11 +176,17 @@ class GiStarResult:
     kind: str
     warnings: tuple[str, ...] = ()
     value_column: str = "n"
+    power: permutation_power.Power | None = None
 
     @property
     def seed(self) -> int | None:
         """The seed of the permutations (None when none were run)."""
         return self.params.seed if self.params.permutations else None
+
+    @property
+    def n_significant(self) -> int:
+        """Cells (or areas) called hot or cold spots at any confidence level."""
+        return int((self.cells["gi_bin"].to_numpy() != 0).sum())
 
     @property
     def fdr_corrected(self) -> bool:
@@ -213,128 +197,6 @@ class GiStarResult:
         """Number of cells in each class, hot 99% first (zeros included)."""
         bins = self.cells["gi_bin"].to_numpy()
         return {BIN_LABELS[b]: int((bins == b).sum()) for b in range(3, -4, -1)}
-
-
-# --------------------------------------------------------------------------- statistic
-
-
-def gi_star_z(values: np.ndarray, weights: sp.spmatrix | sp.sparray) -> np.ndarray:
-    """Gi* z-scores (analytical), vectorised.
-
-    Parameters
-    ----------
-    values : array_like, shape (n,)
-        Counts or values per cell/area.
-    weights : scipy.sparse matrix, shape (n, n)
-        Weights including the self weight on the diagonal (binary in the usual Gi*).
-
-    Returns
-    -------
-    numpy.ndarray
-        z-scores; NaN where undefined (every value equal, or a neighbourhood that is the
-        whole study area).
-    """
-    y = np.asarray(values, dtype=float).ravel()
-    w = sp.csr_matrix(weights, dtype=float)
-    n = y.size
-    if w.shape != (n, n):
-        raise ValueError(f"weights are {w.shape} but there are {n} values")
-    mean = y.mean()
-    s = math.sqrt(max(float((y * y).mean() - mean * mean), 0.0))
-    w_i = np.asarray(w.sum(axis=1)).ravel()
-    w2 = w.copy()
-    w2.data **= 2
-    w2_i = np.asarray(w2.sum(axis=1)).ravel()
-    lag = w @ y
-    spread = (n * w2_i - w_i**2) / (n - 1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        den = s * np.sqrt(np.maximum(spread, 0.0))
-        z = (lag - mean * w_i) / den
-    z[~(den > 1e-12 * max(abs(mean), 1.0))] = np.nan
-    return z
-
-
-def _analytical_p(z: np.ndarray, alternative: str) -> np.ndarray:
-    from scipy import special
-
-    if alternative == "two-sided":
-        return significance.two_sided_p(z)
-    tail = z if alternative == "greater" else -z
-    return 0.5 * special.erfc(tail / math.sqrt(2.0))
-
-
-def _infer(
-    y: np.ndarray,
-    w: sp.csr_matrix,
-    params: GiStarParams,
-    progress: Progress,
-    undefined: np.ndarray | None = None,
-) -> dict[str, np.ndarray]:
-    z = gi_star_z(y, w)
-    if undefined is not None:
-        z[undefined] = np.nan
-    p = _analytical_p(z, params.alternative)
-    out: dict[str, np.ndarray] = {"gi_z": z, "p_value": p}
-    test_p = p
-    if params.permutations:
-        counts = significance.permutation_test(
-            w,
-            y,
-            permutations=params.permutations,
-            seed=params.seed,
-            moments=False,
-            progress=progress,
-        )
-        p_sim = counts.p_values(params.alternative)
-        p_sim = np.where(np.isnan(z), np.nan, p_sim)
-        out["p_sim"] = p_sim
-        test_p = p_sim
-    q = significance.fdr_bh(test_p) if params.fdr else test_p.copy()
-    out["q_value"] = q
-    bins = significance.confidence_bin(z, q)
-    if params.alternative == "greater":
-        bins = np.where(bins > 0, bins, 0).astype(np.int8)
-    elif params.alternative == "lesser":
-        bins = np.where(bins < 0, bins, 0).astype(np.int8)
-    out["gi_bin"] = bins
-    return out
-
-
-def _check_power(
-    stats: dict[str, np.ndarray], params: GiStarParams, messages: list[str], unit: str = "cells"
-) -> None:
-    """Warn when too few permutations leave the FDR correction unable to call anything."""
-    if not (params.permutations and params.fdr):
-        return
-    raw = significance.confidence_bin(stats["gi_z"], stats["p_sim"])
-    called, raw_called = int((stats["gi_bin"] != 0).sum()), int((raw != 0).sum())
-    if raw_called and called < raw_called / 2:
-        n = int(np.isfinite(stats["p_sim"]).sum())
-        tails = 2.0 if params.alternative == "two-sided" else 1.0
-        smallest = tails / (params.permutations + 1)
-        warn(
-            messages,
-            f"with {params.permutations:,} permutations the smallest possible p-value is "
-            f"{smallest:.4f}, too coarse for the false-discovery-rate correction over {n:,} "
-            f"{unit}: {called:,} {unit} are significant after it against {raw_called:,} "
-            "before. Use more permutations (e.g. 9,999) or the analytical test "
-            "(permutations = 0)",
-        )
-
-
-def _labels(bins: np.ndarray) -> np.ndarray:
-    table = np.array([BIN_LABELS[b] for b in range(-3, 4)], dtype=object)
-    return table[bins.astype(int) + 3]
-
-
-def _with_seed(params: GiStarParams) -> GiStarParams:
-    """Permutations without a seed get a fresh one, recorded so the run can be repeated."""
-    if params.permutations and params.seed is None:
-        return replace(params, seed=int(np.random.SeedSequence().entropy % 2**31))
-    return params
-
-
-# --------------------------------------------------------------------------- grid
 
 
 def run_gistar_grid(
@@ -373,7 +235,7 @@ def run_gistar_grid(
     GridTooLargeError
         More than 5 million cells; the message suggests a cell size.
     """
-    params = _with_seed(params or GiStarParams())
+    params = with_seed(params or GiStarParams())
     progress.update(0.0, "Counting offences in grid cells")
     pts = points_in_study_area(points, study_area)
     area = pts.area
@@ -412,8 +274,9 @@ def run_gistar_grid(
         distance = cell * math.sqrt(2.0)
     w = grid_weights(grid, distance=distance, progress=progress)
     progress.update(0.2, "Computing Gi*")
-    stats = _infer(counts.astype(float), w, params, SubProgress(progress, 0.2, 0.95))
-    _check_power(stats, params, messages)
+    stats, power = infer_gi_star(
+        counts.astype(float), w, params, SubProgress(progress, 0.2, 0.95), messages, "cells"
+    )
     if np.isnan(stats["gi_z"]).all():
         raise AnalysisError(
             "Gi* is undefined: every cell holds the same number of offences; use smaller "
@@ -423,7 +286,7 @@ def run_gistar_grid(
     cells.insert(3, "n", counts)
     for name, values in stats.items():
         cells[name] = values
-    cells["label"] = _labels(stats["gi_bin"])
+    cells["label"] = bin_labels(stats["gi_bin"])
     cells = cells[[c for c in cells.columns if c != "geometry"] + ["geometry"]]
     used = replace(
         params,
@@ -439,10 +302,8 @@ def run_gistar_grid(
         kind="grid",
         warnings=tuple(messages),
         value_column="n",
+        power=power,
     )
-
-
-# --------------------------------------------------------------------------- areas
 
 
 def run_gistar_areas(
@@ -484,7 +345,7 @@ def run_gistar_areas(
     from hotspot.analysis._area_inputs import geo_frame
     from hotspot.analysis._weights import area_weights
 
-    params = _with_seed(params or GiStarParams())
+    params = with_seed(params or GiStarParams())
     gdf = geo_frame(areas_gdf, "areas")
     if value_column not in gdf.columns:
         raise AnalysisError(
@@ -528,14 +389,15 @@ def run_gistar_areas(
             "weights to give every area neighbours",
         )
     progress.update(0.1, "Computing Gi*")
-    stats = _infer(y, w, params, SubProgress(progress, 0.1, 0.95), undefined=undefined)
-    _check_power(stats, params, messages, unit="areas")
+    stats, power = infer_gi_star(
+        y, w, params, SubProgress(progress, 0.1, 0.95), messages, "areas", undefined=undefined
+    )
     if np.isnan(stats["gi_z"]).all():
         raise AnalysisError(f"Gi* is undefined: every area has the same {value_column!r} value")
     cells = gdf.copy()
     for name, values in stats.items():
         cells[name] = values
-    cells["label"] = _labels(stats["gi_bin"])
+    cells["label"] = bin_labels(stats["gi_bin"])
     cells = cells[[c for c in cells.columns if c != cells.geometry.name] + [cells.geometry.name]]
     progress.update(1.0, "Gi* ready")
     return GiStarResult(
@@ -546,16 +408,14 @@ def run_gistar_areas(
         kind="areas",
         warnings=tuple(messages),
         value_column=value_column,
+        power=power,
     )
 
 
 __all__ = [
-    "BIN_LABELS",
-    "CRS",
     "MIN_POINTS",
     "GiStarParams",
     "GiStarResult",
-    "gi_star_z",
     "run_gistar_areas",
     "run_gistar_grid",
 ]

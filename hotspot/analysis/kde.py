@@ -1,4 +1,4 @@
-"""Kernel density estimation of offence points on a raster, and KDE hotspot areas.
+"""Kernel density estimation of offence points on a raster.
 
 ``run_kde`` sums a kernel centred on every point at the centre of every cell of a raster over
 the study area. Kernels are normalised to integrate to 1 over the plane, so the surface is a
@@ -20,15 +20,20 @@ gaussian
 
 Method
 ------
-``"fft"`` (default): the points are spread over the 4 nearest centres of a grid 3 times finer
-than the output (linear binning; an odd factor, so output cell centres are fine-grid centres;
-finer still, up to 15 times, when the bandwidth spans only a few cells) and convolved with the
-kernel sampled on that fine grid, by FFT. The cost depends on the number of cells, not of
-points (1 million points cost about what 10,000 do). It agrees with ``"exact"`` (the sum of
-every point's kernel at each cell centre it reaches) to within 0.5 % of the maximum density
-whenever the bandwidth is at least the cell size. The discrete kernel is the continuous one
+``"fft"`` (default): the points are binned onto a grid (cubic-convolution weights for the
+smooth kernels, linear ones for the kernels with an edge; the grid is the raster itself when
+the bandwidth spans enough cells, else an odd number of times finer, up to 15) and convolved
+with the kernel sampled on that grid, by single-precision FFT on all cores
+(:mod:`hotspot.analysis.kernel_sum`). The cost depends on the number of cells, not of points
+(1 million points cost about what 10,000 do): a city of 4 million cells takes well under a
+second. It agrees with ``"exact"`` (the sum of every point's kernel at each cell centre it
+reaches) to within 0.5 % of the maximum density whenever the bandwidth is at least the cell
+size, even when most offences share one map point. The discrete kernel is the continuous one
 sampled, not renormalised, so both methods approximate the same quantity. Both check for
 cancellation between chunks of well under a second of work.
+
+The default bandwidth is in :mod:`hotspot.analysis.kde_bandwidth`, the hot-class rule in
+:mod:`hotspot.analysis.hot_classes` and the hotspot areas in :mod:`hotspot.analysis.kde_areas`.
 
 Example
 -------
@@ -47,32 +52,25 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-import shapely
 from affine import Affine
 
+from hotspot.analysis.cell_size import check_grid_size, default_kde_cell_size, lattice_frame
 from hotspot.analysis.errors import NoPointsError, warn
-from hotspot.analysis.grid import (
-    CRS,
-    check_grid_size,
-    default_kde_cell_size,
-    inside_mask,
-    lattice_frame,
-    point_coordinates,
-    points_in_study_area,
-)
+from hotspot.analysis.hot_classes import hot_classes
+from hotspot.analysis.kde_bandwidth import silverman_bandwidth, standard_distance
+from hotspot.analysis.kernel_sum import KERNELS, _inside_mask, _kde_exact, _kde_fft, kernel_radius
+from hotspot.analysis.study_points import CRS, points_in_study_area
 from hotspot.core.errors import AnalysisError, ProjectError
 from hotspot.core.params import param, validate
 from hotspot.core.progress import NO_PROGRESS, Progress, SubProgress
 
-KERNELS = ("quartic", "gaussian", "epanechnikov", "triweight", "uniform")
-_FINE_MIN, _FINE_MAX = 3, 15  # binning grid factor (odd)
-_FINE_PER_BANDWIDTH = 20  # fine cells per bandwidth that keep binning error well under 0.5 %
-_GAUSS_CUT = 5.0  # gaussian support, in bandwidths
 _MIN_POINTS = 30
-_FINE_GRID_LIMIT = 16_000_000  # fine cells binned at once; larger grids go phase by phase
-
-
-# --------------------------------------------------------------------------- params
+MIN_BANDWIDTH = 1.0
+"""The smallest bandwidth (metres) a surface is computed with."""
+FALLBACK_CELLS = 5
+"""Bandwidth, in cells, used when the offences are (nearly) all at one place ..."""
+FALLBACK_MIN = 100.0
+"""... and at least this many metres (a few offences at one spot have tiny default cells)."""
 
 
 @dataclass(frozen=True)
@@ -95,7 +93,9 @@ class KdeParams:
         minimum=1.0,
         maximum=100_000.0,
         computed="Silverman's rule for points, as ArcGIS: 0.9 x min(standard distance, "
-        "sqrt(1/ln 2) x median distance to the mean centre) x n^-0.2",
+        "sqrt(1/ln 2) x median distance to the mean centre) x n^-0.2; when the offences lie "
+        "within one cell of their mean centre (identical or near-identical points), 5 cells "
+        "(at least 100 m)",
     )
     cell_size: float | None = param(
         None,
@@ -149,9 +149,6 @@ class KdeParams:
                 f"kde.hotspot_k: {list(self.hotspot_k)!r}: give one or more positive multiples "
                 "of the mean, e.g. [1, 2, 3]"
             )
-
-
-# --------------------------------------------------------------------------- result
 
 
 @dataclass(frozen=True, eq=False)
@@ -231,293 +228,6 @@ class DensityResult:
         -1 = outside the study area (int8, same shape as ``values``)."""
         return hot_classes(self.values, self.hotspot_thresholds().values())
 
-
-def hot_classes(values: np.ndarray, thresholds: Any) -> np.ndarray:
-    """The one hotspot-class rule: the number of thresholds a cell's value reaches.
-
-    A cell is in class ``i`` when its value is at least the ``i``-th lowest threshold
-    (and above zero); 0 = not hot; -1 = outside the study area (NaN). Used by the
-    result, the maps and the exports, so every output draws the same hot cells.
-
-    Parameters
-    ----------
-    values : ndarray
-        Density values (NaN outside the study area), any shape.
-    thresholds : iterable of float
-        The class thresholds (sorted here).
-
-    Returns
-    -------
-    ndarray of int8, same shape as ``values``.
-
-    Examples
-    --------
-    >>> hot_classes(np.array([0.0, 1.0, 2.5, np.nan]), [1.0, 2.0]).tolist()
-    [0, 1, 2, -1]
-    """
-    v = np.asarray(values, dtype=float)
-    th = np.sort(np.asarray(list(thresholds), dtype=float))
-    out = np.zeros(v.shape, dtype=np.int8)
-    finite = np.isfinite(v)
-    if th.size:
-        out[finite] = np.searchsorted(th, v[finite], side="right")
-    out[finite & (v <= 0)] = 0
-    out[~finite] = -1
-    return out
-
-
-# --------------------------------------------------------------------------- kernels
-
-
-def kernel_value(kernel: str, d: np.ndarray, h: float) -> np.ndarray:
-    """Value of a kernel (normalised to integrate to 1 over the plane) at distances ``d``.
-
-    Parameters
-    ----------
-    kernel : str
-        One of :data:`KERNELS`.
-    d : array_like
-        Distances in metres.
-    h : float
-        Bandwidth in metres (Gaussian: standard deviation).
-
-    Returns
-    -------
-    numpy.ndarray
-        Density per m² contributed by one point of weight 1.
-    """
-    d = np.asarray(d, dtype=float)
-    u2 = (d / h) ** 2
-    inside = u2 < 1.0
-    if kernel == "quartic":
-        return np.where(inside, 3.0 / (math.pi * h * h) * (1.0 - u2) ** 2, 0.0)
-    if kernel == "epanechnikov":
-        return np.where(inside, 2.0 / (math.pi * h * h) * (1.0 - u2), 0.0)
-    if kernel == "triweight":
-        return np.where(inside, 4.0 / (math.pi * h * h) * (1.0 - u2) ** 3, 0.0)
-    if kernel == "uniform":
-        return np.where(u2 <= 1.0, 1.0 / (math.pi * h * h), 0.0)
-    if kernel == "gaussian":
-        return np.where(u2 <= _GAUSS_CUT**2, np.exp(-0.5 * u2) / (2.0 * math.pi * h * h), 0.0)
-    raise AnalysisError(f"kernel={kernel!r}: use one of {', '.join(KERNELS)}")
-
-
-def kernel_radius(kernel: str, h: float) -> float:
-    """Distance beyond which a kernel is zero (Gaussian: its 5-sd cut)."""
-    return h * (_GAUSS_CUT if kernel == "gaussian" else 1.0)
-
-
-# --------------------------------------------------------------------------- bandwidth
-
-
-def silverman_bandwidth(xy: np.ndarray, weights: np.ndarray | None = None) -> tuple[float, str]:
-    """Silverman's rule of thumb for points in the plane, as ArcGIS applies it.
-
-    ``h = 0.9 * min(SD, sqrt(1 / ln 2) * Dm) * n ** -0.2``, with ``SD`` the standard
-    distance, ``Dm`` the median distance to the mean centre (both weighted when weights are
-    given; ``n`` is then the sum of the weights). Repeated locations are fine. When ``Dm`` is
-    0 (over half the points at the mean centre) ``SD`` alone is used.
-
-    Returns
-    -------
-    bandwidth : float
-        In metres; 0 when every point is at the same place.
-    note : str
-        How it was computed, in plain English.
-    """
-    w = np.ones(xy.shape[0]) if weights is None else np.asarray(weights, dtype=float)
-    total = float(w.sum())
-    centre = (xy * w[:, None]).sum(axis=0) / total
-    diff = xy - centre
-    sd = math.sqrt(float((w * (diff**2).sum(axis=1)).sum()) / total)
-    dist = np.hypot(diff[:, 0], diff[:, 1])
-    order = np.argsort(dist, kind="mergesort")
-    cum = np.cumsum(w[order])
-    dm = float(dist[order][np.searchsorted(cum, 0.5 * total)])
-    robust = math.sqrt(1.0 / math.log(2.0)) * dm
-    spread = min(sd, robust) if robust > 0 else sd
-    h = 0.9 * spread * total**-0.2
-    n_text = f"{total:,.0f}" if weights is None else f"total weight {total:,.1f}"
-    note = (
-        f"Silverman's rule for points (as ArcGIS): 0.9 x min(standard distance {sd:,.0f} m, "
-        f"sqrt(1/ln 2) x median distance to the mean centre {robust:,.0f} m) x n^-0.2 "
-        f"(n = {n_text}) = {h:,.0f} m"
-    )
-    return h, note
-
-
-# --------------------------------------------------------------------------- raster
-
-
-_MASK_BLOCK = 1_000_000  # cell centres tested against the study area at once
-
-
-def _inside_mask(
-    area: shapely.Geometry, x0: float, y0: float, cell: float, shape, progress: Progress
-) -> np.ndarray:
-    """Which cell centres lie inside the study area, row block by row block."""
-    nrows, ncols = shape
-    cx = x0 + (np.arange(ncols) + 0.5) * cell
-    shapely.prepare(area)
-    out = np.empty(shape, dtype=bool)
-    block = max(1, _MASK_BLOCK // ncols)
-    for r0 in range(0, nrows, block):
-        progress.check_cancelled()
-        r1 = min(r0 + block, nrows)
-        cy = y0 - (np.arange(r0, r1) + 0.5) * cell
-        gx, gy = np.meshgrid(cx, cy)
-        out[r0:r1] = shapely.contains_xy(area, gx, gy)
-    return out
-
-
-def fine_factor(h: float, cell: float) -> int:
-    """How many times finer than the output the points are binned (odd, 3 to 15).
-
-    3 when the bandwidth spans at least 20 fine cells (the usual case); finer for bandwidths
-    of a few cells, so the binned surface stays within 0.5 % of the exact one.
-    """
-    f = math.ceil(_FINE_PER_BANDWIDTH * cell / h)
-    f += 1 - f % 2
-    return int(min(max(f, _FINE_MIN), _FINE_MAX))
-
-
-def _binned_phases(i0, j0, fv, fu, w, big_r, big_c, f):
-    """Linear binning on the fine grid, yielded as its f x f phases on the coarse lattice.
-
-    Phase ``(p, q)`` holds the fine cells ``(f * I + p, f * J + q)`` as a ``(big_r, big_c)``
-    array.
-    """
-    corners = (
-        (0, 0, (1 - fv) * (1 - fu) * w),
-        (0, 1, (1 - fv) * fu * w),
-        (1, 0, fv * (1 - fu) * w),
-        (1, 1, fv * fu * w),
-    )
-    fine_cols = big_c * f
-    size = big_r * f * fine_cols
-    if size <= _FINE_GRID_LIMIT:
-        base = i0 * fine_cols + j0
-        fine = np.zeros(size)
-        for di, dj, wt in corners:
-            fine += np.bincount(base + (di * fine_cols + dj), weights=wt, minlength=size)
-        blocks = fine.reshape(big_r, f, big_c, f)
-        for p in range(f):
-            for q in range(f):
-                yield p, q, blocks[:, p, :, q]
-        return
-    # very large grids: one phase at a time keeps memory bounded
-    plane = big_r * big_c
-    index = np.concatenate([((i0 + di) // f) * big_c + (j0 + dj) // f for di, dj, _ in corners])
-    phase = np.concatenate([((i0 + di) % f) * f + (j0 + dj) % f for di, dj, _ in corners])
-    weight = np.concatenate([wt for _, _, wt in corners])
-    del corners
-    order = np.argsort(phase, kind="stable")
-    bounds = np.searchsorted(phase[order], np.arange(f * f + 1))
-    for k in range(f * f):
-        sel = order[bounds[k] : bounds[k + 1]]
-        grid_k = np.bincount(index[sel], weights=weight[sel], minlength=plane)
-        yield k // f, k % f, grid_k.reshape(big_r, big_c)
-
-
-def _kde_fft(xy, w, kernel, h, x0, y0, cell, nrows, ncols, progress) -> np.ndarray:
-    """Density per m² at cell centres: linear binning on a 3x finer grid + FFT convolution.
-
-    ``progress`` gets fractions in [0, 1]; cancellation is checked once per binning phase.
-    """
-    from scipy import fft
-
-    f = fine_factor(h, cell)
-    fine = cell / f
-    centre = (f - 1) // 2
-    pad = 1  # coarse cells around the raster, so binning never falls off the edge
-    big_r, big_c = nrows + 2 * pad, ncols + 2 * pad
-    # fractional fine-grid index of each point (fine cell centres at integer positions)
-    u = (xy[:, 0] - (x0 - pad * cell)) / fine - 0.5
-    v = ((y0 + pad * cell) - xy[:, 1]) / fine - 0.5
-    j0 = np.floor(u)
-    i0 = np.floor(v)
-    fu = u - j0
-    fv = v - i0
-    j0 = j0.astype(np.int64)
-    i0 = i0.astype(np.int64)
-    # kernel phases: offsets (f * du + centre - p) fine cells, du in [-reach, reach]
-    # (offsets beyond the raster itself never matter, whatever the bandwidth)
-    reach = int(math.ceil((kernel_radius(kernel, h) + cell) / cell)) + 1
-    reach_r, reach_c = min(reach, big_r), min(reach, big_c)
-    shape = (
-        fft.next_fast_len(big_r + 2 * reach_r),
-        fft.next_fast_len(big_c + 2 * reach_c, True),
-    )
-    du_r = np.arange(-reach_r, reach_r + 1)
-    du_c = np.arange(-reach_c, reach_c + 1)
-    acc = None
-    for p, q, grid_k in _binned_phases(i0, j0, fv, fu, w, big_r, big_c, f):
-        progress.check_cancelled()
-        progress.update((p * f + q) / (f * f), "Convolving the kernel (FFT)")
-        if not grid_k.any():
-            continue
-        dy = (f * du_r + centre - p) * fine
-        dx = (f * du_c + centre - q) * fine
-        kern = kernel_value(kernel, np.hypot(dy[:, None], dx[None, :]), h)
-        term = fft.rfft2(grid_k, shape) * fft.rfft2(kern, shape)
-        acc = term if acc is None else acc + term
-    if acc is None:
-        return np.zeros((nrows, ncols))
-    full = fft.irfft2(acc, shape)
-    out = full[reach_r + pad : reach_r + pad + nrows, reach_c + pad : reach_c + pad + ncols]
-    peak = float(out.max()) if out.size else 0.0
-    out[out < 1e-12 * peak] = 0.0  # FFT round-off around zero
-    return np.ascontiguousarray(out)
-
-
-_EXACT_PAIRS = 2_000_000  # point-cell pairs summed at once by the exact method
-
-
-def _kde_exact(xy, w, kernel, h, x0, y0, cell, nrows, ncols, progress) -> np.ndarray:
-    """Density per m² at cell centres: the sum of every point's kernel.
-
-    Each point adds its kernel to the cells of the window around it that the kernel
-    reaches, chunk by chunk of about 2 million point-cell pairs; ``progress`` gets fractions
-    in [0, 1] and cancellation is checked once per chunk.
-    """
-    # repeated locations (police.uk map points) are merged with summed weights
-    uniq, inverse = np.unique(xy, axis=0, return_inverse=True)
-    wsum = np.bincount(inverse.ravel(), weights=w, minlength=uniq.shape[0])
-    radius = kernel_radius(kernel, h)
-    # the cell holding each point, and the window of cell offsets the kernel can reach
-    col0 = np.floor((uniq[:, 0] - x0) / cell).astype(np.int64)
-    row0 = np.floor((y0 - uniq[:, 1]) / cell).astype(np.int64)
-    reach = int(math.ceil(radius / cell)) + 1
-    dr, dc = np.mgrid[
-        -min(reach, nrows) : min(reach, nrows) + 1, -min(reach, ncols) : min(reach, ncols) + 1
-    ]
-    near = np.hypot(np.maximum(np.abs(dr) - 1, 0), np.maximum(np.abs(dc) - 1, 0)) * cell <= radius
-    dr, dc = dr[near], dc[near]
-    out = np.zeros(nrows * ncols)
-    points_per_chunk = max(1, _EXACT_PAIRS // dr.size)
-    offsets_per_chunk = min(dr.size, _EXACT_PAIRS)
-    chunks = [
-        (p0, o0)
-        for p0 in range(0, uniq.shape[0], points_per_chunk)
-        for o0 in range(0, dr.size, offsets_per_chunk)
-    ]
-    for done, (p0, o0) in enumerate(chunks):
-        progress.check_cancelled()
-        progress.update(done / len(chunks), "Summing kernels at cell centres")
-        p1, o1 = p0 + points_per_chunk, o0 + offsets_per_chunk
-        rows = row0[p0:p1, None] + dr[None, o0:o1]
-        cols = col0[p0:p1, None] + dc[None, o0:o1]
-        on = (rows >= 0) & (rows < nrows) & (cols >= 0) & (cols < ncols)
-        rows, cols = rows[on], cols[on]
-        pts = np.broadcast_to(np.arange(p0, min(p1, uniq.shape[0]))[:, None], on.shape)[on]
-        dx = (x0 + (cols + 0.5) * cell) - uniq[pts, 0]
-        dy = (y0 - (rows + 0.5) * cell) - uniq[pts, 1]
-        vals = kernel_value(kernel, np.hypot(dx, dy), h) * wsum[pts]
-        out += np.bincount(rows * ncols + cols, weights=vals, minlength=out.size)
-    return out.reshape(nrows, ncols)
-
-
-# --------------------------------------------------------------------------- run
 
 _EXACT_BUDGET = 10_000_000  # kernel evaluations below which exact beats FFT on accuracy
 
@@ -610,13 +320,16 @@ def run_kde(
         note = f"bandwidth set by the user: {h:,.0f} m"
     else:
         h, note = silverman_bandwidth(xy, w if weights is not None else None)
-        if not h > 0:
-            h = 5.0 * cell
+        spread = standard_distance(xy, w if weights is not None else None)
+        if spread < cell or not h >= MIN_BANDWIDTH:
+            h = max(FALLBACK_CELLS * cell, FALLBACK_MIN)
             note = (
-                f"every point is at the same place, so Silverman's rule gives no bandwidth; "
-                f"used 5 cells = {h:,.0f} m"
+                f"the offences lie within {spread:,.1f} m of their mean centre (less than one "
+                f"{cell:,.0f} m cell), so Silverman's rule has no spread to measure; used "
+                f"{FALLBACK_CELLS} cells (at least {FALLBACK_MIN:,.0f} m) = {h:,.0f} m instead "
+                "(set the bandwidth to choose another)"
             )
-            warn(messages, note)
+            warn(messages, f"Bandwidth: {note}")
     if h < cell:
         warn(
             messages,
@@ -658,158 +371,8 @@ def run_kde(
     )
 
 
-# --------------------------------------------------------------------------- hotspot areas
-
-
-def _area_names(wards: Any) -> tuple[np.ndarray, np.ndarray]:
-    gdf = getattr(wards, "gdf", wards)
-    if gdf.crs is not None and gdf.crs.to_epsg() != 27700:
-        gdf = gdf.to_crs(27700)
-    for col in ("name", "code"):
-        if col in gdf.columns:
-            names = gdf[col].astype(str).to_numpy()
-            break
-    else:
-        names = gdf.index.astype(str).to_numpy()
-    return np.asarray(gdf.geometry.values), names
-
-
-def hotspot_areas(
-    result: DensityResult,
-    points: Any,
-    *,
-    wards: Any = None,
-    k: float | None = None,
-    progress: Progress = NO_PROGRESS,
-):
-    """Contiguous hot cells of a density surface as polygons, with what they hold.
-
-    Parameters
-    ----------
-    result : DensityResult
-        From :func:`run_kde`.
-    points : GeoDataFrame or (n, 2) array
-        The offences the surface was made from (counted inside each area).
-    wards : AreaLayer or GeoDataFrame, optional
-        Areas whose names (``name``, else ``code``) are listed for each hotspot it touches.
-    k : float, optional
-        With the ``k_mean`` rule: cells above ``k`` times the mean of the non-zero cells
-        (default: the highest of ``params.hotspot_k``). Ignored with ``top_percent``.
-    progress : Progress, optional
-        Progress and cancellation.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        One row per hotspot, largest offence count first: ``hotspot_id`` (1, 2, ...),
-        ``threshold`` (in the surface's units), ``offences`` inside, ``area_km2``,
-        ``share_offences`` (of the offences inside the study area), ``share_area`` (of the
-        study area), ``pai`` (predictive accuracy index = share of offences / share of
-        area), ``wards`` (names, comma-separated), geometry (EPSG:27700).
-    """
-    import geopandas as gpd
-    from rasterio import features
-    from scipy import ndimage
-
-    params = result.params
-    if params.hotspot_rule == "top_percent":
-        threshold = next(iter(result.hotspot_thresholds().values()))
-    else:
-        mult = max(params.hotspot_k) if k is None else float(k)
-        nonzero = result.values[np.isfinite(result.values) & (result.values > 0)]
-        threshold = mult * float(nonzero.mean()) if nonzero.size else math.inf
-    finite = np.isfinite(result.values)
-    hot = finite & (np.nan_to_num(result.values, nan=-1.0) >= threshold) & (result.values > 0)
-    labels, n_labels = ndimage.label(hot)  # 4-connectivity: each hotspot is one polygon
-    columns = [
-        "hotspot_id",
-        "threshold",
-        "offences",
-        "area_km2",
-        "share_offences",
-        "share_area",
-        "pai",
-        "wards",
-    ]
-    if n_labels == 0:
-        return gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs=CRS)
-    shapes = features.shapes(
-        labels.astype(np.int32), mask=hot, connectivity=4, transform=result.transform
-    )
-    progress.update(0.0, "Outlining hotspots")
-    polys: dict[int, list] = {}
-    for i, (geom, value) in enumerate(shapes):
-        if i % 200 == 0:
-            progress.check_cancelled()
-        polys.setdefault(int(value), []).append(shapely.geometry.shape(geom))
-    geoms = np.empty(n_labels, dtype=object)
-    for i in range(n_labels):
-        if i % 200 == 0:
-            progress.check_cancelled()
-        geoms[i] = shapely.union_all(polys[i + 1])
-    progress.update(0.4, "Clipping hotspots to the study area")
-    area = result.study_area
-    if area is not None:
-        geoms = shapely.intersection(geoms, area)
-    progress.update(0.6, "Counting offences in hotspots")
-    # offences per hotspot: locate each point's cell
-    xy = point_coordinates(points)
-    if area is not None:
-        xy = xy[inside_mask(area, xy)]
-    size = result.cell_size
-    col = np.floor((xy[:, 0] - result.transform.c) / size).astype(np.int64)
-    row = np.floor((result.transform.f - xy[:, 1]) / size).astype(np.int64)
-    nrows, ncols = result.values.shape
-    on = (row >= 0) & (row < nrows) & (col >= 0) & (col < ncols)
-    lab = labels[row[on], col[on]]
-    offences = np.bincount(lab, minlength=n_labels + 1)[1:]
-    total_offences = max(xy.shape[0], 1)
-    total_area = area.area if area is not None else finite.sum() * size * size
-    areas_m2 = shapely.area(geoms)
-    share_off = offences / total_offences
-    share_area = areas_m2 / total_area
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pai = np.where(share_area > 0, share_off / share_area, np.nan)
-    if wards is not None:
-        progress.update(0.8, "Naming the wards hotspots touch")
-        ward_geoms, ward_names = _area_names(wards)
-        tree = shapely.STRtree(ward_geoms)
-        hs_idx, ward_idx = tree.query(geoms, predicate="intersects")
-        overlap = shapely.area(shapely.intersection(geoms[hs_idx], ward_geoms[ward_idx]))
-        keep = overlap > 1e-6 * size * size
-        touched: dict[int, list[str]] = {}
-        for h_i, w_i in zip(hs_idx[keep], ward_idx[keep], strict=True):
-            touched.setdefault(int(h_i), []).append(ward_names[w_i])
-        ward_text = [", ".join(sorted(set(touched.get(i, [])))) for i in range(n_labels)]
-    else:
-        ward_text = [""] * n_labels
-    table = gpd.GeoDataFrame(
-        {
-            "threshold": np.full(n_labels, float(threshold)),
-            "offences": offences.astype(np.int64),
-            "area_km2": areas_m2 / 1e6,
-            "share_offences": share_off,
-            "share_area": share_area,
-            "pai": pai,
-            "wards": ward_text,
-        },
-        geometry=geoms,
-        crs=CRS,
-    )
-    table = table.sort_values(["offences", "area_km2"], ascending=[False, False], kind="stable")
-    table.insert(0, "hotspot_id", np.arange(1, n_labels + 1))
-    progress.update(1.0, "Hotspot areas ready")
-    return table.reset_index(drop=True)
-
-
 __all__ = [
-    "KERNELS",
     "DensityResult",
     "KdeParams",
-    "fine_factor",
-    "hotspot_areas",
-    "kernel_radius",
-    "kernel_value",
     "run_kde",
-    "silverman_bandwidth",
 ]

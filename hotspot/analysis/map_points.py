@@ -20,15 +20,16 @@ Example
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import shapely
 
-from hotspot.analysis.grid import CRS, to_bng
+from hotspot.analysis.study_points import CRS, to_bng
 from hotspot.analysis.zone_names import ward_names
+from hotspot.core.formats import published_count
 from hotspot.core.params import param, validate
 from hotspot.core.progress import NO_PROGRESS, Progress
 from hotspot.model.places import PlaceRules, place_names, place_rules, point_key
@@ -98,6 +99,13 @@ class MapPoints:
     changes: Any = None
     excluded: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    suppress_below: int = 0
+
+    def publishable(self, threshold: int | None) -> MapPoints:
+        """The result whose lines hide counts from 1 to ``threshold - 1`` ("<5")."""
+        if not threshold or threshold <= 1:
+            return self
+        return replace(self, suppress_below=int(threshold))
 
     @property
     def facilities(self) -> Any:
@@ -114,9 +122,11 @@ class MapPoints:
             flag = f" [facility: {r['facility']}]" if r["facility"] else ""
             gone = " (left out of the analyses)" if r["excluded"] else ""
             ward = f", {r['ward']}" if r["ward"] else ""
+            shown = published_count(r["offences"], self.suppress_below)
+            share = "" if shown.startswith("<") else f" ({r['share']:.1%})"
             out.append(
-                f"{int(r['rank'])}. {r['place'] or '(no name)'}{ward}: {int(r['offences']):,} "
-                f"offences ({r['share']:.1%}){flag}{gone}"
+                f"{int(r['rank'])}. {r['place'] or '(no name)'}{ward}: {shown} offences"
+                f"{share}{flag}{gone}"
             )
         return out
 
@@ -298,23 +308,28 @@ def zone_changes(before: Any, after: Any) -> pd.DataFrame:
     )
 
 
-def change_lines(changes: pd.DataFrame) -> list[str]:
-    """One line per zone that changed ("Zone 4, Ladywell (184 offences): no longer a zone")."""
+def change_lines(changes: pd.DataFrame, suppress_below: int = 0) -> list[str]:
+    """One line per zone that changed ("Zone 4, Ladywell (184 offences): no longer a zone");
+    counts from 1 to ``suppress_below - 1`` as "<N"."""
     out = []
+
+    def n(v: Any) -> str:
+        return published_count(v, suppress_below)
+
     for _, r in changes.iterrows():
         if r["change"] == "unchanged":
             continue
         if r["change"] == "new zone":
-            out.append(f"New: {r['name_after']} ({int(r['offences_after']):,} offences)")
+            out.append(f"New: {r['name_after']} ({n(r['offences_after'])} offences)")
         elif r["change"] == "no longer a zone":
             out.append(
-                f"{r['name_before']} ({int(r['offences_before']):,} offences): no longer a hot "
+                f"{r['name_before']} ({n(r['offences_before'])} offences): no longer a hot "
                 "spot zone"
             )
         else:
             out.append(
-                f"{r['name_before']}: {int(r['offences_before']):,} offences before, "
-                f"{int(r['offences_after']):,} after ({r['change']})"
+                f"{r['name_before']}: {n(r['offences_before'])} offences before, "
+                f"{n(r['offences_after'])} after ({r['change']})"
             )
     return out or ["No hot spot zone changes."]
 

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from hotspot.analysis.grid import CRS, to_bng
+from hotspot.analysis.study_points import CRS, to_bng
 from hotspot.core.errors import AnalysisError
 from hotspot.core.params import param, validate
 from hotspot.core.progress import NO_PROGRESS, Progress

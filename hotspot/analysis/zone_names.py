@@ -15,8 +15,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from hotspot.analysis.grid import to_bng
+from hotspot.analysis.kde_areas import area_names
+from hotspot.analysis.study_points import to_bng
 from hotspot.core.errors import AnalysisError
+from hotspot.core.formats import published_count
 from hotspot.model.places import PlaceRules, place_name
 
 NO_NAME = "(no location name)"
@@ -91,11 +93,14 @@ def top_places(places: pd.DataFrame, zone: int, top: int) -> list[tuple[str, int
     return list(zip(rows["place"], rows["offences"].astype(int), strict=True))
 
 
-def top_places_text(places: pd.DataFrame, top: int) -> dict[int, str]:
-    """Per zone, "High Street (62), Mill Lane (30), ..." of its ``top`` places."""
+def top_places_text(places: pd.DataFrame, top: int, suppress_below: int = 0) -> dict[int, str]:
+    """Per zone, "High Street (62), Mill Lane (30), ..." of its ``top`` places (counts from 1
+    to ``suppress_below - 1`` written "<N")."""
     head = places.groupby("zone", sort=False).head(top)
-    text = head["place"].astype(str) + " (" + head["offences"].map("{:,}".format) + ")"
-    return text.groupby(head["zone"]).agg(", ".join).to_dict()
+    out: dict[int, list[str]] = {}
+    for zone, place, n in zip(head["zone"], head["place"], head["offences"], strict=True):
+        out.setdefault(int(zone), []).append(f"{place} ({published_count(n, suppress_below)})")
+    return {z: ", ".join(parts) for z, parts in out.items()}
 
 
 def _km2(area: float) -> str:
@@ -108,17 +113,28 @@ def _share(share: float) -> str:
     return "under 1%" if share < 0.005 else f"{share:.0%}"
 
 
-def zone_sentence(row: Any, places: pd.DataFrame, top: int = 3, whole: str = "the borough") -> str:
+def zone_sentence(
+    row: Any,
+    places: pd.DataFrame,
+    top: int = 3,
+    whole: str = "the borough",
+    *,
+    suppress_below: int = 0,
+) -> str:
     """ "Zone 1, Lewisham Central: 412 offences (5% of the borough) in 0.40 km², mostly on or
-    near Lewisham High Street (62), Molesworth Street (30), Shopping Area (12)"."""
-    head = (
-        f"{row['name']}: {int(row['offences']):,} offences ({_share(row['share_offences'])} "
-        f"of {whole}) in {_km2(row['area_km2'])} km²"
-    )
-    named = [(p, n) for p, n in top_places(places, int(row["zone"]), top + 1) if p != NO_NAME]
+    near Lewisham High Street (62), Molesworth Street (30), Shopping Area (12)".
+
+    With ``suppress_below``, counts from 1 to ``suppress_below - 1`` are written "<N" and
+    a zone that small gives no share (it would reveal the count).
+    """
+    n = int(row["offences"])
+    small = suppress_below > 1 and 0 < n < suppress_below
+    share = "" if small else f" ({_share(row['share_offences'])} of {whole})"
+    head = f"{row['name']}: {published_count(n, suppress_below)} offences{share} in {_km2(row['area_km2'])} km²"
+    named = [(p, c) for p, c in top_places(places, int(row["zone"]), top + 1) if p != NO_NAME]
     if not named:
         return head + "."
-    listed = ", ".join(f"{p} ({n:,})" for p, n in named[:top])
+    listed = ", ".join(f"{p} ({published_count(c, suppress_below)})" for p, c in named[:top])
     return f"{head}, mostly on or near {listed}."
 
 
@@ -139,15 +155,35 @@ def offence_points(offences: Any) -> Named:
     return named(xy, [""] * int(ok.sum()))
 
 
+def cell_streets(grid: Any, offences: Any, top: int = 2) -> list[str]:
+    """Per cell of ``grid.cells``, its ``top`` streets and places by offences ("Lewisham High
+    Street, Rushey Green"; "" for a cell without named offences). Names only, no counts, so
+    the text needs no suppression.
+    """
+    from hotspot.analysis.cell_groups import locate_in_cells
+
+    xy, codes, labels = offence_points(offences)
+    pos = locate_in_cells(grid, xy, np.asarray(grid.cells.geometry.values))
+    keep = (pos >= 0) & (labels[codes] != "")
+    counts = (
+        pd.DataFrame({"cell": pos[keep], "place": labels[codes[keep]]})
+        .value_counts()
+        .rename("n")
+        .reset_index()
+        .sort_values(["cell", "n", "place"], ascending=[True, False, True], kind="stable")
+    )
+    head = counts.groupby("cell", sort=False).head(top)
+    joined = head.groupby("cell")["place"].agg(", ".join)
+    out = [""] * len(grid.cells)
+    for cell, text in joined.items():
+        out[int(cell)] = text
+    return out
+
+
 def ward_names(wards: Any) -> tuple[np.ndarray, np.ndarray] | None:
-    if wards is None:
-        return None
-    gdf = getattr(wards, "gdf", wards)
-    if gdf.crs is not None and gdf.crs.to_epsg() != 27700:
-        gdf = gdf.to_crs(27700)
-    col = next((c for c in ("name", "code") if c in gdf.columns), None)
-    names = gdf[col].astype(str).to_numpy() if col else gdf.index.astype(str).to_numpy()
-    return np.asarray(gdf.geometry.values), names
+    """Geometries and names of the wards (:func:`~hotspot.analysis.kde_areas.area_names`),
+    or None without wards."""
+    return None if wards is None else area_names(wards)
 
 
 def wards_of_zones(
@@ -190,6 +226,7 @@ def wards_of_zones(
 
 __all__ = [
     "NO_NAME",
+    "cell_streets",
     "listed_places",
     "named",
     "offence_points",

@@ -35,7 +35,7 @@ Example
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -43,7 +43,8 @@ import pandas as pd
 import shapely
 
 from hotspot.analysis.cell_groups import connected_cells, grid_of_cells, locate_in_cells
-from hotspot.analysis.grid import CRS, Grid
+from hotspot.analysis.grid import Grid
+from hotspot.analysis.study_points import CRS
 from hotspot.analysis.zone_names import (
     NO_NAME,
     listed_places,
@@ -135,6 +136,9 @@ class ZoneResult:
         Offences in the study area (the denominator of the shares).
     params : ZoneParams
     warnings : tuple of str
+    suppress_below : int
+        Counts from 1 to ``suppress_below - 1`` are written "<N" in the sentences and the
+        ``places`` text (0: every count shown; set by :meth:`publishable`).
     """
 
     zones: Any
@@ -144,28 +148,51 @@ class ZoneResult:
     n_offences: int
     params: ZoneParams = field(default_factory=ZoneParams)
     warnings: tuple[str, ...] = ()
+    suppress_below: int = 0
 
-    def lines_for_area(self, geom: Any, limit: int = 4) -> list[str]:
+    def publishable(self, threshold: int | None) -> ZoneResult:
+        """The zones as they may be published: the counts inside the ``places`` text and the
+        sentences hide 1 .. ``threshold - 1`` (the tables' counts are suppressed by the
+        writers, :func:`hotspot.export.publishable`)."""
+        if not threshold or threshold <= 1:
+            return self
+        texts = top_places_text(self.places, self.params.top_places, threshold)
+        zones = self.zones.copy()
+        zones["places"] = [texts.get(int(z), "") for z in zones["zone"]]
+        return replace(self, zones=zones, suppress_below=int(threshold))
+
+    def lines_for_area(
+        self, geom: Any, limit: int = 4, *, suppress_below: int | None = None
+    ) -> list[str]:
         """The one-line descriptions of the zones that overlap ``geom`` (a ward, a town
         centre), most offences first, at most ``limit`` of them."""
         table = self.zones
         if not len(table):
             return []
         hits = table[shapely.area(shapely.intersection(table.geometry.values, geom)) > 1.0]
-        lines = self.sentences_of(hits.head(limit))
+        lines = self.sentences_of(hits.head(limit), suppress_below=suppress_below)
         more = len(hits) - limit
         return lines + ([f"... and {more:,} more zone(s)"] if more > 0 else [])
 
-    def sentences_of(self, rows: Any, top: int = 3) -> list[str]:
-        """The one-line descriptions of some rows of ``zones``."""
-        return [zone_sentence(r, self.places, top, self.params.whole) for _, r in rows.iterrows()]
+    def sentences_of(
+        self, rows: Any, top: int = 3, *, suppress_below: int | None = None
+    ) -> list[str]:
+        """The one-line descriptions of some rows of ``zones`` (small counts as "<N" with
+        ``suppress_below``, by default the result's own)."""
+        whole = self.params.whole
+        if suppress_below is None:
+            suppress_below = self.suppress_below
+        return [
+            zone_sentence(r, self.places, top, whole, suppress_below=suppress_below)
+            for _, r in rows.iterrows()
+        ]
 
-    def sentences(self, top: int = 3, limit: int | None = None) -> list[str]:
+    def sentences(
+        self, top: int = 3, limit: int | None = None, *, suppress_below: int | None = None
+    ) -> list[str]:
         """One plain-English line per zone (the first ``limit`` zones)."""
         rows = self.zones.head(limit) if limit else self.zones
-        return [
-            zone_sentence(row, self.places, top, self.params.whole) for _, row in rows.iterrows()
-        ]
+        return self.sentences_of(rows, top, suppress_below=suppress_below)
 
 
 # --------------------------------------------------------------------------- zones
@@ -223,12 +250,12 @@ def zones_from_cells(
         raise AnalysisError(f"{hot.size:,} hot flags for {len(grid.cells):,} cells")
     progress.update(0.0, "Merging hot cells into zones")
     group = connected_cells(grid, hot)
-    n_groups = int(group.max())
+    n_groups = int(group.max()) if group.size else 0
     geoms = np.asarray(grid.cells.geometry.values)
     progress.check_cancelled()
     xy, codes, labels = offence_points(offences)
     pos = locate_in_cells(grid, xy, geoms)
-    in_zone = np.where(pos >= 0, group[np.maximum(pos, 0)], 0)
+    in_zone = np.where(pos >= 0, group[np.maximum(pos, 0)], 0) if group.size else pos * 0
     offences_per = np.bincount(in_zone, minlength=n_groups + 1)[1:]
     cell_area = shapely.area(geoms)
     area_per = np.bincount(group, weights=cell_area, minlength=n_groups + 1)[1:]
@@ -238,8 +265,13 @@ def zones_from_cells(
     small = offences_per < params.min_offences
     if small.any():
         warnings.append(
-            f"{int(cells_per[small].sum()):,} hot cell(s) in {int(small.sum()):,} group(s) "
-            f"holding fewer than {params.min_offences:,} offence(s) were not made zones"
+            f"{int(cells_per[small].sum()):,} hot cell(s) in {int(small.sum()):,} group(s) were "
+            "not made zones: "
+            + (
+                "they hold no offence (hot because of their neighbours)"
+                if params.min_offences == 1
+                else f"they hold fewer offences than the minimum of {params.min_offences:,}"
+            )
         )
     order = np.lexsort((np.arange(n_groups), -area_per, -offences_per))
     order = order[~small[order]]
@@ -424,8 +456,6 @@ def kde_zones(
     # per raster cell, row by row, as the result's values
     cell_zone = np.zeros(classes.size, dtype=np.int64)
     cell_zone[rows * ncols + cols] = found.cell_zone
-    from dataclasses import replace
-
     return replace(found, cell_zone=cell_zone)
 
 

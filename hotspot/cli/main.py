@@ -1,9 +1,11 @@
 """Command line: ``hotspot``, ``hotspot PROJECT.toml``, ``hotspot demo DIR``, ``hotspot run``.
 
 Exit codes: 0 on success; 2 on bad input (a :class:`hotspot.core.errors.HotspotError`,
-message on standard error, no traceback); 1 on an unexpected error (a short
-message, and the traceback written to a log file whose path is printed); 130
-when cancelled with Ctrl-C.
+or the operating system refusing a file operation: a full disk, a read-only folder;
+message on standard error, no traceback) or when ``hotspot run`` could not produce an
+output the project asks for; 3 when ``hotspot run --strict`` gave any warning; 1 on an
+unexpected error (a short message, and the traceback written to a log file whose path
+is printed); 130 when cancelled with Ctrl-C.
 """
 
 from __future__ import annotations
@@ -15,12 +17,16 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from hotspot import __version__
+from hotspot.core.atomic import os_error_text
 from hotspot.core.crashlog import write_crash_log
 from hotspot.core.errors import HotspotError, ProjectError
 from hotspot.core.progress import NO_PROGRESS, AnalysisCancelled, Progress
+from hotspot.core.text import install_log_filter, one_line
 
 PROG = "hotspot"
 EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT, EXIT_CANCELLED = 0, 1, 2, 130
+EXIT_NOT_PRODUCED = EXIT_BAD_INPUT  # an output the project asks for could not be made
+EXIT_WARNINGS = 3  # hotspot run --strict: the run gave warnings
 
 _DESCRIPTION = (
     "Hotspot: hotspot mapping for community-safety analysts (police.uk offences, wards and "
@@ -51,6 +57,27 @@ class _Exit(Exception):  # noqa: N818 - control flow, not an error
         self.status = status
 
 
+class _Versions(argparse.Action):
+    """``--version``: gathered only when asked (it imports GDAL, PROJ and Qt)."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from hotspot.core.versions import versions_text
+
+        try:
+            from hotspot.ui.qt_versions import qt_versions
+
+            qt = qt_versions()
+        except ImportError:  # an installation without the window
+            qt = []
+        lines = versions_text(qt).splitlines()
+        lines[0] = f"{PROG} {__version__}"  # the first line as every command prints it
+        print("\n".join(lines))
+        parser.exit()
+
+
 def _window_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog=PROG,
@@ -59,7 +86,12 @@ def _window_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("project", nargs="?", help="a project file (.toml) to open in the window")
-    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument(
+        "--version",
+        action=_Versions,
+        help="print the versions of Hotspot, Python, Qt, GDAL and PROJ, then exit",
+    )
+    p.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     return p
 
 
@@ -91,6 +123,17 @@ def _run_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--quiet", action="store_true", help="no progress bar and nothing printed on success"
     )
+    p.add_argument(
+        "--verify",
+        action="store_true",
+        help="recompute the Gi* and correlation results with PySAL (esda) and state the "
+        "largest difference in summary.txt and the briefing (as [outputs] verify = true)",
+    )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help=f"exit {EXIT_WARNINGS} when the run gives any warning (for scheduled runs)",
+    )
     return p
 
 
@@ -120,7 +163,7 @@ def _warner(progress: Progress, quiet: bool):
     write = getattr(progress, "write", None)
 
     def warn(message: str) -> None:
-        text = f"{PROG}: warning: {message}"
+        text = f"{PROG}: warning: {one_line(message)}"
         if write is not None:
             write(text)
         else:
@@ -146,12 +189,30 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@contextlib.contextmanager
+def _python_warnings() -> Iterator[None]:
+    """Keep Python's warning lines (with source lines) off the terminal.
+
+    An analysis's warnings reach the user through its result (printed once by the run's
+    log); a library's are its own business.
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
+    import dataclasses
+
     from hotspot.pipeline import load_project, run_project
 
     project = load_project(args.project)
-    with _progress(args.quiet) as progress:
-        written = run_project(
+    if args.verify:
+        project.outputs = dataclasses.replace(project.outputs, verify=True)
+    with _progress(args.quiet) as progress, _python_warnings():
+        outcome = run_project(
             project,
             args.out,
             force=args.force,
@@ -159,9 +220,28 @@ def _cmd_run(args: argparse.Namespace) -> int:
             log=_warner(progress, args.quiet),
         )
     if not args.quiet:
-        print(f"{project.name}: wrote {len(written)} files to {args.out}")
-        for path in written:
-            print(f"  {path}")
+        print(f"{one_line(project.name)}: wrote {len(outcome)} files to {one_line(args.out)}")
+        for path in outcome:
+            print(f"  {one_line(path)}")
+    unmade = getattr(outcome, "unmade", [])
+    if unmade:
+        n = f"{len(unmade)} output{'s' if len(unmade) > 1 else ''}"
+        # the reasons were printed as warnings (each once); --quiet printed nothing yet
+        why = ": " + "; ".join(map(one_line, unmade)) if args.quiet else " (see the warnings above)"
+        print(
+            f"{PROG}: {n} the project asks for could not be produced{why}; summary.txt lists "
+            "what is missing",
+            file=sys.stderr,
+        )
+        return EXIT_NOT_PRODUCED
+    warnings = getattr(outcome, "warnings", [])
+    if args.strict and warnings:
+        print(
+            f"{PROG}: --strict: the run gave {len(warnings)} warning"
+            f"{'s' if len(warnings) > 1 else ''} (listed above and in summary.txt)",
+            file=sys.stderr,
+        )
+        return EXIT_WARNINGS
     return EXIT_OK
 
 
@@ -196,7 +276,10 @@ def _cmd_window(args: argparse.Namespace) -> int:
             )
             return EXIT_UNEXPECTED
         raise
-    return int(app.main([project_path] if project_path else []) or 0)
+    argv = [project_path] if project_path else []
+    if args.smoke_test:
+        argv.append("--smoke-test")
+    return int(app.main(argv) or 0)
 
 
 def _dispatch(argv: list[str]) -> int:
@@ -218,26 +301,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        The exit code: 0 success, 2 bad input, 1 unexpected error, 130 cancelled.
+        The exit code: 0 success, 2 bad input or an output not produced, 3 warnings with
+        ``run --strict``, 1 unexpected error, 130 cancelled.
     """
     args = list(sys.argv[1:] if argv is None else argv)
+    install_log_filter()
     try:
         return _dispatch(args)
     except _Exit as exc:
         return exc.status
     except HotspotError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
+        print(f"{PROG}: {one_line(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except (KeyboardInterrupt, AnalysisCancelled):
         print(f"{PROG}: cancelled; nothing half-written was left behind", file=sys.stderr)
         return EXIT_CANCELLED
     except Exception as exc:
+        refused = os_error_text(exc)  # a full disk, a read-only folder ...: not a bug
+        if refused is not None:
+            print(f"{PROG}: {one_line(refused)}", file=sys.stderr)
+            return EXIT_BAD_INPUT
         try:
             where = f"the details were written to {write_crash_log(exc, args)}"
         except OSError:
             where = "the details could not be written to a log file"
         print(
-            f"{PROG}: unexpected error ({type(exc).__name__}: {exc}); this is a bug in Hotspot, "
+            f"{PROG}: unexpected error ({type(exc).__name__}: {one_line(exc)}); this is a bug in Hotspot, "
             f"{where}; please include that file when you report it",
             file=sys.stderr,
         )

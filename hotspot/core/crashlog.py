@@ -1,8 +1,9 @@
 """The crash log: the traceback of an unexpected error, written where the user can find it.
 
 Used by the command line and by the window's error dialog. The folder is
-``HOTSPOT_LOG_DIR`` when set, else the platform's cache folder, else the
-temporary folder.
+``HOTSPOT_LOG_DIR`` when set, else the platform's log folder
+(:func:`hotspot.core.paths.log_dir`), else the temporary folder. The log starts with
+the versions support needs (:func:`hotspot.core.versions.versions_text`).
 """
 
 from __future__ import annotations
@@ -12,32 +13,34 @@ import os
 import sys
 import tempfile
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from hotspot import __version__
+from hotspot.core.paths import log_dir
+from hotspot.core.versions import versions_text
 
 
-def _log_dir() -> Path:
-    override = os.environ.get("HOTSPOT_LOG_DIR")
-    if override:
-        return Path(override)
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
-        return base / "Hotspot" / "logs"
-    base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    return base / "hotspot" / "logs"
+def write_crash_log(
+    exc: BaseException, argv: Sequence[str], *, extra: Iterable[tuple[str, str]] = ()
+) -> Path:
+    """Write the traceback of an unexpected error to a log file; return its path.
 
-
-def write_crash_log(exc: BaseException, argv: Sequence[str]) -> Path:
-    """Write the traceback of an unexpected error to a log file; return its path."""
+    Parameters
+    ----------
+    exc : BaseException
+        The error, with its traceback.
+    argv : sequence of str
+        The command's arguments (``["(window)"]`` from the window).
+    extra : iterable of (name, version)
+        Versions only the caller knows (the window adds Qt's).
+    """
     stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     text = (
-        f"hotspot {__version__}, Python {sys.version.split()[0]}, {sys.platform}\n"
+        f"{versions_text(extra)}\nplatform: {sys.platform}\n"
         f"command: hotspot {' '.join(argv)}\n\n"
         + "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     )
-    for folder in (_log_dir(), Path(tempfile.gettempdir())):
+    for folder in (log_dir(), Path(tempfile.gettempdir())):
         try:
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"hotspot-{stamp}-{os.getpid()}.log"

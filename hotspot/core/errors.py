@@ -8,9 +8,22 @@ with status 2. Anything else is a bug and goes to the global error dialog.
 
 from __future__ import annotations
 
+import re
+
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+
+
+def printable_bytes(text: str) -> str:
+    """Undecodable bytes of a file name (lone surrogates) as ``\\xNN``, so that the
+    message can be printed and written in any encoding."""
+    return _UNDECODABLE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", text)
+
 
 class HotspotError(ValueError):
     """An expected problem with the user's input, explained in the message."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(printable_bytes(a) if isinstance(a, str) else a for a in args))
 
 
 class InputError(HotspotError):

@@ -44,6 +44,8 @@ from hotspot.demo.context import AGE_BANDS, Context, make_context
 from hotspot.demo.geography import BOROUGH_CODE, BOROUGH_NAME, Geography, make_geography
 from hotspot.demo.offences import FORCE, FORCE_SLUG, HEADER, OffenceSet, make_offences
 from hotspot.demo.streets import Streets, facility_rows, make_streets
+from hotspot.demo.temporal import TemporalSet, plant_temporal
+from hotspot.demo.temporal import ground_truth as temporal_truth
 from hotspot.model import MapParams, Project, SelectionParams
 from hotspot.model.taxonomy import DEFAULT_GROUP
 
@@ -90,9 +92,12 @@ class DemoData:
     context : Context
         Population and the IMD-like and SAMHI-like measures per LSOA.
     offences : OffenceSet
-        police.uk-layout rows month by month, and the planted counts.
+        police.uk-layout rows month by month (the temporal patterns and the facility map
+        points included), and the planted counts.
     streets : Streets
         Roads, town centres and the facility map points.
+    temporal : TemporalSet or None
+        The hot spots that change over time (:mod:`hotspot.demo.temporal`).
     """
 
     seed: int
@@ -100,6 +105,7 @@ class DemoData:
     context: Context
     offences: OffenceSet
     streets: Streets
+    temporal: TemporalSet | None = None
 
 
 @dataclass(frozen=True)
@@ -154,20 +160,35 @@ def generate(seed: int = DEFAULT_SEED) -> DemoData:
     -------
     DemoData
     """
-    # later children of a seed sequence leave the earlier ones unchanged
-    geo_seed, ctx_seed, off_seed, street_seed, facility_seed = np.random.SeedSequence(seed).spawn(5)
+    # later children of a seed sequence leave the earlier ones unchanged: a fourth stream
+    # for the temporal patterns, a fifth and sixth for the streets and facility points
+    seeds = np.random.SeedSequence(seed).spawn(6)
+    geo_seed, ctx_seed, off_seed, time_seed, street_seed, facility_seed = seeds
     geo = make_geography(np.random.default_rng(geo_seed))
     ctx = make_context(np.random.default_rng(ctx_seed), geo)
     streets = make_streets(np.random.default_rng(street_seed), geo)
     geo = dataclasses.replace(geo, point_names=streets.point_names)
     offences = make_offences(np.random.default_rng(off_seed), geo, ctx, seed)
+    temporal = plant_temporal(
+        np.random.default_rng(time_seed), geo, offences.months, seed, force=FORCE
+    )
     extra = facility_rows(
         np.random.default_rng(facility_seed), geo, streets, offences.months, seed, FORCE
     )
-    offences = dataclasses.replace(
-        offences, rows={m: offences.rows[m] + extra[m] for m in offences.months}
+    return DemoData(
+        seed=seed,
+        geography=geo,
+        context=ctx,
+        offences=_with_rows(_with_rows(offences, temporal.rows), extra),
+        streets=streets,
+        temporal=temporal,
     )
-    return DemoData(seed=seed, geography=geo, context=ctx, offences=offences, streets=streets)
+
+
+def _with_rows(offences: OffenceSet, extra: dict[str, list[list[str]]]) -> OffenceSet:
+    """The offences with more rows appended to each month."""
+    rows = {m: [*offences.rows[m], *extra.get(m, [])] for m in offences.months}
+    return OffenceSet(months=offences.months, rows=rows, planted=offences.planted)
 
 
 def planned_files(folder: str | os.PathLike) -> list[Path]:
@@ -521,7 +542,9 @@ def _ground_truth(data: DemoData) -> str:
     xmin, ymin, xmax, ymax = geo.outline.bounds
     doc = {
         "description": (
-            "Ground truth of the fictional demo borough: the planted town-centre hotspots. "
+            "Ground truth of the fictional demo borough: the planted town-centre hotspots, "
+            "and (temporal_hotspots) places whose offences change month by month in the "
+            "patterns of emerging hot spot analysis, with the category expected. "
             "Within each radius lie the offences planted there (violence, robbery, theft from "
             "the person, shoplifting ... concentrate in these centres); domestic-type violence "
             "spreads through residential LSOAs in proportion to population and rises with "
@@ -540,6 +563,9 @@ def _ground_truth(data: DemoData) -> str:
         },
         "months": {"first": data.offences.months[0], "last": data.offences.months[-1]},
         "hotspots": hotspots,
+        "temporal_hotspots": (
+            temporal_truth(data.temporal, data.offences.months) if data.temporal else []
+        ),
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
@@ -565,7 +591,8 @@ def _readme(data: DemoData) -> str:
         "context/            deprivation (IMD-like), mental health (SAMHI-like), population,\n"
         "                    LSOA to ward lookup\n"
         "reference/          roads (OS Open Roads fields) and town-centre boundaries\n"
-        f"{GROUND_TRUTH_FILE}   where the town-centre hotspots were planted\n"
+        f"{GROUND_TRUTH_FILE}   where the town-centre hotspots and the hot spots that change\n"
+        "                    over time (new, intensifying, persistent ...) were planted\n"
     )
 
 

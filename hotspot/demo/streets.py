@@ -37,7 +37,7 @@ HIGH_STREETS = {
 FACILITY_NAMES = ("Hospital", "Police Station")
 #: Offences a month recorded at each facility point: (category, mean per month).
 FACILITY_OFFENCES = {
-    "Hospital": (("Violence and sexual offences", 13.0), ("Public order", 2.0)),
+    "Hospital": (("Violence and sexual offences", 24.0), ("Public order", 2.0)),
     "Police Station": (("Violence and sexual offences", 4.0), ("Drugs", 1.0)),
 }
 

@@ -13,8 +13,12 @@ Every writer is atomic (temporary file, then rename) and raises
 from hotspot.export.disclosure import (
     COUNT_COLUMNS,
     DERIVED_COLUMNS,
+    SUPPRESSED_COLUMN,
     WITHHELD,
     SuppressionPlan,
+    publishable,
+    publishable_results,
+    self_published,
     suppress_small_counts,
     suppression_plan,
 )
@@ -28,20 +32,27 @@ from hotspot.export.geopackage import (
 )
 from hotspot.export.geotiff import GEOTIFF_NODATA, write_geotiff
 from hotspot.export.params import PARAMS_TABLE, result_params
-from hotspot.export.tables import write_csv
+from hotspot.export.tables import formula_safe, formula_safe_text, readable_table, write_csv
 
 __all__ = [
     "COUNT_COLUMNS",
     "DERIVED_COLUMNS",
     "GEOTIFF_NODATA",
     "PARAMS_TABLE",
+    "SUPPRESSED_COLUMN",
     "WITHHELD",
     "GpkgLayer",
     "SuppressionPlan",
     "density_class_polygons",
     "export_geopackage",
+    "formula_safe",
+    "formula_safe_text",
     "read_params",
+    "readable_table",
     "result_layers",
+    "publishable",
+    "publishable_results",
+    "self_published",
     "result_params",
     "suppress_small_counts",
     "suppression_plan",

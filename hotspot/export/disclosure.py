@@ -4,11 +4,18 @@ Counts below a threshold are shown as "<5"; when the small counts could be worke
 from a column total, the next smallest count is withheld too ("[c]"); and the figures
 derived from a hidden count (rate, change, share, p-value, rank ...) are blanked on its
 row, so the count cannot be worked back.
+
+Every writer that can publish a count goes through :func:`publishable` (CSV tables,
+the GeoPackage, the map layers behind the HTML and print maps, the briefing pack and
+``summary.txt``), so one ``[outputs] suppress_below`` hides the same cells everywhere.
+What it cannot reach (Gi* z-scores and p-values, local Moran's I, the KDE surface, the
+offence points) is listed in SECURITY.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +46,8 @@ DERIVED_COLUMNS = (
 """Figures worked out from the counts (case-insensitive; any "Rate per ..." column too)."""
 WITHHELD = "[c]"
 """Shown for a count withheld so that a suppressed small count cannot be worked out."""
+SUPPRESSED_COLUMN = "suppressed"
+"""Column :func:`publishable` adds in its typed form: why a row's figures are missing."""
 
 
 # --------------------------------------------------------------------------- CSV
@@ -198,4 +207,122 @@ def suppress_small_counts(
         out[col] = text.where(mark.isna(), mark)
     for col in plan.derived:
         out[col] = out[col].astype(object).where(~plan.hidden, "")
+    return out
+
+
+def publishable(
+    table: pd.DataFrame,
+    threshold: int | None,
+    *,
+    counts: Any = None,
+    key: str = "code",
+    text: bool = True,
+) -> pd.DataFrame:
+    """A copy of ``table`` that may be published: small counts and what recovers them hidden.
+
+    The one entry point every writer uses (see the module docstring). The cells
+    hidden are those of :func:`suppression_plan`.
+
+    Parameters
+    ----------
+    table : DataFrame or GeoDataFrame
+        Not changed.
+    threshold : int or None
+        Counts 1 .. threshold-1 are hidden; 0, 1 or None: nothing is (a plain copy).
+    counts : DataFrame or AreaStats, optional
+        The counts behind a table that shows rates without counts (matched on ``key``).
+    key : str
+        The column joining ``table`` and ``counts``.
+    text : bool
+        True (for tables people read: CSV, briefing, summary): count columns become
+        text, "<5" or ``WITHHELD`` where hidden, and the derived figures of hidden
+        rows are blank (""), as :func:`suppress_small_counts`. False (for GIS files
+        and anything that computes with the columns): column types are kept, hidden
+        counts and derived figures are missing (NaN/None), and a text column
+        ``suppressed`` says on each row what was hidden and why
+        (e.g. "count <5; count_prev [c]"), empty elsewhere.
+
+    Returns
+    -------
+    DataFrame
+        Of the same class as ``table`` (a GeoDataFrame stays one).
+    """
+    if threshold is None or threshold <= 1:
+        return table.copy()
+    if text:
+        return suppress_small_counts(table, threshold, counts=counts, key=key)
+    plan = suppression_plan(table, threshold, counts=counts, key=key)
+    out = table.copy()
+    hidden = plan.hidden.to_numpy()
+    for col, mark in plan.marks.items():
+        gone = mark.notna().to_numpy()
+        out[col] = pd.to_numeric(out[col], errors="coerce").astype(float).where(~gone)
+    for col in plan.derived:
+        s = out[col]
+        if pd.api.types.is_bool_dtype(s.dtype):
+            s = s.astype("boolean")
+        elif pd.api.types.is_numeric_dtype(s.dtype):
+            s = s.astype(float)
+        else:
+            s = s.astype(object)
+        out[col] = s.where(~hidden, None if s.dtype == object else np.nan)
+    marks = {col: mark.tolist() for col, mark in plan.marks.items()}
+    notes = []
+    for i, gone in enumerate(hidden):
+        parts = [f"{col} {m[i]}" for col, m in marks.items() if m[i] is not None]
+        if gone and not parts:
+            parts = [f"figures of an area with fewer than {threshold} offences"]
+        notes.append("; ".join(parts))
+    out[SUPPRESSED_COLUMN] = notes
+    return out
+
+
+_TABLE_FIELDS = ("table", "cells")
+
+
+def self_published(results: Mapping[str, Any], threshold: int | None) -> dict[str, Any]:
+    """The results, those that hold counts in their text (hot spot zones naming their
+    streets "High Street (3)", map points) replaced by their own ``publishable(threshold)``
+    copy; the others as they are. The writers suppress the tables' count columns."""
+    out = dict(results)
+    if threshold is None or threshold <= 1:
+        return out
+    for key, value in results.items():
+        own = getattr(value, "publishable", None)
+        if callable(own) and not isinstance(value, type):
+            out[key] = own(threshold)
+    return out
+
+
+def publishable_results(results: Mapping[str, Any], threshold: int | None) -> dict[str, Any]:
+    """The results of a run as they may be published, for text made from them (the summary).
+
+    Every table among the results (a DataFrame, or a result's ``table`` or ``cells``)
+    is replaced by its :func:`publishable` typed copy: hidden counts and the figures
+    derived from them are missing (NaN). Other results are passed on as they are.
+
+    Parameters
+    ----------
+    results : mapping
+        Key -> result, as a run holds them ("rates_ward" -> AreaStats ...).
+    threshold : int or None
+        As for :func:`publishable`; 0, 1 or None returns the results unchanged.
+    """
+    out = self_published(results, threshold)
+    if threshold is None or threshold <= 1:
+        return out
+    for key, value in results.items():
+        if out[key] is not value:  # published by itself
+            continue
+        if isinstance(value, pd.DataFrame):
+            out[key] = publishable(value, threshold, text=False)
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            names = {f.name for f in dataclasses.fields(value)}
+            change = {
+                name: publishable(getattr(value, name), threshold, text=False)
+                for name in _TABLE_FIELDS
+                if name in names and isinstance(getattr(value, name), pd.DataFrame)
+            }
+            if change:
+                out[key] = dataclasses.replace(value, **change)
     return out

@@ -31,6 +31,12 @@ total, the next smallest count is withheld too ("[c]"); and the figures derived 
 a hidden count (rate, change, share, p-value, rank ...) are blanked on its row, so
 the count cannot be worked back. Statistics that mix neighbouring areas (Gi* z,
 local Moran's I) are not suppressed: publish the count and rate tables, not those.
+
+The GeoPackage follows the same rule (``write_geopackage(..., suppress_below=5)``):
+hidden counts and the figures derived from them are empty (NULL) and a
+``suppressed`` column says why. Only ``exact_counts=True``, asked for separately,
+keeps every count; each layer's description then says that the file holds counts
+below the threshold and is for internal use only.
 """
 
 from __future__ import annotations
@@ -49,6 +55,7 @@ import pandas as pd
 from hotspot.core.atomic import atomic_path
 from hotspot.core.errors import ExportError
 from hotspot.core.progress import NO_PROGRESS, Progress
+from hotspot.export.disclosure import publishable
 from hotspot.export.params import PARAMS_TABLE, _plain, result_params
 
 BNG = "EPSG:27700"
@@ -70,12 +77,17 @@ class GpkgLayer:
         Parameters stored with the layer (see the module docstring).
     description : str
         A plain-English line for the layer's description.
+    counts : DataFrame or AreaStats, optional
+        For a layer that shows rates without counts (Gi* of LSOA rates, bivariate
+        LSOA values): the table with the counts behind them, matched on ``code``, so
+        that small-count suppression hides the same areas as in the count tables.
     """
 
     name: str
     gdf: Any
     params: dict[str, Any] = field(default_factory=dict)
     description: str = ""
+    counts: Any = None
 
 
 _NAME_RE = re.compile(r"[^A-Za-z0-9_]+")
@@ -118,8 +130,25 @@ def _writable_frame(gdf, layer: str):
     return out
 
 
-def _describe(layer: GpkgLayer) -> str:
+def _disclosure_note(suppress_below: int, exact_counts: bool) -> str:
+    if not suppress_below or suppress_below <= 1:
+        return ""
+    if exact_counts:
+        return (
+            f"EXACT COUNTS: this layer keeps counts from 1 to {suppress_below - 1}, which the "
+            "other outputs suppress. For internal use only: do not publish or share this file."
+        )
+    return (
+        f"Small counts suppressed: counts from 1 to {suppress_below - 1}, a count that would "
+        "reveal them, and the figures derived from them are empty (NULL); the 'suppressed' "
+        "column says why."
+    )
+
+
+def _describe(layer: GpkgLayer, note: str = "") -> str:
     text = layer.description or f"Hotspot layer {layer.name}"
+    if note:
+        text += "\n" + note
     if layer.params:
         text += "\nParameters (JSON): " + json.dumps(layer.params, ensure_ascii=False)
     return text
@@ -131,6 +160,8 @@ def write_geopackage(
     *,
     overwrite: bool = False,
     progress: Progress = NO_PROGRESS,
+    suppress_below: int = 0,
+    exact_counts: bool = False,
 ) -> Path:
     """Write several layers, and their parameters, to one GeoPackage, atomically.
 
@@ -144,6 +175,12 @@ def write_geopackage(
         Replace an existing file.
     progress : Progress
         Updated after each layer; cancelling stops the export and leaves nothing.
+    suppress_below : int
+        For publication: counts 1 .. N-1 (and what would recover them) are left
+        empty, as in the CSV tables (:func:`hotspot.export.publishable`); 0 = off.
+    exact_counts : bool
+        Keep every count although ``suppress_below`` is set (a file for internal
+        use); every layer's description says so.
 
     Returns
     -------
@@ -168,7 +205,12 @@ def write_geopackage(
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise ExportError(f"{path}: two layers would be called {dupes[0]!r}; rename one")
-    frames = [_writable_frame(item.gdf, n) for item, n in zip(items, names, strict=True)]
+    hide = 0 if exact_counts else suppress_below
+    frames = [
+        _writable_frame(publishable(item.gdf, hide, counts=item.counts, text=False), n)
+        for item, n in zip(items, names, strict=True)
+    ]
+    note = _disclosure_note(suppress_below, exact_counts)
     rows = []
     with atomic_path(path, overwrite=overwrite) as tmp:
         for i, (item, name, gdf) in enumerate(zip(items, names, frames, strict=True)):
@@ -179,7 +221,7 @@ def write_geopackage(
                 layer=name,
                 driver="GPKG",
                 append=i > 0,
-                layer_options={"DESCRIPTION": _describe(item), "IDENTIFIER": item.name},
+                layer_options={"DESCRIPTION": _describe(item, note), "IDENTIFIER": item.name},
             )
             for key, value in item.params.items():
                 rows.append(
@@ -266,6 +308,7 @@ def result_layers(
     rates: Any = None,
     bivariate: Any = None,
     extra: Mapping[str, Any] | None = None,
+    counts: Any = None,
 ) -> list[GpkgLayer]:
     """GeoPackage layers for whichever results are given.
 
@@ -273,6 +316,8 @@ def result_layers(
     itself goes to GeoTIFF), ``gistar`` -> ``gistar_cells``, ``rates`` ->
     ``area_rates``, ``bivariate`` -> ``bivariate_local``; ``extra`` adds any other
     GeoDataFrames (wards, hotspot areas, selected offences ...) under their names.
+    ``counts`` (the area table with the counts behind the bivariate rates) lets
+    small-count suppression hide the bivariate layer's rates of small areas.
     """
     out: list[GpkgLayer] = []
     if kde is not None:
@@ -309,6 +354,7 @@ def result_layers(
                 bivariate.local,
                 result_params(bivariate),
                 "Local bivariate Moran's I and clusters",
+                counts=counts,
             )
         )
     for name, gdf in (extra or {}).items():
@@ -326,11 +372,22 @@ def export_geopackage(
     extra: Mapping[str, Any] | None = None,
     overwrite: bool = False,
     progress: Progress = NO_PROGRESS,
+    suppress_below: int = 0,
+    exact_counts: bool = False,
 ) -> Path:
     """Write every given result (and ``extra`` layers) to one GeoPackage.
 
     See :func:`result_layers` for the layer names and :func:`write_geopackage` for
-    the errors.
+    the errors and for ``suppress_below`` and ``exact_counts``.
     """
-    layers = result_layers(kde=kde, gistar=gistar, rates=rates, bivariate=bivariate, extra=extra)
-    return write_geopackage(path, layers, overwrite=overwrite, progress=progress)
+    layers = result_layers(
+        kde=kde, gistar=gistar, rates=rates, bivariate=bivariate, extra=extra, counts=rates
+    )
+    return write_geopackage(
+        path,
+        layers,
+        overwrite=overwrite,
+        progress=progress,
+        suppress_below=suppress_below,
+        exact_counts=exact_counts,
+    )

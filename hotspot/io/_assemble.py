@@ -1,8 +1,8 @@
 """Turn parsed offence tables into one :class:`~hotspot.model.OffenceData` with its report.
 
 Every reader (police.uk CSV, API JSON, other CSVs, vector points) produces
-:class:`Part` objects: the original columns plus which of them hold the canonical
-fields. :func:`assemble` does the rest for all of them alike, on whole columns:
+:class:`~hotspot.io._part.Part` objects: the original columns plus which of them hold the
+canonical fields. :func:`assemble` does the rest for all of them alike, on whole columns:
 
 1. coordinates to British National Grid; rows without coordinates, then rows at 0,0 or
    outside Great Britain, are set aside;
@@ -13,23 +13,26 @@ fields. :func:`assemble` does the rest for all of them alike, on whole columns:
 4. categories normalised to police.uk's CSV names (API slugs mapped); unknown
    categories are kept as written and mentioned in the report.
 
-Each row is counted under the first reason that applies, so the report balances.
+Each row is counted under the first reason that applies, so the report balances. The column
+work is in :mod:`._canonical`, the joining of files in :mod:`._stacking` and the search for
+repeated identifiers in :mod:`._repeats`.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pandas.api.types import union_categoricals
 
+from hotspot.io._canonical import canonical_columns
 from hotspot.io._columns import CANONICAL
 from hotspot.io._coords import BNG, Placed, to_bng
-from hotspot.io._months import month_codes
+from hotspot.io._part import Part
+from hotspot.io._repeats import repeated_keys
+from hotspot.io._stacking import concat_columns, merge_runs
 from hotspot.model import (
     DROP_BAD_MONTH,
     DROP_DUPLICATE,
@@ -39,12 +42,6 @@ from hotspot.model import (
     OffenceData,
     month_str,
 )
-from hotspot.model.taxonomy import category_name
-
-try:  # pragma: no cover - depends on the environment
-    import pyarrow as pa
-except ImportError:  # pragma: no cover
-    pa = None
 
 KEEP, NO_COORDS, OUTSIDE, BAD_MONTH, DUPLICATE = 0, 1, 2, 3, 4
 _REASONS = {
@@ -53,116 +50,6 @@ _REASONS = {
     BAD_MONTH: DROP_BAD_MONTH,
     DUPLICATE: DROP_DUPLICATE,
 }
-_STR = pd.StringDtype("pyarrow", na_value=np.nan) if pa is not None else "str"
-_TEXT_FIELDS = ("crime_id", "location", "lsoa_code", "lsoa_name", "outcome")
-
-
-@dataclass
-class Part:
-    """One parsed file.
-
-    Attributes
-    ----------
-    frame : DataFrame
-        The file's own columns, as read.
-    fields : dict
-        Canonical field -> column of ``frame`` holding it (or None).
-    x, y : ndarray
-        Raw coordinates (NaN when absent) in ``crs``.
-    crs : str
-        "EPSG:4326", "EPSG:27700" or another system pyproj understands.
-    key : str or None
-        Column whose repeats are duplicate records (None: no duplicate check).
-    label : str
-        The file, as shown in ``source_file``.
-    bad_coords : int
-        Non-empty coordinate values that are not numbers (reported as no coordinates).
-    notes : list of str
-        Anything the parser noticed.
-    """
-
-    frame: pd.DataFrame
-    fields: dict[str, str | None]
-    x: np.ndarray
-    y: np.ndarray
-    crs: str
-    key: str | None
-    label: str
-    bad_coords: int = 0
-    notes: list[str] = field(default_factory=list)
-
-
-def _categorical_text(s: pd.Series) -> pd.Series:
-    """A categorical column as text, built by one Arrow take (pandas' own cast goes
-    through Python objects and is thirty times slower)."""
-    if pa is None:  # pragma: no cover
-        return s.astype("str")
-    cats = pa.array(s.cat.categories.astype(str).to_numpy(dtype=object), type=pa.large_string())
-    codes = s.cat.codes.to_numpy()
-    arr = cats.take(pa.array(codes, mask=codes < 0))
-    return pd.Series(pd.array(arr, dtype=_STR), index=s.index)
-
-
-def _text(s: pd.Series) -> pd.Series:
-    """Text with empty (or blank) values as missing; other values as written."""
-    if isinstance(s.dtype, pd.CategoricalDtype):
-        cats = s.cat.categories
-        blank = cats.astype(str).str.strip() == ""
-        if blank.any():
-            s = s.cat.remove_categories(cats[blank])
-        return _categorical_text(s)
-    if s.dtype != "str":
-        s = s.astype(object).where(s.notna(), "").astype("str").str.strip()
-    return s.mask(s.str.strip() == "")
-
-
-def _categories(s: pd.Series) -> tuple[pd.Series, Counter]:
-    """police.uk CSV names for a category column (slugs mapped, unknown kept)."""
-    if isinstance(s.dtype, pd.CategoricalDtype):
-        cats = s.cat.categories
-        blank = cats.astype(str).str.strip() == ""
-        codes, uniques = pd.factorize(s.cat.remove_categories(cats[blank]) if blank.any() else s)
-    else:
-        codes, uniques = pd.factorize(_text(s), use_na_sentinel=True)
-    names = [str(u).strip() for u in uniques]
-    mapped = [category_name(u) or u for u in names]
-    unknown: Counter = Counter()
-    if len(uniques):
-        counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
-        for u, n in zip(names, counts, strict=True):
-            if category_name(u) is None and n:
-                unknown[u] += int(n)
-    final, labels = pd.factorize(pd.Series(mapped, dtype=object))
-    new_codes = np.where(codes >= 0, np.append(final, -1)[codes], -1)
-    cat = pd.Categorical.from_codes(new_codes, categories=pd.Index(labels, dtype="str"))
-    return _categorical_text(pd.Series(cat, index=s.index)), unknown
-
-
-def _canonical(part: Part) -> tuple[pd.DataFrame, Counter]:
-    f = part.frame
-    n = len(f)
-    cols: dict[str, object] = {}
-    for name in _TEXT_FIELDS:
-        col = part.fields.get(name)
-        cols[name] = _text(f[col]) if col else pd.Series(np.nan, index=f.index, dtype="str")
-    mcol = part.fields.get("month")
-    if mcol is None:
-        cols["month"] = np.full(n, np.datetime64("NaT", "ns"))
-    else:
-        cols["month"] = month_codes(f[mcol])
-    ccol = part.fields.get("category")
-    unknown: Counter = Counter()
-    if ccol is None:
-        cols["category"] = pd.Series(np.nan, index=f.index, dtype="str")
-    else:
-        cols["category"], unknown = _categories(f[ccol])
-    out = pd.DataFrame({k: cols[k] for k in CANONICAL if k != "source_file"}, index=f.index)
-    renamed = {c: f"{c}_original" for c in f.columns if c in CANONICAL or c in ("geometry", "_key")}
-    originals = f.rename(columns=renamed) if renamed else f
-    out = pd.concat([out, originals], axis=1)
-    if part.key is not None:
-        out["_key"] = _text(f[part.key])
-    return out, unknown
 
 
 def _reasons(placed: Placed, month: np.ndarray) -> np.ndarray:
@@ -205,60 +92,6 @@ def _filter(df: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def _signature(part: Part) -> tuple:
-    return (tuple(part.frame.columns), tuple(part.fields.items()), part.crs, part.key)
-
-
-def _concat_same_layout(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate tables with the same columns, keeping categorical columns categorical
-    (pandas turns categoricals with different categories into Python objects)."""
-    out = {}
-    for col in frames[0].columns:
-        parts = [f[col] for f in frames]
-        if all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
-            out[col] = pd.Series(union_categoricals(parts, ignore_order=True))
-        else:
-            out[col] = pd.concat(parts, ignore_index=True)
-    return pd.DataFrame(out)
-
-
-def _merge_runs(parts: list[Part]) -> list[tuple[Part, list[str], list[int]]]:
-    """Concatenate consecutive parts with the same layout, so the column work is done
-    once for a folder of a thousand monthly files rather than once per file."""
-    runs: list[list[Part]] = []
-    for part in parts:
-        if runs and _signature(runs[-1][0]) == _signature(part):
-            runs[-1].append(part)
-        else:
-            runs.append([part])
-    merged = []
-    for run in runs:
-        labels = [p.label for p in run]
-        lengths = [len(p.frame) for p in run]
-        if len(run) == 1:
-            merged.append((run[0], labels, lengths))
-            continue
-        first = run[0]
-        merged.append(
-            (
-                Part(
-                    frame=_concat_same_layout([p.frame for p in run]),
-                    fields=first.fields,
-                    x=np.concatenate([p.x for p in run]),
-                    y=np.concatenate([p.y for p in run]),
-                    crs=first.crs,
-                    key=first.key,
-                    label=first.label,
-                    bad_coords=sum(p.bad_coords for p in run),
-                    notes=[n for p in run for n in p.notes],
-                ),
-                labels,
-                lengths,
-            )
-        )
-    return merged
-
-
 def assemble(parts: list[Part], source: str, files: list[str], notes: list[str]) -> OffenceData:
     """Combine parsed files into offences in EPSG:27700 with a balanced load report.
 
@@ -266,15 +99,17 @@ def assemble(parts: list[Part], source: str, files: list[str], notes: list[str])
     """
     frames, xs, ys, reasons, labels, lengths = [], [], [], [], [], []
     unknown: Counter = Counter()
+    reworded: Counter = Counter()
     bad_coords = 0
     notes = list(notes)
-    runs = _merge_runs(parts)
+    runs = merge_runs(parts)
     parts.clear()  # let go of the raw tables as soon as each is converted
     while runs:
         part, part_labels, part_lengths = runs.pop(0)
         placed = to_bng(part.x, part.y, part.crs)
-        canon, unk = _canonical(part)
+        canon, unk, rew = canonical_columns(part)
         unknown.update(unk)
+        reworded.update(rew)
         reasons.append(_reasons(placed, canon["month"].to_numpy()))
         frames.append(canon)
         xs.append(placed.x)
@@ -284,11 +119,8 @@ def assemble(parts: list[Part], source: str, files: list[str], notes: list[str])
         bad_coords += part.bad_coords
         notes.extend(part.notes)
         del part, canon, placed
-    if len(frames) == 1:
-        df = frames.pop().reset_index(drop=True)
-    elif frames:
-        df = pd.concat(frames, ignore_index=True)
-        frames.clear()
+    if frames:
+        df = concat_columns(frames)
     else:
         df = pd.DataFrame({c: [] for c in CANONICAL if c != "source_file"})
         df["month"] = df["month"].astype("datetime64[ns]")
@@ -305,12 +137,10 @@ def assemble(parts: list[Part], source: str, files: list[str], notes: list[str])
     )
 
     if "_key" in df.columns:
-        alive = reason == KEEP
-        key = df["_key"][alive]
-        dup = (key.duplicated() & key.notna()).to_numpy()
-        idx = np.flatnonzero(alive)[dup]
-        reason[idx] = DUPLICATE
-        df = df.drop(columns="_key")
+        key = df.pop("_key")
+        alive = np.flatnonzero(reason == KEEP)
+        reason[alive[repeated_keys(key, alive)]] = DUPLICATE
+        del key
 
     keep = reason == KEEP
     kept = _filter(df, keep)
@@ -323,17 +153,11 @@ def assemble(parts: list[Part], source: str, files: list[str], notes: list[str])
     dropped = {_REASONS[r]: int(counts[r]) for r in _REASONS if counts[r]}
     months = sorted(pd.Timestamp(m) for m in pd.unique(gdf["month"].to_numpy()))
     cats = gdf["category"].value_counts(dropna=False)
-    categories = {("(no category)" if pd.isna(k) else str(k)): int(v) for k, v in cats.items()}
+    categories = {("(no category)" if pd.isna(k) else str(k)): int(v) for k, v in cats.items() if v}
     if bad_coords:
         notes.append(
             f"{bad_coords:,} rows had coordinates that are not numbers; they are counted "
             "under 'no coordinates'"
-        )
-    if unknown:
-        listed = ", ".join(f"{k!r} ({v:,} rows)" for k, v in unknown.most_common(10))
-        notes.append(
-            f"categories that are not police.uk categories were kept as written: {listed}; "
-            "they belong to no preset offence group"
         )
     if "(no category)" in categories:
         notes.append(
@@ -351,5 +175,9 @@ def assemble(parts: list[Part], source: str, files: list[str], notes: list[str])
         shared_locations=shared,
         files=tuple(files),
         notes=tuple(notes),
+        unknown_categories=dict(unknown.most_common()),
+        relabelled=tuple(
+            (label, cat, n, "Hotspot's table of wordings") for (label, cat), n in reworded.items()
+        ),
     )
     return OffenceData(gdf, report)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from hotspot.core.errors import InputError
-from hotspot.model import OFFENCE_COLUMN_KEYS, OFFENCE_COLUMNS
+from hotspot.model import OFFENCE_COLUMN_KEYS, OFFENCE_COLUMNS, printable
 
 CANONICAL = OFFENCE_COLUMNS
 
@@ -78,6 +78,20 @@ FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
+def list_columns(columns: Sequence[object], limit: int = 15) -> str:
+    """``"columns are: A, B, C"`` for a message, or, when the first line of the file is not
+    a row of column names (``columns.listable`` is False: a text or system file), a
+    description that does not quote it (the line may be private)."""
+    if not getattr(columns, "listable", True):
+        return (
+            "its first line is not a row of column names (Hotspot does not quote it here); "
+            "check that this is the data file, saved as CSV"
+        )
+    names = [printable(c) for c in columns]
+    shown = ", ".join(names[:limit]) + (f" ... ({len(names)} in all)" if len(names) > limit else "")
+    return f"columns are: {shown}"
+
+
 def norm(name: object) -> str:
     """Normalise a column name for matching: lower case, letters and digits only."""
     return re.sub(r"[^0-9a-z]", "", str(name).lower())
@@ -124,7 +138,7 @@ def find_coordinates(
             if o[key] not in columns:
                 raise InputError(
                     f"{label}: columns['{key}'] = {o[key]!r} is not a column of the file; "
-                    f"columns are: {', '.join(map(str, columns))}"
+                    f"{list_columns(columns)}"
                 )
         return Coordinates(o["x"], o["y"], o.get("crs"))
     for xs, ys, crs in (
@@ -137,7 +151,7 @@ def find_coordinates(
             return Coordinates(x, y, o.get("crs", crs))
     raise InputError(
         f"{label}: no coordinate columns found (expected Longitude/Latitude, lon/lat, "
-        f"Easting/Northing or x/y); columns are: {', '.join(map(str, columns))}. "
+        f"Easting/Northing or x/y); {list_columns(columns)}. "
         "Name them with columns={'x': ..., 'y': ..., 'crs': 'EPSG:4326'}"
     )
 
@@ -153,7 +167,7 @@ def map_fields(
             if o[field] not in columns:
                 raise InputError(
                     f"{label}: columns['{field}'] = {o[field]!r} is not a column of the file; "
-                    f"columns are: {', '.join(map(str, columns))}"
+                    f"{list_columns(columns)}"
                 )
             out[field] = o[field]
         else:

@@ -8,6 +8,7 @@ longitude/latitude or British National Grid when its values make that plain.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,17 +16,33 @@ import pyogrio
 import shapely
 
 from hotspot.core.errors import InputError
-from hotspot.io._assemble import Part
+from hotspot.io._part import Part
 from hotspot.io._policeuk_csv import offence_part
-from hotspot.io._sources import Member
+from hotspot.io._sources import Member, check_shapefile
 
 _POINTS = ("Point", "MultiPoint", "Point Z", "MultiPoint Z", "Point M", "Point ZM", "Unknown")
 
 
 def gdal_path(member: Member) -> str:
-    """A path GDAL can open, reading zip members in place (``/vsizip/``)."""
+    """A path GDAL can open, reading zip members in place (``/vsizip/``, within the
+    member's size limits) and compressed files through ``/vsigzip/`` and the like."""
     if member.on_disk:
         return str(member.path)
+    if member.inner is None:
+        raise InputError(
+            f"{member.label}: compressed points files are not read; uncompress it (or put "
+            "it in a zip archive) and load it again"
+        )
+    member.check_size()
+    if (
+        member.compression is not None
+        or member.archive is not None
+        and member.archive.filename != str(member.path)
+    ):
+        raise InputError(
+            f"{member.label}: a points file inside a zip inside a zip (or compressed inside "
+            "a zip) is not read; unzip the outer archive and load the file"
+        )
     return f"/vsizip/{member.path}/{member.inner}"
 
 
@@ -73,6 +90,14 @@ def coordinates(geoms: np.ndarray, label: str) -> tuple[np.ndarray, np.ndarray]:
 
 def vector_part(member: Member, overrides: Mapping[str, str]) -> Part:
     """Parse one vector file of offence points into a :class:`Part`."""
+    if member.suffix == ".shp":
+        siblings = member.archive.namelist() if member.archive is not None else None
+        folder = (
+            member.inner.rsplit("/", 1)[0] + "/" if member.inner and "/" in member.inner else ""
+        )
+        if siblings is not None:
+            siblings = [n for n in siblings if n.startswith(folder)]
+        check_shapefile(Path(member.inner or member.path), member.label, siblings)
     path = gdal_path(member)
     layer = point_layer(path, member.label)
     gdf = pyogrio.read_dataframe(path, layer=layer)

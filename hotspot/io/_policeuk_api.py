@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 
 from hotspot.core.errors import InputError
-from hotspot.io._assemble import Part
 from hotspot.io._coords import WGS84, to_float
 from hotspot.io._encoding import decode
+from hotspot.io._part import Part
 from hotspot.io._sources import Member
 
 FIELDS = {

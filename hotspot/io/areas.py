@@ -20,7 +20,7 @@ from hotspot.core.errors import InputError
 from hotspot.io._catalogue import Catalogue, Product, catalogue
 from hotspot.io._columns import find, norm
 from hotspot.io._coords import BNG, EAST_RANGE, LAT_RANGE, LON_RANGE, NORTH_RANGE, WGS84
-from hotspot.io._sources import guard, vector_layers
+from hotspot.io._sources import check_shapefile, guard, vector_layers
 from hotspot.model import AREA_LEVELS, AreaLayer
 
 _POLYGON_TYPES = ("Polygon", "MultiPolygon", "Polygon Z", "MultiPolygon Z", "3D Polygon")
@@ -184,9 +184,49 @@ def _repair(gdf: gpd.GeoDataFrame, path: Path, notes: list[str]) -> gpd.GeoDataF
     return gdf
 
 
-def _dissolve_repeats(gdf: gpd.GeoDataFrame, notes: list[str]) -> gpd.GeoDataFrame:
+def _identifying(column: str, cat: Catalogue) -> bool:
+    key = norm(column.removesuffix("_original"))
+    fields = {norm(f) for p in cat.products for f in (p.code_field, p.name_field)}
+    return key in fields or key in cat.code_fields or key in cat.name_fields
+
+
+def _expected_code_field(column: str, cat: Catalogue) -> str:
+    """The code field that goes with an identifying field (WD22NM -> WD22CD)."""
+    key = norm(column.removesuffix("_original"))
+    for p in cat.products:
+        if key in (norm(p.name_field), norm(p.code_field)):
+            return p.code_field
+    return "the areas' own code field (WD22CD, LSOA21CD ...)"
+
+
+def _dissolve_repeats(
+    gdf: gpd.GeoDataFrame, path: Path, code_field: str, notes: list[str], cat: Catalogue
+) -> gpd.GeoDataFrame:
+    """Merge features that repeat an area code (areas stored in pieces).
+
+    Pieces of one area agree on every identifying field (names, other codes); features
+    that share a code but differ in one are different areas: the code field is then not
+    the areas' own code (a local-authority code on wards, say), and the file is refused
+    rather than merged into one area.
+    """
     if gdf["code"].is_unique:
         return gdf
+    ident = [c for c in gdf.columns if c == "name" or (c != "code" and _identifying(c, cat))]
+    ident = [c for c in ident if norm(c) != norm(code_field)]
+    groups = gdf.groupby("code", sort=False)
+    for col in ident:
+        varies = groups[col].nunique(dropna=True)
+        if (varies > 1).any():
+            shared = int(groups.size()[varies > 1].sum())
+            field = col if col != "name" else "the name field"
+            expected = _expected_code_field(col, cat)
+            raise InputError(
+                f"{path.name}: field {code_field} gives the same code to {shared} features "
+                f"that differ in {field}, so it is not each area's own code (it looks like "
+                "the code of a larger area, such as the local authority). Hotspot expected "
+                f"the field {expected}, which the file does not have; add it, or name the "
+                "areas' code field with code_field="
+            )
     n_before = len(gdf)
     merged = gdf.dissolve(by="code", as_index=False, aggfunc="first", sort=False)
     notes.append(
@@ -252,6 +292,8 @@ def read_areas(
     p = _boundary_file(Path(path).expanduser())
     if level is not None and level not in AREA_LEVELS:
         raise InputError(f"level: {level!r} is not one of {', '.join(AREA_LEVELS)}")
+    if p.suffix.lower() == ".shp":
+        check_shapefile(p, p.name)
     layer = _layer(p)
     with guard(p.name, "boundaries"):
         gdf = pyogrio.read_dataframe(p, layer=layer)
@@ -321,7 +363,7 @@ def _build(gdf, p, level, code_field, name_field) -> AreaLayer:
             f"{p.name}: no area has both a code (field {code}) and a shape; check that the "
             "layer holds the boundaries, or name the code field with code_field="
         )
-    out = _dissolve_repeats(out, notes)
+    out = _dissolve_repeats(out, p, code, notes, cat)
     if level is None:
         level = product.level if product is not None else _level_from_codes(out["code"], cat)
     vintage = product.vintage if product is not None else None

@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 
 from hotspot.core.errors import InputError
-from hotspot.io._columns import norm
+from hotspot.io._columns import list_columns, norm
 from hotspot.io._lsoa import codes_text, looks_like_lsoa, lsoa_columns, vintage_from_codes
 from hotspot.io._sources import Member, guard
-from hotspot.io._table import read_text_table
+from hotspot.io._table import columns_of, read_text_table
 from hotspot.model import INDICATOR_KINDS, Indicators
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -174,16 +174,23 @@ def choose_key(df: pd.DataFrame, label: str) -> tuple[str, int | None]:
     cands = [(c, v) for c, v in named if looks_like_lsoa(df[c])]
     if not cands and named:
         col = named[0][0]
-        sample = ", ".join(repr(str(v)) for v in df[col].dropna().head(3))
+        values = codes_text(df[col]).dropna()
+        # public area codes (E05000001 ...) may be quoted; anything else is not
+        gss = values[values.str.match(r"^[EWSNK]\d{8}$")].head(3)
+        seen = (
+            f"its first values are {', '.join(repr(v) for v in gss)}"
+            if len(gss)
+            else f"{len(values):,} values, none an LSOA code"
+        )
         raise InputError(
             f"{label}: column {col!r} does not hold LSOA codes (E01 or W01 and six digits, "
-            f"e.g. E01000001); its first values are {sample or 'empty'}. Check that the file "
-            "is keyed by LSOA (not by ward or local authority)"
+            f"e.g. E01000001); {seen}. Check that the file is keyed by LSOA (not by ward or "
+            "local authority)"
         )
     if not cands:
         raise InputError(
             f"{label}: no column looks like an LSOA code (expected LSOA11CD, LSOA21CD or "
-            f"'LSOA code (2011)'); columns are: {', '.join(map(str, df.columns[:15]))}. "
+            f"'LSOA code (2011)'); {list_columns(columns_of(df))}. "
             "Rename the code column to LSOA11CD or LSOA21CD"
         )
     for c, v in cands:

@@ -14,9 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from hotspot.core.errors import InputError
-from hotspot.io._columns import find, norm
+from hotspot.io._columns import find, list_columns, norm
 from hotspot.io._lsoa import codes_text, lsoa_columns, vintage_from_codes, ward_vintage
 from hotspot.io._sources import guard
+from hotspot.io._table import columns_of
 from hotspot.io.indicators import read_table
 from hotspot.model import Lookup
 
@@ -140,7 +141,7 @@ def _build(df: pd.DataFrame, p: Path, label: str) -> Lookup:
         raise InputError(
             f"{label}: not a lookup Hotspot knows: expected LSOA11CD and LSOA21CD (with "
             "CHGIND) for LSOA 2011 -> 2021, or an LSOA code column and a ward code column "
-            f"(e.g. LSOA21CD, WD23CD, WD23NM); columns are: {', '.join(map(str, columns[:15]))}"
+            f"(e.g. LSOA21CD, WD23CD, WD23NM); {list_columns(columns_of(df))}"
         )
     if bad.any():
         notes.append(f"{int(bad.sum())} rows with an empty code were left out")

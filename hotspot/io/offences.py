@@ -9,17 +9,20 @@ National Grid with a report that accounts for every row read.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from os import PathLike
 from pathlib import Path
 
 from hotspot.core.errors import InputError
 from hotspot.core.progress import NO_PROGRESS, Progress
-from hotspot.io._assemble import Part, assemble
+from hotspot.io._assemble import assemble
 from hotspot.io._columns import check_overrides, find_coordinates
 from hotspot.io._encoding import decode_head
 from hotspot.io._generic_points import vector_part
+from hotspot.io._part import Part
 from hotspot.io._policeuk_api import api_part
 from hotspot.io._policeuk_csv import csv_part
 from hotspot.io._sources import (
@@ -31,8 +34,9 @@ from hotspot.io._sources import (
     expand,
     guard,
 )
+from hotspot.io._streams import ArchiveLimits
 from hotspot.io._table import header_of
-from hotspot.model import OffenceData
+from hotspot.model import OffenceData, printable
 
 #: What a folder or zip is read for, in order of preference.
 _PREFERENCE = ("street", "api", "table", "vector")
@@ -49,7 +53,7 @@ _SIDECARS = (".dbf", ".shx", ".prj", ".cpg", ".qmd", ".qix", ".sbn", ".sbx", ".x
 
 def classify(member: Member) -> str:
     """What an offence file is: "street", "policeuk_other", "table", "api", "vector" or "other"."""
-    name = member.label.replace("\\", "/")
+    name = member.plain_label.replace("\\", "/")
     suffix = member.suffix
     if STREET_CSV.search(name):
         return "street"
@@ -102,7 +106,11 @@ def _choose(
         f"{' ...' if len(members) > 5 else ''}); expected police.uk street CSVs "
         "(YYYY-MM-<force>-street.csv), police.uk API JSON, a CSV with coordinates or a "
         "points file"
-        + ("; zip archives inside a zip are not opened: unzip the outer one" if nested else "")
+        + (
+            "; a zip inside a zip inside a zip is not opened: unzip the outer ones"
+            if nested
+            else ""
+        )
     )
 
 
@@ -130,9 +138,10 @@ def _drop_stray_tables(
 def _source_label(source) -> str:
     if isinstance(source, list | tuple):
         if len(source) == 1:
-            return str(source[0])
-        return f"{len(source)} sources ({', '.join(Path(s).name for s in source[:3])}{' ...' if len(source) > 3 else ''})"
-    return str(source)
+            return printable(source[0])
+        names = ", ".join(printable(Path(s).name) for s in source[:3])
+        return f"{len(source)} sources ({names}{' ...' if len(source) > 3 else ''})"
+    return printable(source)
 
 
 def _parse(member: Member, kind: str, overrides: Mapping[str, str]) -> Part:
@@ -143,10 +152,53 @@ def _parse(member: Member, kind: str, overrides: Mapping[str, str]) -> Part:
     return csv_part(member, overrides)
 
 
+def _parse_guarded(member: Member, kind: str, overrides: Mapping[str, str]) -> Part:
+    with guard(member.label, f"a {_DESCRIBE[kind]}"):
+        return _parse(member, kind, overrides)
+
+
+def _parse_all(
+    chosen: list[tuple[Member, str]], overrides: Mapping[str, str], progress: Progress
+) -> list[Part]:
+    """Parse every chosen file, a few at a time in worker threads (the parsers and the
+    decompressors release the interpreter), in the files' order; progress is reported as
+    each file is done and cancellation checked between files."""
+    progress.update(0.0, f"Reading {len(chosen)} file{'s' if len(chosen) > 1 else ''}")
+    workers = min(len(chosen), max(1, min(4, os.cpu_count() or 1)))
+    if workers == 1:
+        parts = []
+        for i, (member, kind) in enumerate(chosen):
+            progress.check_cancelled()
+            progress.update(0.9 * i / len(chosen), f"Reading {member.label}")
+            parts.append(_parse_guarded(member, kind, overrides))
+        return parts
+    results: list[Part | None] = [None] * len(chosen)
+    with ThreadPoolExecutor(workers, thread_name_prefix="hotspot-read") as pool:
+        futures = {
+            pool.submit(_parse_guarded, member, kind, overrides): i
+            for i, (member, kind) in enumerate(chosen)
+        }
+        try:
+            for done, future in enumerate(as_completed(futures), start=1):
+                progress.check_cancelled()
+                i = futures[future]
+                results[i] = future.result()
+                progress.update(
+                    0.9 * done / len(chosen),
+                    f"Read {chosen[i][0].label} ({done:,} of {len(chosen):,} files)",
+                )
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    return [p for p in results if p is not None]
+
+
 def read_offences(
     source: str | PathLike | Sequence[str | PathLike],
     *,
     columns: Mapping[str, str] | None = None,
+    limits: ArchiveLimits | Mapping[str, float] | None = None,
     progress: Progress = NO_PROGRESS,
 ) -> OffenceData:
     """Read offence points from police.uk downloads or any points file.
@@ -167,8 +219,13 @@ def read_offences(
         Names the columns when detection fails or picks the wrong one: keys ``x``, ``y``,
         ``crs`` (e.g. ``"EPSG:27700"``), ``month``, ``category``, ``crime_id``,
         ``location``, ``lsoa_code``, ``lsoa_name``, ``outcome``.
+    limits : ArchiveLimits or dict, optional
+        How far a compressed file or zip member may expand (keys ``max_bytes``,
+        ``max_ratio``); default: the environment variables ``HOTSPOT_MAX_UNZIPPED_BYTES``
+        and ``HOTSPOT_MAX_COMPRESSION_RATIO``, else 2 GB and 100 to 1.
     progress : Progress, optional
-        Receives one update per file; cancellation is checked between files.
+        Receives one update per file read; cancellation is checked between files (files
+        are read a few at a time, in worker threads).
 
     Returns
     -------
@@ -190,6 +247,7 @@ def read_offences(
         content. Input files are never modified.
     """
     overrides = check_overrides(columns)
+    bounds = ArchiveLimits.resolve(limits)
     sources = list(source) if isinstance(source, list | tuple) else [source]
     label = _source_label(source)
     with contextlib.ExitStack() as stack:
@@ -197,20 +255,17 @@ def read_offences(
         notes: list[str] = []
         for s in sources:
             p = Path(s).expanduser()
-            with guard(str(p), "offence data"):  # a damaged archive member, while sniffing
-                members = expand(p, stack)
+            with guard(printable(p), "offence data"):  # a damaged member, while sniffing
+                links: list[str] = []
+                members = expand(p, stack, bounds, links)
                 explicit = p.is_file() and p.suffix.lower() != ".zip"
-                picked, why = _choose(members, explicit, p.name)
+                picked, why = _choose(members, explicit, printable(p.name))
+                why = [*links, *why]
                 if not explicit:
                     picked, why = _drop_stray_tables(picked, why, overrides)
             chosen.extend(picked)
             notes.extend(why)
-        parts: list[Part] = []
-        for i, (member, kind) in enumerate(chosen):
-            progress.check_cancelled()
-            progress.update(0.9 * i / len(chosen), f"Reading {member.label}")
-            with guard(member.label, f"a {_DESCRIBE[kind]}"):
-                parts.append(_parse(member, kind, overrides))
+        parts = _parse_all(chosen, overrides, progress)
         progress.check_cancelled()
         progress.update(0.9, "Checking coordinates, months and duplicates")
         with guard(label, "offence data"):

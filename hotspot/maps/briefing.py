@@ -1,13 +1,18 @@
-"""The briefing pack: one PDF an analyst can hand to a partnership board or a police inspector.
+"""The briefing pack: one PDF an analyst can hand to a scrutiny committee or a police inspector.
 
-Pages, in order:
+Pages, in order, all in one orientation (``page``), each with the protective marking
+at the top and bottom, the title, version and date, and "Page n of N":
 
-1. Cover: title, offence group, period (and the comparison period), key figures.
-2. Each analysis's borough pages (its :class:`BriefingSection`: kernel density map,
-   Gi* map, ward rate and change maps with the top-10 wards table, cluster map ...).
-3. One page per chosen ward: a zoomed map and the ward's figures from every analysis.
-4. Methods and data: how each result was made, data sources, load report, warnings,
-   attributions.
+1. Cover: title, offence group, period and comparison, version and date, contents.
+2. Summary: the key figures and the findings in a needs assessment's words, generated
+   from the results (:mod:`hotspot.maps.briefing_summary`).
+3. Each analysis's borough pages (its :class:`BriefingSection`: kernel density map,
+   Gi* map, ward rate and change maps, the ward table, cluster map ...).
+4. One page per chosen ward: density and Gi* maps, the ward's figures, its
+   neighbourhoods in the IMD and SAMHI deciles, its busiest streets and places
+   (:mod:`hotspot.maps.briefing_ward`).
+5. Methods and data: how each result was made, the sources by file name and
+   publisher, the load report, what to know, attributions.
 
 Usage (``hotspot run`` with ``outputs.briefing = true``, and the Export dialog)::
 
@@ -15,7 +20,7 @@ Usage (``hotspot run`` with ``outputs.briefing = true``, and the Export dialog):
     pack = Briefing(title="Serious violence in Wrenmoor", offence_group="Serious violence",
                     period=period, wards=wards, outline=outline,
                     sections=[kde_section(kde), gistar_section(gi), rates_section(ward_stats)],
-                    ward_pages=["Market Ward"], suppress_below=5)
+                    ward_pages=["Market Ward"], suppress_below=5, marking="OFFICIAL")
     write_briefing("briefing.pdf", pack, overwrite=force, progress=progress)
 
 Publication: ``suppress_below`` (default 5) shows counts 1..4 as "<5" in the tables and
@@ -28,21 +33,36 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
 from typing import Any
 
+import pandas as pd
 from matplotlib.figure import Figure
 
 from hotspot.core.atomic import atomic_path
 from hotspot.core.errors import ExportError
 from hotspot.core.progress import NO_PROGRESS, Progress, SubProgress
+from hotspot.maps import fonts, static, style
 from hotspot.maps import layers as L
-from hotspot.maps import static, style
-from hotspot.maps.briefing_sections import BriefingSection, suppression_note
-from hotspot.maps.pages import TEXT_COLOUR, mark_page, page_figure
+from hotspot.maps.briefing_rates import suppression_note
+from hotspot.maps.briefing_summary import summary_page
+from hotspot.maps.briefing_types import BriefingPage, BriefingSection
+from hotspot.maps.briefing_ward import find_ward, ward_page
+from hotspot.maps.pages import (
+    TEXT_COLOUR,
+    draw_lines,
+    file_names_only,
+    flow,
+    is_landscape,
+    mark_page,
+    marking_text,
+    page_figure,
+)
+from hotspot.maps.text import literal_text
 
 
 @dataclass
@@ -62,8 +82,8 @@ class Briefing:
     outline : AreaLayer or GeoDataFrame, optional
         Borough outline.
     sections : sequence of BriefingSection
-        What each analysis contributes (pages, key figures, ward lines, methods), in
-        order (:mod:`hotspot.maps.briefing_sections`).
+        What each analysis contributes (pages, key figures, summary points, ward
+        lines, methods), in order (:mod:`hotspot.maps.briefing_sections`).
     comparison : Period or str, optional
         The comparison period (named on the cover).
     ward_pages : sequence of str
@@ -75,11 +95,20 @@ class Briefing:
     organisation : str
         Shown on the cover (e.g. the council's team).
     marking : str
-        Protective marking printed on every page (e.g. "OFFICIAL"), or "".
+        Protective marking in the header and footer of every page ("OFFICIAL",
+        "OFFICIAL-SENSITIVE"), or "" (or "none") for none.
+    version : str
+        The document's version, in the footer ("1.0").
     load_report : str
         The readers' load report (``LoadReport.summary()``) for the data page.
     data_notes : sequence of str
-        Extra lines for the data page (sources, vintages, lookups used).
+        Extra lines for the data page (vintages, lookups used); paths are shortened to
+        file names.
+    sources : sequence of str
+        One line per source: what it is, its file name and its publisher.
+    offences : GeoDataFrame, optional
+        The selected offences (with police.uk ``location`` names): the ward pages
+        count their streets and places, the summary names the hot spots' streets.
     boundary_year : int, optional
         Year of the OS copyright line.
     samhi, imd : bool
@@ -90,10 +119,22 @@ class Briefing:
     map_notes : sequence of str
         Lines added to every map's text box (e.g. the map points left out).
     page : {"A4-landscape", "A4-portrait"}
-        Layout of the map pages.
+        The orientation of every page.
     basemap : {"none", "osm"}
         OpenStreetMap under the map pages when it can be fetched (see
         :mod:`hotspot.maps.static`).
+    produced : date
+        The date on the cover and in the footer.
+    notices : sequence of str
+        Every warning of the run, each once (the methods page lists them; without them, the
+        sections' own warnings are listed).
+    checks : (heading, lines) or None
+        The check against PySAL (:mod:`hotspot.pipeline.verify`), for the methods page.
+    frame : tuple, optional
+        Extent the borough maps are framed on instead of the boundaries (boundaries that
+        reach far beyond the offences).
+    selection_note : str
+        What the offence group leaves out ("leaves out 1,234 rows of other categories ...").
     """
 
     title: str
@@ -108,8 +149,11 @@ class Briefing:
     data_source: str = "police.uk"
     organisation: str = ""
     marking: str = ""
+    version: str = ""
     load_report: str = ""
     data_notes: Sequence[str] = ()
+    sources: Sequence[str] = ()
+    offences: Any = None
     boundary_year: int | None = None
     samhi: bool = False
     imd: bool = False
@@ -118,6 +162,11 @@ class Briefing:
     produced: _dt.date = field(default_factory=_dt.date.today)
     reference: Sequence[Any] = ()
     map_notes: Sequence[str] = ()
+    notices: Sequence[str] = ()
+    checks: tuple[str, Sequence[str]] | None = None
+    frame: tuple[float, float, float, float] | None = None
+    selection_note: str = ""
+    page_count: int | None = field(default=None, repr=False)
 
     @property
     def period_label(self) -> str:
@@ -135,147 +184,188 @@ class Briefing:
             basemap=self.basemap,
             reference=self.reference,
             notes=self.map_notes,
+            footer=0.018,
+            suppress_below=self.suppress_below,
+            frame=self.frame,
         )
 
 
-# --------------------------------------------------------------------------- tables
+# --------------------------------------------------------------------------- plan
 
 
-# --------------------------------------------------------------------------- pages
+@dataclass(frozen=True)
+class PlannedPage:
+    """A page (or run of pages) of the pack: its contents entry and how to draw it."""
+
+    title: str
+    make: Callable[[int], Figure | list[Figure]]
+    pages: int = 1
+    contents: bool = True
+
+
+def plan(b: Briefing) -> list[PlannedPage]:
+    """Every page of the pack, in order, with its title and length (known before drawing)."""
+    out = [
+        PlannedPage("Cover", lambda n: cover_page(b, n), contents=False),
+        PlannedPage("Summary", lambda n: summary_page(b, n)),
+    ]
+    for s in b.sections:
+        for maker in s.pages:
+            title = (maker.title if isinstance(maker, BriefingPage) else "") or s.title
+            out.append(PlannedPage(title, lambda n, make=maker: make(b, n)))
+    wards = L.as_bng_gdf(b.wards, "wards") if b.ward_pages else None
+    for key in b.ward_pages:
+        ward = find_ward(wards, key)
+        name = str(ward["name"].iloc[0]) if "name" in ward.columns else str(key)
+        out.append(PlannedPage(f"Ward: {name}", lambda n, key=key: ward_page(b, key, n)))
+    methods = _methods_flow(b)
+    out.append(PlannedPage("Methods and data", lambda n: methods_pages(b, n), pages=methods.pages))
+    return out
+
+
+def contents(pages: Sequence[PlannedPage]) -> list[tuple[str, int]]:
+    """(title, first page) of every page in the contents list."""
+    out, number = [], 1
+    for p in pages:
+        if p.contents:
+            out.append((p.title, number))
+        number += p.pages
+    return out
+
+
+# --------------------------------------------------------------------------- cover
 
 
 def cover_page(b: Briefing, number: int = 1) -> Figure:
-    """Title, offence group, period, comparison period and key figures."""
+    """Title, offence group, period and comparison, version and date, and the contents."""
     fig = page_figure(b)
+    wide = is_landscape(b)
     fig.text(
         0.07,
-        0.80,
-        b.title,
-        fontsize=26,
+        0.86,
+        textwrap.fill(b.title, 22 if wide else 26),
+        fontsize=28,
         fontweight="bold",
         color=TEXT_COLOUR,
         va="top",
         gid="title",
-        wrap=True,
     )
+    lines = textwrap.fill(b.title, 22 if wide else 26).count("\n") + 1
+    y = 0.86 - lines * (0.055 if wide else 0.04) - 0.02
     sub = [b.offence_group, b.period_label]
     if b.comparison is not None:
         sub.append(f"compared with {getattr(b.comparison, 'label', b.comparison)}")
-    subtitle = textwrap.fill(" · ".join(s for s in sub if s), 100)
-    fig.text(0.07, 0.69, subtitle, fontsize=14, color="#333333", va="top", gid="subtitle")
+    subtitle = textwrap.fill(" · ".join(s for s in sub if s), 62 if wide else 70)
+    fig.text(0.07, y, subtitle, fontsize=14, color="#333333", va="top", gid="subtitle")
+    y -= 0.035 * (subtitle.count("\n") + 1) + 0.02
     if b.organisation:
-        below = 0.69 - 0.03 * (subtitle.count("\n") + 1) - 0.015  # under a wrapped subtitle
-        fig.text(0.07, below, b.organisation, fontsize=12, color="#333333", va="top")
-    facts = [line for s in b.sections for line in s.key_figures]
-    if facts:
-        fig.text(
-            0.07, 0.56, "Key figures", fontsize=13, fontweight="bold", va="top", color=TEXT_COLOUR
-        )
+        fig.text(0.07, y, b.organisation, fontsize=12, color="#333333", va="top")
+        y -= 0.04
+    meta = [f"Version {b.version}" if b.version else "", f"{b.produced:%d %B %Y}".lstrip("0")]
+    fig.text(
+        0.07, y, " · ".join(m for m in meta if m), fontsize=12, color="#333333", va="top",
+        gid="version",
+    )  # fmt: skip
+    marking = marking_text(b)
+    if marking:
         fig.text(
             0.07,
-            0.515,
-            "\n".join(f"•  {line}" for line in facts),
-            fontsize=12,
+            y - 0.045,
+            marking,
+            fontsize=13,
+            fontweight="bold",
             va="top",
-            linespacing=1.7,
-            color=TEXT_COLOUR,
-            gid="key-figures",
+            color="#8c2d04",
+            gid="cover-marking",
+        )
+    entries = contents(plan(b))
+    cx, cy = (0.56, 0.86) if wide else (0.07, y - 0.12)
+    fig.text(cx, cy, "Contents", fontsize=14, fontweight="bold", va="top", gid="contents-title")
+    step = 0.034 if wide else 0.024
+    width = 0.38 if wide else 0.86
+    for i, (title, page) in enumerate(entries):
+        yy = cy - 0.05 - i * step
+        room = int(width * fig.get_size_inches()[0] * 72 / (10.5 * 0.55)) - 4  # before the number
+        shown = textwrap.shorten(title, room, placeholder=" …")
+        fig.text(cx, yy, shown, fontsize=10.5, va="top", color=TEXT_COLOUR, gid="contents")
+        fig.text(
+            cx + width, yy, f"{page}", fontsize=10.5, va="top", ha="right", gid="contents-page"
         )
     foot = [
-        f"Produced {b.produced:%d %B %Y} with Hotspot. Data: {b.data_source}.",
+        f"Made with Hotspot from {b.data_source} data.",
         *style.attribution_lines(year=b.boundary_year, imd=b.imd, samhi=b.samhi),
     ]
     fig.text(
-        0.07, 0.06, "\n".join(foot), fontsize=8, color="#444444", va="bottom", gid="attribution"
+        0.07,
+        0.05,
+        "\n".join(textwrap.fill(f, 150 if wide else 105) for f in foot),
+        fontsize=7.5,
+        color="#444444",
+        va="bottom",
+        gid="attribution",
     )
     mark_page(fig, b, number)
     return fig
 
 
-def _find_ward(wards, key: str):
-    k = str(key).strip().lower()
-    for col in ("code", "name"):
-        if col in wards.columns:
-            hit = wards[wards[col].astype(str).str.strip().str.lower() == k]
-            if len(hit):
-                return hit.iloc[[0]]
-    names = ", ".join(wards["name"].astype(str)) if "name" in wards.columns else ""
-    raise ExportError(
-        f"briefing ward page: no ward is called or coded {key!r}; choose one of: {names}"
-    )
-
-
-def _ward_figures(b: Briefing, ward: Any) -> list[str]:
-    """The ward's figures: its area, then what each analysis says about it."""
-    lines = [f"Area: {ward.geometry.iloc[0].area / 1e6:,.2f} km²"]
-    for s in b.sections:
-        if s.ward_lines is not None:
-            lines += s.ward_lines(b, ward)
-    return lines
-
-
-def ward_page(b: Briefing, key: str, number: int) -> Figure:
-    """A zoomed map of one ward (density or Gi*) with the ward's figures."""
-    wards = L.as_bng_gdf(b.wards, "wards")
-    ward = _find_ward(wards, key)
-    name = str(ward["name"].iloc[0]) if "name" in ward.columns else str(key)
-    ctx = b.context()
-    layers: list[L.MapLayer] = []
-    under = next((s.ward_layer for s in b.sections if s.ward_layer is not None), None)
-    layers += ctx.reference_layers()
-    if under is not None:
-        made = under()
-        layers += made if isinstance(made, list) else [made]
-    layers += ctx.boundary_layers()
-    layers.append(
-        L.AreaBoundaries(ward, name="Selected ward", show_labels=False, colour="#0b4f9c", width=2.6)
-    )
-    xmin, ymin, xmax, ymax = ward.total_bounds
-    pad = 0.25 * max(xmax - xmin, ymax - ymin)
-    fig = static.print_map(
-        layers,
-        title=name,
-        subtitle=ctx.subtitle(),
-        methods=[*_ward_figures(b, ward), *b.map_notes],
-        methods_heading="Ward figures",
-        methods_size=9.0,
-        attributions=style.attribution_lines(year=b.boundary_year),
-        page=b.page,
-        extent=(xmin - pad, ymin - pad, xmax + pad, ymax + pad),
-        basemap=b.basemap,
-        basemap_timeout=ctx.basemap_timeout,
-    )
-    mark_page(fig, b, number)
-    return fig
+# --------------------------------------------------------------------------- methods
 
 
 def _methods_blocks(b: Briefing) -> list[tuple[str, list[str]]]:
     blocks: list[tuple[str, list[str]]] = []
     for s in b.sections:
         blocks += [(heading, list(lines)) for heading, lines in s.methods]
+    if b.checks is not None:
+        heading, lines = b.checks
+        blocks.append((heading, list(lines)))
     data = [f"Offences: {b.data_source}; {b.offence_group}; {b.period_label}."]
+    if b.selection_note:
+        data.append(f"The offence group {b.selection_note}.")
+    if b.sources:
+        blocks.append(("Sources", list(b.sources)))
     data += list(b.data_notes)
     if b.suppress_below and b.suppress_below > 1:
         data.append(suppression_note(b.suppress_below))
     blocks.append(("Data", data))
-    warnings: list[str] = []
-    for s in b.sections:
-        warnings += [str(w) for w in s.warnings]
+    warnings = [str(w) for w in b.notices]
+    if not warnings:
+        for s in b.sections:
+            warnings += [str(w) for w in s.warnings]
     if warnings:
         blocks.append(("Things to know", list(dict.fromkeys(warnings))))
     if b.load_report:
-        blocks.append(("How the offence data were read", _report_lines(b.load_report)))
+        blocks.append(
+            ("How the offence data were read", _report_lines(b.load_report, b.suppress_below))
+        )
     blocks.append(
         (
             "Attributions",
             style.attribution_lines(year=b.boundary_year, imd=b.imd, samhi=b.samhi),
         )
     )
-    return blocks
+    # a document names its sources, never the folders of the analyst's computer
+    return [
+        (h, [file_names_only(" ".join(part.split())) for line in lines for part in _parts(line)])
+        for h, lines in blocks
+    ]
 
 
-def _report_lines(report: str) -> list[str]:
-    """The load report's lines, with file names instead of full paths (which name users)."""
+def _parts(text: str) -> list[str]:
+    """A note's lines (notes may hold several, and runs of spaces)."""
+    return [p for p in str(text).splitlines() if p.strip()] or [""]
+
+
+_COUNT_LINE = re.compile(r"^(  - .+: )(\d[\d,]*)$")
+
+
+def _report_lines(report: str, suppress_below: int = 0) -> list[str]:
+    """The load report's lines, with file names instead of full paths (which name users).
+
+    With ``suppress_below``, each list of counts ("  - robbery: 3", the rows by
+    category or by reason not used) is suppressed as one column of a table.
+    """
+    from hotspot.export import publishable
+
     out = []
     for line in report.splitlines():
         if line.startswith("Source: "):
@@ -283,49 +373,59 @@ def _report_lines(report: str) -> list[str]:
             # PureWindowsPath splits on both "/" and "\\"
             line = f"Source: {PureWindowsPath(source).name or source}"
         out.append(line)
+    if not suppress_below or suppress_below <= 1:
+        return out
+    runs: list[list[int]] = []
+    for i, line in enumerate(out):
+        if _COUNT_LINE.match(line):
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+    for run in runs:
+        found = [_COUNT_LINE.match(out[i]) for i in run]
+        counts = pd.DataFrame({"count": [int(m.group(2).replace(",", "")) for m in found]})
+        shown = publishable(counts, suppress_below)["count"].tolist()
+        for i, m, text in zip(run, found, shown, strict=True):
+            out[i] = m.group(1) + (f"{int(text):,}" if text.isdigit() else text)
     return out
+
+
+_METHODS_TOP = 0.885
+
+
+def _methods_flow(b: Briefing):
+    wide = is_landscape(b)
+    return flow(
+        _methods_blocks(b),
+        doc=b,
+        top=_METHODS_TOP,
+        bottom=0.05,
+        columns=2 if wide else 1,
+        left=0.05 if wide else 0.07,
+        right=0.95 if wide else 0.93,
+        fontsize=7.6 if wide else 8.0,
+        spacing=1.4,
+        indent="  ",
+        hang_labels=True,
+    )
 
 
 def methods_pages(b: Briefing, number: int) -> list[Figure]:
     """How each result was made, the data used and what the reader should know.
 
-    Portrait pages; text that does not fit continues on another page.
+    In the pack's orientation (two columns on landscape pages); text that does not fit
+    continues on another page.
     """
-    fontsize, spacing = 8.3, 1.45
-    pages: list[Figure] = []
-    fig: Figure | None = None
-    y = 0.0
-    bottom = 0.05
-
-    def new_page() -> None:
-        nonlocal fig, y
-        fig = page_figure(b, landscape=False)
-        title = "Methods and data" if not pages else "Methods and data (continued)"
-        fig.text(0.07, 0.96, title, fontsize=18, fontweight="bold", va="top", gid="title")
-        mark_page(fig, b, number + len(pages))
+    laid = _methods_flow(b)
+    pages = []
+    for i in range(laid.pages):
+        fig = page_figure(b)
+        title = "Methods and data" if i == 0 else "Methods and data (continued)"
+        fig.text(0.05, 0.95, title, fontsize=18, fontweight="bold", va="top", gid="title")
+        draw_lines(fig, laid.page_lines(i), gid="methods-text")
+        mark_page(fig, b, number + i)
         pages.append(fig)
-        y = 0.915
-
-    step = fontsize * spacing / 72 / static.PAGES["A4-portrait"][1]
-    new_page()
-    for heading, lines in _methods_blocks(b):
-        wrapped = [
-            part
-            for line in lines
-            for part in textwrap.wrap(line, 105, subsequent_indent="  ") or [""]
-        ]
-        if y - step * 3 < bottom:
-            new_page()
-        fig.text(0.07, y, heading, fontsize=fontsize + 0.7, fontweight="bold", va="top")
-        y -= step * 1.15
-        for line in wrapped:
-            if y - step < bottom:
-                new_page()
-            fig.text(
-                0.07, y, line, fontsize=fontsize, va="top", color=TEXT_COLOUR, gid="methods-text"
-            )
-            y -= step
-        y -= step * 0.8
     return pages
 
 
@@ -334,21 +434,20 @@ def methods_pages(b: Briefing, number: int) -> list[Figure]:
 
 def build_pages(b: Briefing, *, progress: Progress = NO_PROGRESS):
     """Yield the pack's pages (matplotlib Figures) in order, one at a time."""
-    builders: list = [lambda n: cover_page(b, n)]
-    for s in b.sections:
-        builders += [lambda n, make=make: make(b, n) for make in s.pages]
-    for key in b.ward_pages:
-        builders.append(lambda n, key=key: ward_page(b, key, n))
-    builders.append(lambda n: methods_pages(b, n))
-    total = len(builders)
+    planned = plan(b)
+    b.page_count = sum(p.pages for p in planned)
+    total = len(planned)
     number = 1
-    for i, make in enumerate(builders, start=1):
-        progress.check_cancelled()
-        made = make(number)
-        for fig in made if isinstance(made, list) else [made]:
-            yield fig
-            number += 1
-        progress.update(i / total, f"Page {number - 1}")
+    try:
+        for i, page in enumerate(planned, start=1):
+            progress.check_cancelled()
+            made = page.make(number)
+            for fig in made if isinstance(made, list) else [made]:
+                yield literal_text(fig)  # titles, ward names and table cells drawn as given
+                number += 1
+            progress.update(i / total, f"Page {number - 1} of {b.page_count}")
+    finally:
+        b.page_count = None
 
 
 def write_briefing(
@@ -389,13 +488,16 @@ def write_briefing(
         raise ExportError(f"{path}: the briefing pack needs ward boundaries; add a ward layer")
     wards = L.as_bng_gdf(briefing.wards, "wards")
     for key in briefing.ward_pages:
-        _find_ward(wards, key)
+        find_ward(wards, key)
     meta = {
         "Title": briefing.title,
         "Subject": style.join_nonempty([briefing.offence_group, briefing.period_label]),
         "Creator": "Hotspot",
     }
+    if marking_text(briefing):
+        meta["Keywords"] = marking_text(briefing)
     with (
+        fonts.print_fonts(),
         matplotlib.rc_context({"pdf.fonttype": 42}),
         atomic_path(path, overwrite=overwrite) as tmp,
         PdfPages(tmp, metadata=meta) as pdf,
@@ -408,9 +510,12 @@ def write_briefing(
 
 __all__ = [
     "Briefing",
+    "PlannedPage",
     "build_pages",
+    "contents",
     "cover_page",
     "methods_pages",
+    "plan",
     "ward_page",
     "write_briefing",
 ]

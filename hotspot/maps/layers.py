@@ -17,6 +17,8 @@ Layers (all data in British National Grid, EPSG:27700):
 - :class:`GiStarCells` - Gi* cells coloured by ``gi_bin`` (ArcGIS convention).
 - :class:`AreaChoropleth` - one column of an :class:`AreaStats` table (rate, change
   ...) classed with mapclassify's schemes (quantiles, natural breaks, equal interval).
+- :class:`ChangeSignificance` - change since the previous period, rises and falls the
+  exact test flags drawn apart from changes within normal variation.
 - :class:`ClusterMap` - local bivariate Moran clusters of a :class:`BivariateResult`.
 - :class:`BivariateChoropleth` - a 3 x 3 choropleth of two columns (rate vs IMD/SAMHI).
 
@@ -40,9 +42,10 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from hotspot.analysis.kde import hot_classes
+from hotspot.analysis.hot_classes import hot_classes
 from hotspot.core.errors import HotspotError
 from hotspot.core.labels import VALUE_TITLES, variable_name
+from hotspot.export.disclosure import publishable
 from hotspot.maps import style
 from hotspot.maps.style import Legend, LegendEntry
 
@@ -96,6 +99,16 @@ def _fmt(value: Any, fmt: str = "{:,.1f}") -> str:
         return fmt.format(value)
     except (TypeError, ValueError):
         return str(value)
+
+
+def _fmt_count(value: Any) -> str:
+    """A count as "1,234"; a suppressed count's mark ("<5", "[c]") as it is."""
+    if isinstance(value, str):
+        try:
+            return f"{float(value.replace(',', '')):,.0f}"
+        except ValueError:
+            return value
+    return _fmt(value, "{:,.0f}")
 
 
 def _fmt_p(value: Any) -> str:
@@ -156,6 +169,10 @@ class MapLayer:
     def labels(self) -> list[tuple[float, float, str]]:
         """Text labels to draw, as (x, y, text) in EPSG:27700."""
         return []
+
+    def empty_note(self) -> str:
+        """Why the layer shows nothing to act on ("" when it does): drawn on the map itself."""
+        return ""
 
 
 def _styled(gdf, fill, *, fill_opacity, stroke, stroke_width):
@@ -478,6 +495,8 @@ class GiStarCells(MapLayer):
         count column ``n`` or a value column, ``name`` for areas) and ``params.fdr``.
     show_not_significant : bool
         Draw not-significant cells (pale grey); else only hot and cold spots.
+    legend_counts : bool
+        Give the number of cells of each class in the legend.
     """
 
     result: Any
@@ -485,11 +504,15 @@ class GiStarCells(MapLayer):
     name: str = "Gi* hot and cold spots"
     opacity: float = 0.8
     show_not_significant: bool = True
+    suppress_below: int = 0
+    legend_counts: bool = True
     _gdf: Any = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         super().__post_init__()
         gdf = _result_gdf(self.result.cells, self.name, "gi_bin")
+        # worked out on every cell (secondary suppression needs the column total)
+        gdf = publishable(gdf, self.suppress_below)
         if not self.show_not_significant:
             gdf = gdf[gdf["gi_bin"] != 0]
         self._gdf = gdf
@@ -509,10 +532,10 @@ class GiStarCells(MapLayer):
         bins = gdf["gi_bin"].astype(int)
         fill = bins.map(style.GI_BIN_COLOURS).fillna(style.NO_DATA_COLOUR)
         out = _styled(gdf, fill.values, fill_opacity=self.opacity, stroke=None, stroke_width=0.0)
-        name_col = _name_column(gdf)
-        out["tt_name"] = gdf[name_col].astype(str) if name_col else ""
+        name_col = self._place_column()
+        out["tt_name"] = gdf[name_col].fillna("").astype(str) if name_col else ""
         cc = self._count_column()
-        out["tt_count"] = gdf[cc].map(lambda v: _fmt(v, "{:,.0f}")) if cc else ""
+        out["tt_count"] = gdf[cc].map(_fmt_count) if cc else ""
         out["tt_z"] = gdf["gi_z"].map(lambda v: _fmt(v, "{:.2f}")) if "gi_z" in gdf else ""
         pcol = "q_value" if self.fdr and "q_value" in gdf.columns else "p_value"
         out["tt_p"] = gdf[pcol].map(_fmt_p) if pcol in gdf.columns else ""
@@ -525,9 +548,14 @@ class GiStarCells(MapLayer):
         p_alias = "FDR-adjusted p" if self.fdr else "p"
         fields = [("tt_count", "Offences"), ("tt_z", "Gi* z"), ("tt_p", p_alias)]
         fields.append(("tt_class", "Class"))
-        if _name_column(self._gdf):
-            fields.insert(0, ("tt_name", "Name"))
+        place = self._place_column()
+        if place:
+            fields.insert(0, ("tt_name", "Ward" if place == "ward" else "Name"))
         return fields
+
+    def _place_column(self) -> str | None:
+        """The column naming each cell: an area's name, or the ward a grid cell lies in."""
+        return _name_column(self._gdf) or ("ward" if "ward" in self._gdf.columns else None)
 
     def legend(self) -> Legend | None:
         counts = self._gdf["gi_bin"].astype(int).value_counts()
@@ -535,13 +563,26 @@ class GiStarCells(MapLayer):
         bins = [3, 2, 1, 0, -1, -2, -3] if self.show_not_significant else [3, 2, 1, -1, -2, -3]
         entries = tuple(
             LegendEntry(
-                f"{style.gi_bin_label(b)} ({int(counts.get(b, 0)):,} {unit})",
+                f"{style.gi_bin_label(b)} ({int(counts.get(b, 0)):,} {unit})"
+                if self.legend_counts
+                else style.gi_bin_label(b),
                 style.GI_BIN_COLOURS[b],
             )
             for b in bins
         )
         note = "FDR-corrected (Benjamini-Hochberg)." if self.fdr else "Not corrected for FDR."
+        if self.suppress_below > 1:
+            n = self.suppress_below
+            note += f" Cell counts below {n} are shown as <{n} (small numbers)."
+        empty = self.empty_note()
+        if empty:
+            note = f"{empty} {note}"
         return Legend("Getis-Ord Gi* hot and cold spots", entries, note=note)
+
+    def empty_note(self) -> str:
+        from hotspot.maps.wording import gistar_empty
+
+        return gistar_empty(self.result)
 
 
 # --------------------------------------------------------------------------- areas
@@ -560,8 +601,8 @@ class AreaChoropleth(MapLayer):
         ``table`` with ``code``, ``name``, ``count``, ``rate`` (and ``change`` ...).
     column : str
         The column to map ("rate", "rate_eb", "change", "pct_change" ...).
-    scheme : {"quantiles", "natural_breaks", "equal_interval"}
-        Classification.
+    scheme : {"natural_breaks", "quantiles", "equal_interval"}
+        Classification; natural breaks (Jenks) by default, as on every map of rates.
     k : int
         Number of classes.
     title : str, optional
@@ -575,13 +616,15 @@ class AreaChoropleth(MapLayer):
     column: str = "rate"
     name: str = ""
     opacity: float = 0.8
-    scheme: str = "quantiles"
+    scheme: str = style.DEFAULT_SCHEME
     k: int = 5
     title: str = ""
     diverging: bool | None = None
     palette: str | None = None
+    suppress_below: int = 0
     _gdf: Any = field(default=None, init=False, repr=False)
     _classes: Any = field(default=None, init=False, repr=False)
+    _n_hidden: int = field(default=0, init=False, repr=False)
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -591,6 +634,11 @@ class AreaChoropleth(MapLayer):
                 f"area map: the table has no column {self.column!r}; available: "
                 f"{', '.join(c for c in gdf.columns if c != 'geometry')}"
             )
+        shown = publishable(gdf, self.suppress_below)
+        before = pd.to_numeric(gdf[self.column], errors="coerce").notna()
+        after = pd.to_numeric(shown[self.column], errors="coerce").notna()
+        self._n_hidden = int((before & ~after).sum())
+        gdf = shown
         self._gdf = gdf
         if self.diverging is None:
             self.diverging = self.column in _DIVERGING_COLUMNS
@@ -624,11 +672,11 @@ class AreaChoropleth(MapLayer):
         name_col = _name_column(gdf)
         out["tt_name"] = gdf[name_col].astype(str) if name_col else ""
         for col, key, fmt in (
-            ("count", "tt_count", "{:,.0f}"),
             ("rate", "tt_rate", "{:,.1f}"),
             ("change", "tt_change", "{:+,.0f}"),
         ):
             out[key] = gdf[col].map(lambda v, f=fmt: _fmt(v, f)) if col in gdf.columns else ""
+        out["tt_count"] = gdf["count"].map(_fmt_count) if "count" in gdf.columns else ""
         if self.column not in ("count", "rate", "change"):
             out["tt_value"] = gdf[self.column].map(lambda v: _fmt(v, "{:,.2f}"))
         out["tt_class"] = self._classes.label_of()
@@ -648,10 +696,156 @@ class AreaChoropleth(MapLayer):
         entries = tuple(
             LegendEntry(label, colour) for label, colour in zip(c.labels, c.colours, strict=True)
         )[::-1]  # highest class first
-        if (c.index < 0).any():
+        note = f"Classes: {style.SCHEMES[self.scheme][1]}."
+        if self._n_hidden:
+            n = self.suppress_below
+            entries += (LegendEntry(f"No data, or fewer than {n} offences", style.NO_DATA_COLOUR),)
+            note += (
+                f" Areas with fewer than {n} offences (or whose figures would reveal one) "
+                "are not shown: small numbers."
+            )
+        elif (c.index < 0).any():
             entries += (LegendEntry("No data", style.NO_DATA_COLOUR),)
-        scheme = style.SCHEMES[self.scheme][1]
-        return Legend(self.title, entries, note=f"Classes: {scheme}.")
+        empty = self.empty_note()
+        return Legend(self.title, entries, note=f"{empty} {note}" if empty else note)
+
+    def empty_note(self) -> str:
+        values = pd.to_numeric(self._gdf[self.column], errors="coerce").dropna()
+        if values.empty:
+            return f"No area has a value of {self.title.lower()}."
+        if values.nunique() > 1:
+            return ""
+        return (
+            f"Every area has the same {self.title.lower()} ({_fmt(values.iloc[0], '{:,.4g}')}): "
+            "the map shows no difference between areas."
+        )
+
+
+CHANGE_CLASSES: dict[str, tuple[str, bool]] = {
+    "Rise unlikely to be chance": ("#d95f02", True),
+    "Rise within normal variation": ("#fdd0a2", False),
+    "No change": ("#f7f7f7", False),
+    "Fall within normal variation": ("#d8daeb", False),
+    "Fall unlikely to be chance": ("#542788", True),
+}
+"""Change classes -> (colour, significant): strong colours and a dark outline only where
+the change test says the change is unlikely to be chance."""
+
+
+@dataclass
+class ChangeSignificance(MapLayer):
+    """Change since the previous period, marking the changes the exact test flags.
+
+    A rise of 8 offences in a busy ward is usually chance: such changes are drawn
+    pale ("within normal variation"), and only rises and falls the test flags get
+    strong colours and a dark outline, so the map cannot be read as "every orange
+    ward got worse".
+
+    Parameters
+    ----------
+    stats : AreaStats or GeoDataFrame
+        ``table`` with ``change`` and ``change_flag`` (the rates with a comparison).
+    """
+
+    stats: Any
+    _: KW_ONLY
+    name: str = "Change since the previous period"
+    opacity: float = 0.9
+    suppress_below: int = 0
+    _gdf: Any = field(default=None, init=False, repr=False)
+    _n_hidden: int = field(default=0, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        gdf = as_bng_gdf(self.stats, self.name)
+        for col in ("change", "change_flag"):
+            if col not in gdf.columns:
+                raise HotspotError(
+                    f"{self.name}: the area table has no {col!r} column; run the rates with a "
+                    "comparison period (selection.compare = true)"
+                )
+        # for publication: an area whose change would reveal a small count is left uncoloured
+        shown = publishable(gdf, self.suppress_below, text=False)
+        before = pd.to_numeric(gdf["change"], errors="coerce").notna()
+        after = pd.to_numeric(shown["change"], errors="coerce").notna()
+        self._n_hidden = int((before & ~after).sum())
+        self._gdf = shown
+
+    def classes(self) -> pd.Series:
+        """The change class of every area (a key of ``CHANGE_CLASSES``; "" when unknown)."""
+        change = pd.to_numeric(self._gdf["change"], errors="coerce")
+        flag = self._gdf["change_flag"].map(lambda v: isinstance(v, bool | np.bool_) and bool(v))
+        out = pd.Series("", index=self._gdf.index, dtype=object)
+        out[change > 0] = np.where(
+            flag[change > 0], "Rise unlikely to be chance", "Rise within normal variation"
+        )
+        out[change < 0] = np.where(
+            flag[change < 0], "Fall unlikely to be chance", "Fall within normal variation"
+        )
+        out[change == 0] = "No change"
+        return out
+
+    def features(self):
+        classes = self.classes()
+        significant = classes.map(lambda c: CHANGE_CLASSES.get(c, ("", False))[1]).astype(bool)
+        order = np.argsort(significant.to_numpy(), kind="stable")  # flagged outlines on top
+        gdf, classes, significant = (
+            self._gdf.iloc[order],
+            classes.iloc[order],
+            significant.iloc[order],
+        )
+        fill = [CHANGE_CLASSES[c][0] if c else style.NO_DATA_COLOUR for c in classes]
+        out = _styled(gdf, fill, fill_opacity=self.opacity, stroke="#ffffff", stroke_width=0.5)
+        out["_stroke"] = np.where(significant, "#1a1a1a", "#ffffff")
+        out["_stroke_width"] = np.where(significant, 1.8, 0.5)
+        name_col = _name_column(gdf)
+        out["tt_name"] = gdf[name_col].astype(str) if name_col else ""
+        out["tt_change"] = gdf["change"].map(lambda v: _fmt(v, "{:+,.0f}"))
+        pct = gdf["pct_change"] if "pct_change" in gdf.columns else pd.Series(np.nan, gdf.index)
+        out["tt_pct"] = pct.map(lambda v: _fmt(v, "{:+,.0f}%"))
+        p = gdf["change_p"] if "change_p" in gdf.columns else pd.Series(np.nan, gdf.index)
+        out["tt_p"] = p.map(_fmt_p)
+        out["tt_class"] = classes.to_numpy()
+        return out
+
+    def tooltip(self) -> list[tuple[str, str]]:
+        return [
+            ("tt_name", "Name"),
+            ("tt_change", "Change"),
+            ("tt_pct", "Change %"),
+            ("tt_p", "p (exact test)"),
+            ("tt_class", "Class"),
+        ]
+
+    def legend(self) -> Legend | None:
+        counts = self.classes().value_counts()
+        unit = {"ward": "wards", "lsoa": "LSOAs"}.get(getattr(self.stats, "level", ""), "areas")
+        entries = tuple(
+            LegendEntry(f"{label} ({int(counts.get(label, 0)):,} {unit})", colour)
+            for label, (colour, _) in CHANGE_CLASSES.items()
+        )
+        params = getattr(self.stats, "params", None)
+        alpha = getattr(params, "alpha", 0.05)
+        fdr = ", FDR-corrected" if getattr(params, "change_fdr", False) else ""
+        note = (
+            f"Dark outline: a change unlikely to be chance (exact test, p < {alpha:g}{fdr}). "
+            "Pale: a change of a size that often happens by chance."
+        )
+        if self._n_hidden:
+            n = self.suppress_below
+            entries += (LegendEntry(f"No data, or fewer than {n} offences", style.NO_DATA_COLOUR),)
+            note += f" Areas with fewer than {n} offences are not shown: small numbers."
+        empty = self.empty_note()
+        return Legend(
+            "Change in offences since the previous period",
+            entries,
+            note=f"{empty} {note}" if empty else note,
+        )
+
+    def empty_note(self) -> str:
+        if pd.to_numeric(self._gdf["change"], errors="coerce").notna().any():
+            return ""
+        return "No area has a change figure to show."
 
 
 @dataclass
@@ -719,16 +913,21 @@ class ClusterMap(MapLayer):
             for n in style.CLUSTER_ORDER
         )
         note = f"High/Low: {self.x_label} against neighbours' {self.y_label}."
-        if counts.get("Not significant", 0) == len(self._gdf):
-            params = getattr(self.result, "params", None)
-            fdr = " after FDR correction" if getattr(params, "fdr", False) else ""
-            alpha = getattr(params, "alpha", 0.05)
-            note = f"No area is significant at the {alpha:g} level{fdr}. " + note
+        empty = self.empty_note()
+        if empty:
+            note = f"{empty} {note}"
         caveat = str(getattr(self.result, "caveat", "") or "")
         if caveat:
             first = caveat.split(". ")[0].rstrip(".")
             note += f" {first}."
         return Legend(self.name, entries, note=note)
+
+    def empty_note(self) -> str:
+        from hotspot.maps.wording import clusters_empty
+
+        if (self.cluster_names() != "Not significant").any():
+            return ""
+        return clusters_empty(self.result) or "No area is in a significant local cluster."
 
 
 @dataclass
@@ -838,9 +1037,14 @@ def layers_bounds(layers: list[MapLayer]) -> tuple[float, float, float, float] |
             continue
         if all(np.isfinite(b)):
             boxes.append(b)
+    return union_bounds(boxes)
+
+
+def union_bounds(boxes: list) -> tuple[float, float, float, float] | None:
+    """The box holding every (xmin, ymin, xmax, ymax) of ``boxes``, or None when there are none."""
     if not boxes:
         return None
-    a = np.array(boxes)
+    a = np.asarray(boxes, dtype=float)
     return (a[:, 0].min(), a[:, 1].min(), a[:, 2].max(), a[:, 3].max())
 
 
@@ -849,6 +1053,8 @@ __all__ = [
     "AreaBoundaries",
     "AreaChoropleth",
     "BivariateChoropleth",
+    "CHANGE_CLASSES",
+    "ChangeSignificance",
     "ClusterMap",
     "DensitySurface",
     "GiStarCells",
@@ -856,4 +1062,5 @@ __all__ = [
     "OffencePoints",
     "as_bng_gdf",
     "layers_bounds",
+    "union_bounds",
 ]

@@ -51,9 +51,10 @@ from matplotlib.path import Path as MplPath
 
 from hotspot.core.atomic import atomic_path
 from hotspot.core.errors import ExportError, HotspotError
+from hotspot.maps import fonts, style, wording
 from hotspot.maps import layers as L
-from hotspot.maps import style, wording
 from hotspot.maps.style import Legend
+from hotspot.maps.text import literal_text
 
 PAGES: dict[str, tuple[float, float]] = {
     "A4-landscape": (11.69, 8.27),
@@ -117,6 +118,16 @@ class MapContext:
         or map layers) drawn beneath the results.
     notes : sequence of str
         Lines added to every methods box (e.g. the map points left out of the analyses).
+    suppress_below : int
+        For publication: areas with counts 1 .. N-1 (or figures that would reveal
+        one) are left uncoloured on rate and change maps, as in the tables
+        (:func:`hotspot.export.publishable`); 0 = off.
+    frame : tuple, optional
+        (xmin, ymin, xmax, ymax) the maps are framed on instead of the boundaries (set when
+        the boundaries reach far beyond the offences).
+    footer : float
+        Room kept under the attributions for a document's footer (a briefing's page
+        numbers), as a fraction of the page height.
     """
 
     offence_group: str = ""
@@ -131,6 +142,9 @@ class MapContext:
     ward_labels: bool = True
     reference: Sequence[Any] = ()
     notes: Sequence[str] = ()
+    suppress_below: int = 0
+    frame: tuple[float, float, float, float] | None = None
+    footer: float = 0.0
 
     @property
     def period_label(self) -> str:
@@ -320,13 +334,13 @@ def _draw_layer(ax, layer: L.MapLayer, zorder: int, box=None) -> None:
         return
     filled = f[f["_fill"].notna()]
     if not filled.empty:
-        stroke = filled["_stroke"].iloc[0]
+        stroked = filled["_stroke"].notna() & (filled["_stroke"] != "")
         ax.add_collection(
             PathCollection(
                 _polygon_paths(filled.geometry.values),
                 facecolors=filled["_fill"].tolist(),
-                edgecolors=stroke if stroke else "none",
-                linewidths=float(filled["_stroke_width"].iloc[0]) if stroke else 0.0,
+                edgecolors=filled["_stroke"].where(stroked, "none").tolist(),
+                linewidths=filled["_stroke_width"].astype(float).where(stroked, 0.0).tolist(),
                 alpha=float(filled["_fill_opacity"].iloc[0]),
                 zorder=zorder,
             ),
@@ -463,6 +477,7 @@ def _draw_legends(fig: Figure, ax, legends: Sequence[Legend], wrap: int) -> None
                 handlelength=1.4,
             )
             leg.get_title().set_fontweight("bold")
+            literal_text(leg)  # layer names and class labels may hold "$"
             ax.add_artist(leg)
             box = inv.transform(leg.get_window_extent(renderer))
             y = float(box[0][1]) - 0.015
@@ -471,6 +486,7 @@ def _draw_legends(fig: Figure, ax, legends: Sequence[Legend], wrap: int) -> None
                 0.0,
                 y,
                 textwrap.fill(lg.note, wrap + 8),
+                parse_math=False,
                 fontsize=6.8,
                 style="italic",
                 color="#444444",
@@ -487,7 +503,16 @@ def _draw_legends(fig: Figure, ax, legends: Sequence[Legend], wrap: int) -> None
 
 def _draw_grid_legend(ax, lg: Legend, y: float) -> float:
     n = lg.grid or 3
-    ax.text(0.0, y, lg.title, fontsize=8.5, fontweight="bold", va="top", transform=ax.transAxes)
+    ax.text(
+        0.0,
+        y,
+        lg.title,
+        fontsize=8.5,
+        fontweight="bold",
+        va="top",
+        transform=ax.transAxes,
+        parse_math=False,
+    )
     size = 0.34
     inset = ax.inset_axes([0.2, y - 0.06 - size, size * 0.9, size])
     grid = np.array(
@@ -524,6 +549,27 @@ def _draw_methods(
     )
 
 
+def _empty_notes(ax, layers: Sequence[L.MapLayer]) -> None:
+    """Say on the map itself why a layer shows nothing to act on (no hot spot ...)."""
+    notes = [n for n in (layer.empty_note() for layer in layers) if n]
+    if not notes:
+        return
+    text = "\n\n".join(textwrap.fill(n, 70) for n in dict.fromkeys(notes))
+    ax.text(
+        0.5,
+        0.5,
+        text,
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        fontsize=9,
+        color="#222222",
+        zorder=1000,
+        bbox={"boxstyle": "round,pad=0.7", "facecolor": "#fffbe6", "edgecolor": "#b38f00"},
+        gid="empty-note",
+    )
+
+
 def _padded(bounds, frac: float = 0.04):
     xmin, ymin, xmax, ymax = bounds
     dx, dy = (xmax - xmin) * frac, (ymax - ymin) * frac
@@ -544,6 +590,7 @@ def _fit_to_axes(box, fig: Figure, rect) -> tuple[float, float, float, float]:
     return (cx - dx / 2, cy - dy / 2, cx + dx / 2, cy + dy / 2)
 
 
+@fonts.print_fonts()
 def print_map(
     layers: Sequence[L.MapLayer],
     *,
@@ -557,6 +604,7 @@ def print_map(
     basemap_timeout: float = 8.0,
     methods_heading: str = "Methods",
     methods_size: float = 6.8,
+    footer: float = 0.0,
 ) -> Figure:
     """Draw a print map of ``layers`` on an A4 page.
 
@@ -582,6 +630,8 @@ def print_map(
         Heading of the text box (e.g. "Ward figures" on a briefing's ward page).
     methods_size : float
         Type size of the text box, in points.
+    footer : float
+        Room kept free under the attributions for a document's footer (figure fraction).
 
     Returns
     -------
@@ -612,46 +662,17 @@ def print_map(
             va="top",
             gid="subtitle",
         )
-
-    ax = fig.add_axes(lay["map"])
-    ax.set_gid("map")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for spine in ax.spines.values():
-        spine.set_edgecolor("#888888")
-        spine.set_linewidth(0.6)
-    ax.set_facecolor("#ffffff")
     shown = [layer for layer in layers if layer.visible]
-    box = extent or L.layers_bounds(shown)
-    if box is not None:
-        box = _fit_to_axes(_padded(box) if extent is None else box, fig, lay["map"])
-    for i, layer in enumerate(shown):
-        _draw_layer(ax, layer, zorder=10 + 10 * i, box=box)
-    if box is not None:
-        ax.set_xlim(box[0], box[2])
-        ax.set_ylim(box[1], box[3])
-    ax.set_aspect("equal", adjustable="box")
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    note = ""
-    if basemap == "osm" and box is not None:
-        note = _draw_basemap(ax, box, basemap_timeout)
-        ax.set_xlim(box[0], box[2])
-        ax.set_ylim(box[1], box[3])
-    if box is not None:  # labels that depend on the scale (road names along roads)
-        for i, layer in enumerate(shown):
-            annotate = getattr(layer, "annotate_static", None)
-            if annotate is not None:
-                annotate(ax, box, zorder=10 + 10 * i)
-    _hide_cut_labels(fig, ax)
-    _scale_bar(ax)
-    _north_arrow(ax)
-
-    lax = fig.add_axes(lay["legend"])
-    lax.set_axis_off()
-    lax.set_gid("legend-panel")
+    _, note = draw_map(
+        fig,
+        lay["map"],
+        shown,
+        extent=extent,
+        basemap=basemap,
+        basemap_timeout=basemap_timeout,
+    )
     legends = [lg for lg in (layer.legend() for layer in shown) if lg is not None]
-    _draw_legends(fig, lax, _merge_boundary_legends(legends), wrap=40)
+    draw_legend_panel(fig, lay["legend"], _merge_boundary_legends(legends))
 
     if methods:
         max_ = fig.add_axes(lay["methods"])
@@ -663,8 +684,75 @@ def print_map(
         lines = [line for line in lines if line != style.OSM_TEXT]
         lines.append(note or style.OSM_TEXT)
     text = "\n".join(textwrap.fill(line, lay["wrap_attr"]) for line in lines)
-    fig.text(0.03, 0.012, text, fontsize=6.3, color="#333333", va="bottom", gid="attribution")
-    return fig
+    fig.text(
+        0.03, 0.012 + footer, text, fontsize=6.3, color="#333333", va="bottom", gid="attribution"
+    )
+    return literal_text(fig)
+
+
+def draw_map(
+    fig: Figure,
+    rect: tuple[float, float, float, float],
+    layers: Sequence[L.MapLayer],
+    *,
+    extent: tuple[float, float, float, float] | None = None,
+    basemap: str = "none",
+    basemap_timeout: float = 8.0,
+    scale_bar: bool = True,
+    north_arrow: bool = True,
+) -> tuple[Any, str]:
+    """Draw ``layers`` (bottom first) in a map frame at ``rect`` of ``fig``.
+
+    The frame gets a scale bar and a north arrow; area names cut by the frame are
+    left out; a layer with nothing to act on says why on the map itself. Returns the axes (gid "map") and the basemap note ("" or why there are
+    no tiles).
+    """
+    ax = fig.add_axes(rect)
+    ax.set_gid("map")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_edgecolor("#888888")
+        spine.set_linewidth(0.6)
+    ax.set_facecolor("#ffffff")
+    box = extent or L.layers_bounds(list(layers))
+    if box is not None:
+        box = _fit_to_axes(_padded(box) if extent is None else box, fig, rect)
+    for i, layer in enumerate(layers):
+        _draw_layer(ax, layer, zorder=10 + 10 * i, box=box)
+    if box is not None:
+        ax.set_xlim(box[0], box[2])
+        ax.set_ylim(box[1], box[3])
+    ax.set_aspect("equal", adjustable="box")
+    note = ""
+    if basemap == "osm" and box is not None:
+        note = _draw_basemap(ax, box, basemap_timeout)
+        ax.set_xlim(box[0], box[2])
+        ax.set_ylim(box[1], box[3])
+    if box is not None:  # labels that depend on the scale (road names along roads)
+        for i, layer in enumerate(layers):
+            annotate = getattr(layer, "annotate_static", None)
+            if annotate is not None:
+                annotate(ax, box, zorder=10 + 10 * i)
+    literal_text(fig)  # names and titles come from the user's files: measured as drawn
+    _hide_cut_labels(fig, ax)
+    if scale_bar:
+        _scale_bar(ax)
+    if north_arrow:
+        _north_arrow(ax)
+    _empty_notes(ax, layers)
+    return ax, note
+
+
+def draw_legend_panel(
+    fig: Figure, rect: tuple[float, float, float, float], legends: Sequence[Legend], wrap: int = 40
+) -> Any:
+    """Stack ``legends`` from the top of an (invisible) panel at ``rect``; returns its axes."""
+    lax = fig.add_axes(rect)
+    lax.set_axis_off()
+    lax.set_gid("legend-panel")
+    _draw_legends(fig, lax, list(legends), wrap=wrap)
+    return lax
 
 
 # --------------------------------------------------------------------------- saving
@@ -704,7 +792,9 @@ def save_figure(
     fmt = (format or p.suffix.lstrip(".")).lower()
     if fmt not in FORMATS:
         raise ExportError(f"{p}: format {fmt!r} is not supported; use {', '.join(FORMATS)}")
+    literal_text(fig)
     with (
+        fonts.print_fonts(),
         matplotlib.rc_context({"pdf.fonttype": 42, "svg.fonttype": "none"}),
         atomic_path(p, overwrite=overwrite) as tmp,
     ):
@@ -738,6 +828,8 @@ def _one_layer_map(
 ) -> Figure:
     """A page with one result layer (and ``over`` it, e.g. numbered zones) between the
     context's reference layers and its boundaries (the map helpers)."""
+    if extent is None and ctx.frame is not None:
+        extent = _padded(ctx.frame, 0.08)
     if extent is None and ctx.outline is not None:
         extent = _padded(L.AreaBoundaries(ctx.outline).bounds())
     elif extent is None and ctx.wards is not None:
@@ -752,6 +844,7 @@ def _one_layer_map(
         extent=extent,
         basemap=ctx.basemap,
         basemap_timeout=ctx.basemap_timeout,
+        footer=ctx.footer,
     )
 
 
@@ -769,7 +862,7 @@ def layer_map(
     return _one_layer_map(layer, ctx, title=title, methods=methods, extent=extent, over=over)
 
 
-def _zone_layers(zones: Any) -> list[L.MapLayer]:
+def zone_layers(zones: Any) -> list[L.MapLayer]:
     """Numbered zone outlines, when there are zones."""
     if zones is None or not len(getattr(zones, "zones", zones)):
         return []
@@ -807,7 +900,7 @@ def kde_map(
         title=title or "Where offences concentrate: kernel density hotspots",
         methods=wording.kde_methods(result),
         extent=extent,
-        over=_zone_layers(zones),
+        over=zone_layers(zones),
     )
 
 
@@ -818,12 +911,17 @@ def gistar_map(
     spot zones numbered when given. Over reference layers (roads, town centres) the cells
     that are not significant are left clear, so the streets show through."""
     return _one_layer_map(
-        L.GiStarCells(result, opacity=0.85, show_not_significant=not ctx.reference),
+        L.GiStarCells(
+            result,
+            opacity=0.85,
+            suppress_below=ctx.suppress_below,
+            show_not_significant=not ctx.reference,
+        ),
         ctx,
         title=title or "Statistically significant hot and cold spots (Getis-Ord Gi*)",
         methods=wording.gistar_methods(result),
         extent=extent,
-        over=_zone_layers(zones),
+        over=zone_layers(zones),
     )
 
 
@@ -832,13 +930,20 @@ def rates_map(
     ctx: MapContext,
     *,
     column: str = "rate",
-    scheme: str = "quantiles",
+    scheme: str = style.DEFAULT_SCHEME,
     k: int = 5,
     title: str | None = None,
     extent=None,
 ) -> Figure:
     """Area rates (or any column of the area table) in classes (mapclassify's schemes)."""
-    layer = L.AreaChoropleth(stats, column=column, scheme=scheme, k=k, opacity=0.9)
+    layer = L.AreaChoropleth(
+        stats,
+        column=column,
+        scheme=scheme,
+        k=k,
+        opacity=0.9,
+        suppress_below=ctx.suppress_below,
+    )
     level = {"ward": "ward", "lsoa": "LSOA"}.get(getattr(stats, "level", ""), "area")
     return _one_layer_map(
         layer,
@@ -854,12 +959,14 @@ def change_map(
     ctx: MapContext,
     *,
     column: str = "change",
-    scheme: str = "natural_breaks",
+    scheme: str = style.DEFAULT_SCHEME,
     k: int = 5,
     title: str | None = None,
     extent=None,
 ) -> Figure:
-    """Change since the previous period (diverging classes split at no change)."""
+    """Change since the previous period: rises and falls the exact test flags are drawn
+    apart from changes within normal variation (:class:`~hotspot.maps.layers.ChangeSignificance`);
+    without a test, diverging classes split at no change."""
     columns = stats.table.columns if hasattr(stats, "table") else stats.columns
     if column not in columns:
         raise HotspotError(
@@ -867,11 +974,23 @@ def change_map(
             "comparison period (selection.compare = true)"
         )
     comp = getattr(stats, "comparison", None)
+    if column == "change" and "change_flag" in columns:
+        layer: L.MapLayer = L.ChangeSignificance(stats, suppress_below=ctx.suppress_below)
+    else:
+        layer = L.AreaChoropleth(
+            stats,
+            column=column,
+            scheme=scheme,
+            k=k,
+            opacity=0.9,
+            diverging=True,
+            suppress_below=ctx.suppress_below,
+        )
     return _one_layer_map(
-        L.AreaChoropleth(stats, column=column, scheme=scheme, k=k, opacity=0.9, diverging=True),
+        layer,
         ctx,
         title=title or "Change since the previous period",
-        methods=wording.rates_methods(stats),
+        methods=wording.change_methods(stats),
         extent=extent,
         subtitle_extra=f"compared with {getattr(comp, 'label', comp)}" if comp is not None else "",
     )
@@ -948,9 +1067,12 @@ __all__ = [
     "bivariate_map",
     "change_map",
     "clusters_map",
+    "draw_legend_panel",
+    "draw_map",
     "gistar_map",
     "kde_map",
     "layer_map",
+    "zone_layers",
     "print_map",
     "rates_map",
     "save_figure",

@@ -188,10 +188,15 @@ def hex_to_rgba(colour: str, alpha: float = 1.0) -> tuple[int, int, int, int]:
 
 SCHEMES: dict[str, tuple[str, str]] = {
     "quantiles": ("Quantiles", "quantiles"),
-    "natural_breaks": ("FisherJenks", "natural breaks"),
+    "natural_breaks": ("FisherJenks", "natural breaks (Jenks)"),
     "equal_interval": ("EqualInterval", "equal intervals"),
 }
 """Scheme -> (mapclassify class it reproduces, legend wording)."""
+
+DEFAULT_SCHEME = "natural_breaks"
+"""The classes of every rate and count map (print, interactive, window): natural breaks
+keep wards with similar rates together and very different ones apart, where quantiles
+would put a borough's few high-rate wards in one class with much lower ones."""
 
 
 def quantile_breaks(values: np.ndarray, k: int) -> np.ndarray:
@@ -212,14 +217,23 @@ def equal_interval_breaks(values: np.ndarray, k: int) -> np.ndarray:
     return cuts
 
 
+JENKS_SAMPLE = 1000
+"""Natural breaks of more values than this are found on a sample of this many."""
+
+
 def fisher_jenks_breaks(values: np.ndarray, k: int) -> np.ndarray:
     """Upper bounds of ``k`` natural-breaks classes (Fisher's exact optimisation).
 
     Minimises the total within-class sum of squared deviations by dynamic
     programming, as mapclassify's ``FisherJenks`` does; plain numpy, so there is no
-    compiler to wait for on first use.
+    compiler to wait for on first use. Above ``JENKS_SAMPLE`` values the breaks are
+    found on that many values at evenly spaced ranks (as mapclassify's
+    ``FisherJenksSampled``, without its randomness), so a map of thousands of areas
+    is classed in a moment.
     """
     x = np.sort(np.asarray(values, dtype=float))
+    if len(x) > JENKS_SAMPLE:
+        x = x[np.round(np.linspace(0, len(x) - 1, JENKS_SAMPLE)).astype(int)]
     n = len(x)
     k = min(k, n)
     s1 = np.concatenate([[0.0], np.cumsum(x)])
@@ -311,7 +325,7 @@ def _decimals_for(values: np.ndarray) -> int:
 def classify(
     values: Sequence[float] | np.ndarray,
     *,
-    scheme: str = "quantiles",
+    scheme: str = DEFAULT_SCHEME,
     k: int = 5,
     palette: str | None = None,
     diverging: bool = False,
@@ -323,8 +337,8 @@ def classify(
     ----------
     values : array-like of float
         The values to classify; NaN means missing (drawn in the no-data colour).
-    scheme : {"quantiles", "natural_breaks", "equal_interval"}
-        The breaks of mapclassify's Quantiles, FisherJenks or EqualInterval
+    scheme : {"natural_breaks", "quantiles", "equal_interval"}
+        The breaks of mapclassify's FisherJenks (default), Quantiles or EqualInterval
         (computed here with numpy: importing mapclassify compiles numba kernels
         for several seconds when numba is installed).
     k : int
@@ -407,13 +421,18 @@ def classify(
 
 
 def _class_bounds(values: np.ndarray, scheme: str, k: int) -> list[tuple[float, float]]:
-    """(lower, upper) of each class; a class holds the values above the previous upper."""
+    """(lowest, highest) value of each class; a class holds the values above the previous
+    upper bound. Labels from these never overlap ("24.2 – 29.6", then "37.5")."""
     k_eff = max(1, min(k, len(np.unique(values))))
     if k_eff == 1:
         bins = np.array([values.max()])
     else:
         bins = np.unique(_BREAKS[scheme](values, k_eff))
-    lows = [float(values.min()), *bins[:-1].tolist()]
+    which = np.minimum(np.searchsorted(bins, values, side="left"), len(bins) - 1)
+    lows = []
+    for i, hi in enumerate(bins.tolist()):
+        members = values[which == i]
+        lows.append(float(members.min()) if members.size else (lows[-1] if lows else hi))
     return list(zip(lows, bins.tolist(), strict=True))
 
 
@@ -496,6 +515,32 @@ def attribution_lines(
     return lines
 
 
+def attribution_short(lines: Sequence[str]) -> str:
+    """The attributions of ``lines`` in one short line for a map's corner.
+
+    E.g. "© Crown copyright 2022 · OGL v3.0 · police.uk · IMD 2019"; the full lines
+    are shown on request (the interactive map shows them on a click).
+    """
+    import re
+
+    parts = []
+    for line in lines:
+        if line.startswith("Contains OS data"):
+            year = re.search(r"(\d{4})", line)
+            parts.append(f"© Crown copyright {year.group(1)}" if year else "© Crown copyright")
+        elif line == OGL_TEXT:
+            parts.append("OGL v3.0")
+        elif line == POLICE_UK_TEXT:
+            parts.append("police.uk")
+        elif line == IMD_TEXT:
+            parts.append("IMD 2019")
+        elif line == SAMHI_TEXT:
+            parts.append("SAMHI")
+        elif line == OSM_TEXT:
+            parts.append("© OpenStreetMap")
+    return " · ".join(dict.fromkeys(parts))
+
+
 def join_nonempty(parts: Iterable[str | None], sep: str = " · ") -> str:
     """Join the non-empty parts with ``sep``."""
     return sep.join(p for p in parts if p)
@@ -509,11 +554,13 @@ __all__ = [
     "OGL_TEXT",
     "OSM_TEXT",
     "SAMHI_TEXT",
+    "DEFAULT_SCHEME",
     "SCHEMES",
     "Classes",
     "Legend",
     "LegendEntry",
     "attribution_lines",
+    "attribution_short",
     "classify",
     "cluster_name",
     "equal_interval_breaks",

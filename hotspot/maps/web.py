@@ -16,6 +16,12 @@ they stay on top. Every layer appears in the layer control under its ``name``, s
 when ``visible`` is true; its legend is drawn in the lower right corner and follows
 the layer's visibility. Hovering a feature shows its tooltip fields.
 
+Text is text: every value that reaches the page from data or the user (names,
+codes, categories, labels, legend entries, layer names, the title) is shown as the
+characters it holds, never read as HTML: tooltips are built with ``textContent``,
+the rest is HTML-escaped, and data embedded in scripts is JSON with ``<``, ``>``
+and ``&`` escaped (so ``</script>`` in a name cannot end a script).
+
 Offline: :func:`render_html` replaces folium's CDN links (Leaflet, jQuery, Bootstrap,
 Font Awesome, awesome-markers, markercluster) by the copies of Leaflet and
 leaflet.markercluster kept in ``resources/web`` (their CSS images inlined as data
@@ -51,6 +57,8 @@ from hotspot.maps.layers import MapLayer, layers_bounds
 from hotspot.maps.style import Legend
 
 BASEMAPS = ("none", "osm")
+FOLD_LEGEND_BELOW = (560, 420)
+"""A map narrower or lower than this (CSS pixels) opens with its legend folded."""
 ASSET_VERSIONS = {"leaflet": "1.9.4", "leaflet.markercluster": "1.5.3"}
 BACKGROUND = "#f4f3ef"
 OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -124,21 +132,16 @@ def _add_vector(group: folium.FeatureGroup, layer: MapLayer) -> None:
     fields = layer.tooltip()
     keep = ["_fill", "_fill_opacity", "_stroke", "_stroke_width", *[f for f, _ in fields]]
     data = _geojson(_to_lonlat(gdf), keep)
-    tooltip = (
-        folium.GeoJsonTooltip(
-            fields=[f for f, _ in fields], aliases=[a for _, a in fields], sticky=True
-        )
-        if fields
-        else None
-    )
-    folium.GeoJson(
+    shapes = folium.GeoJson(
         data,
-        name=layer.name,
+        name=_html.escape(layer.name),
         style_function=_style_function(float(layer.opacity)),
         highlight_function=lambda f: {"weight": 3, "color": "#000000", "opacity": 1.0},
-        tooltip=tooltip,
         control=False,
-    ).add_to(group)
+    )
+    if fields:
+        shapes.add_child(_TextTooltip(fields))
+    shapes.add_to(group)
     labels = layer.labels()
     if labels:
         from pyproj import Transformer
@@ -157,6 +160,48 @@ def _add_vector(group: folium.FeatureGroup, layer: MapLayer) -> None:
                 ),
                 interactive=False,
             ).add_to(group)
+
+
+class _TextTooltip(MacroElement):
+    """A feature's tooltip: a table of (alias, value) rows, every cell set as text.
+
+    folium's GeoJsonTooltip writes the properties into the tooltip as HTML, so a
+    ward called ``<img src=x onerror=...>`` would run its script on hover. Here
+    each cell is filled with ``textContent``: whatever a name holds is shown as
+    the characters it is.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.bindTooltip(function (layer) {
+            var fields = {{ this.fields|tojson }};
+            var aliases = {{ this.aliases|tojson }};
+            var props = (layer.feature && layer.feature.properties) || {};
+            var table = document.createElement("table");
+            for (var i = 0; i < fields.length; i++) {
+                var value = props[fields[i]];
+                var row = table.insertRow();
+                var th = document.createElement("th");
+                th.textContent = aliases[i];
+                var td = document.createElement("td");
+                td.textContent = (value === null || value === undefined) ? "" : String(value);
+                row.appendChild(th);
+                row.appendChild(td);
+            }
+            var div = document.createElement("div");
+            div.appendChild(table);
+            return div;
+        }, {sticky: true, className: "foliumtooltip"});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, fields: Sequence[tuple[str, str]]) -> None:
+        super().__init__()
+        self._name = "HotspotTooltip"
+        self.fields = [str(f) for f, _ in fields]
+        self.aliases = [str(a) for _, a in fields]
 
 
 def _png_data_url(rgba: np.ndarray) -> str:
@@ -182,7 +227,7 @@ def _add_raster(group: folium.FeatureGroup, layer) -> None:
 _POINT_CALLBACK = """function (row) {
     var m = L.circleMarker(new L.LatLng(row[0], row[1]),
         {radius: 4, color: %(c)s, weight: 1, fillColor: %(c)s, fillOpacity: 0.8});
-    if (row[2]) { m.bindTooltip(row[2]); }
+    if (row[2]) { var t = document.createElement("span"); t.textContent = row[2]; m.bindTooltip(t); }
     return m;
 }"""
 
@@ -213,9 +258,15 @@ class _Legends(MacroElement):
         """
         {% macro header(this, kwargs) %}
         <style>
-          .hotspot-legend { background: rgba(255,255,255,0.92); padding: 6px 8px;
-            font: 12px/1.35 sans-serif; border-radius: 4px; box-shadow: 0 1px 4px #0004;
-            max-height: 60vh; overflow-y: auto; max-width: 300px; }
+          .hotspot-legend { background: rgba(255,255,255,0.92); padding: 5px 8px;
+            font: 11px/1.3 sans-serif; border-radius: 4px; box-shadow: 0 1px 4px #0004;
+            max-height: 55vh; overflow-y: auto; max-width: 240px; }
+          .hotspot-legend .lg-toggle { font-weight: bold; cursor: pointer; user-select: none;
+            display: block; color: #222; text-decoration: none; }
+          .hotspot-legend .lg-toggle::after { content: " ▾"; }
+          .hotspot-legend.collapsed .lg-toggle::after { content: " ▸"; }
+          .hotspot-legend.collapsed .lg-body { display: none; }
+          .hotspot-legend .lg-heading { color: #444; margin: 2px 0 4px 0; }
           .hotspot-legend .lg-block { margin: 2px 0 6px 0; }
           .hotspot-legend .lg-title { font-weight: bold; margin-bottom: 2px; }
           .hotspot-legend .lg-row { display: flex; align-items: center; gap: 6px; }
@@ -236,8 +287,19 @@ class _Legends(MacroElement):
           var legend = L.control({position: "bottomright"});
           legend.onAdd = function () {
             var div = L.DomUtil.create("div", "hotspot-legend");
-            div.innerHTML = {{ this.html|tojson }};
+            div.innerHTML = '<a class="lg-toggle" href="#" title="Show or hide the legend">'
+              + 'Legend</a><div class="lg-body">' + {{ this.html|tojson }} + '</div>';
             L.DomEvent.disableScrollPropagation(div);
+            L.DomEvent.disableClickPropagation(div);
+            div.querySelector(".lg-toggle").addEventListener("click", function (e) {
+              e.preventDefault();
+              div.classList.toggle("collapsed");
+            });
+            // a small map starts with the legend folded, so it never hides the area
+            var size = map.getSize();
+            if (size.y < {{ this.fold_below[1] }} || size.x < {{ this.fold_below[0] }}) {
+              div.classList.add("collapsed");
+            }
             return div;
           };
           legend.addTo(map);
@@ -255,10 +317,13 @@ class _Legends(MacroElement):
         """
     )
 
-    def __init__(self, items: list[tuple[str, Legend, bool]]) -> None:
+    def __init__(self, items: list[tuple[str, Legend, bool]], heading: str = "") -> None:
         super().__init__()
         self._name = "HotspotLegends"
+        self.fold_below = FOLD_LEGEND_BELOW
         parts, self.blocks = [], {}
+        if heading:
+            parts.append(f'<div class="lg-heading">{_html.escape(heading)}</div>')
         for i, (layer_name, legend, visible) in enumerate(items):
             block_id = f"hotspot-legend-{i}"
             self.blocks[layer_name] = block_id
@@ -309,7 +374,13 @@ class _PageExtras(MacroElement):
         {% macro header(this, kwargs) %}
         <style>
           .leaflet-container { background: {{ this.background }}; }
-          .leaflet-control-attribution { max-width: 60vw; white-space: normal; }
+          .leaflet-control-attribution { max-width: 70vw; white-space: nowrap;
+            overflow: hidden; text-overflow: ellipsis; }
+          .leaflet-control-attribution.open { white-space: normal; }
+          .hs-attr-full { display: none; }
+          .leaflet-control-attribution.open .hs-attr-full { display: inline; }
+          .leaflet-control-attribution.open .hs-attr-short { display: none; }
+          .hs-attr-toggle { cursor: pointer; }
           .hotspot-label { transform: translate(-50%, -50%); white-space: nowrap;
             font: 600 11px sans-serif; color: #222; pointer-events: none;
             text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff; }
@@ -343,6 +414,13 @@ class _PageExtras(MacroElement):
           {% for text in this.attributions %}
           map.attributionControl.addAttribution({{ text|tojson }});
           {% endfor %}
+          // one short line; a click shows the full attributions (and folds them again)
+          var box = map.attributionControl.getContainer();
+          box.addEventListener("click", function (e) {
+            if (!e.target.closest(".hs-attr-toggle")) { return; }
+            e.preventDefault();
+            box.classList.toggle("open");
+          });
         })();
         {% endmacro %}
         """
@@ -361,7 +439,78 @@ class _PageExtras(MacroElement):
         self.title_html = "".join(parts)
         # one entry: Leaflet would join several with commas after their full stops
         joined = " · ".join(a.strip().rstrip(".") for a in attributions if a.strip())
-        self.attributions = [e(joined)] if joined else []
+        short = style.attribution_short(attributions)
+        self.attributions = (
+            [
+                f'<a class="hs-attr-toggle" href="#" title="Show the full attributions">'
+                f'<span class="hs-attr-short">{e(short)} \u25b8</span>'
+                f'<span class="hs-attr-full">{e(joined)} \u25c2</span></a>'
+            ]
+            if joined
+            else []
+        )
+
+
+class _Fit(MacroElement):
+    """Open on the study area, clear of the map's controls and legend.
+
+    Of the ways to keep the controls' corners free (a strip on the right, or strips at
+    the top and bottom) the page takes the one that shows the area largest, so the
+    legend never covers it. ``window.hotspotBounds`` holds the area for checking,
+    ``window.hotspotFit()`` fits it again and ``window.hotspotFitted`` is the view it
+    chose (centre and zoom), so a viewer can tell whether the user has moved since.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+          var map = {{ this._parent.get_name() }};
+          var area = L.latLngBounds({{ this.bounds|tojson }});
+          window.hotspotBounds = area;
+          function corner(sel) {
+            var el = map.getContainer().querySelector(sel), w = 0, h = 0;
+            if (!el) { return {w: 0, h: 0}; }
+            el.querySelectorAll(":scope > .leaflet-control").forEach(function (c) {
+              var r = c.getBoundingClientRect();
+              if (!r.width || !r.height) { return; }
+              w = Math.max(w, r.width + 10);
+              h += r.height + 10;
+            });
+            return {w: w, h: h};
+          }
+          function fit() {
+            var tl = corner(".leaflet-top.leaflet-left"), tr = corner(".leaflet-top.leaflet-right");
+            var bl = corner(".leaflet-bottom.leaflet-left");
+            var br = corner(".leaflet-bottom.leaflet-right");
+            var right = Math.max(tr.w, br.w), top = Math.max(tl.h, tr.h);
+            var bottom = Math.max(bl.h, br.h), m = 6;
+            var ways = [
+              [[m, tl.h + m], [right + m, bl.h + m]],
+              [[tl.w + m, m], [right + m, bl.h + m]],
+              [[m, top + m], [m, bottom + m]]
+            ];
+            var best = null, zoom = -Infinity;
+            ways.forEach(function (w) {
+              var z = map.getBoundsZoom(area, false, L.point(w[0]).add(L.point(w[1])));
+              if (z > zoom) { zoom = z; best = w; }
+            });
+            map.fitBounds(area, {paddingTopLeft: best[0], paddingBottomRight: best[1],
+                                 animate: false});
+            var c = map.getCenter();
+            window.hotspotFitted = [c.lat, c.lng, map.getZoom()];
+          }
+          window.hotspotFit = fit;
+          fit();
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: list[list[float]]) -> None:
+        super().__init__()
+        self._name = "HotspotFit"
+        self.bounds = bounds
 
 
 def build_map(
@@ -373,6 +522,7 @@ def build_map(
     attributions: Sequence[str] | None = None,
     bounds: tuple[float, float, float, float] | None = None,
     collapsed_control: bool = False,
+    compact: bool = False,
 ) -> folium.Map:
     """Build an interactive map of ``layers``.
 
@@ -394,6 +544,9 @@ def build_map(
         (xmin, ymin, xmax, ymax) in EPSG:27700 to open on; default all layers.
     collapsed_control : bool
         Collapse the layer control into an icon.
+    compact : bool
+        For a map inside a window: no title box (the subtitle heads the legend
+        instead), so the area has the room.
 
     Returns
     -------
@@ -430,7 +583,9 @@ def build_map(
         light = getattr(layer, "for_web", None)
         if light is not None:  # large reference layers send a lighter copy
             layer = light()
-        group = folium.FeatureGroup(name=layer.name, show=layer.visible, overlay=True)
+        # Leaflet's layer control shows names as HTML: give it the name as text
+        label = _html.escape(layer.name)
+        group = folium.FeatureGroup(name=label, show=layer.visible, overlay=True)
         if layer.kind == "points":
             _add_points(group, layer)
         elif layer.kind == "raster":
@@ -440,12 +595,14 @@ def build_map(
         group.add_to(m)
         lg = layer.legend()
         if lg is not None:
-            legends.append((layer.name, lg, layer.visible))
+            legends.append((label, lg, layer.visible))
     if legends:
-        m.add_child(_Legends(legends))
+        m.add_child(_Legends(legends, heading=(subtitle or "") if compact else ""))
     attr = (
         list(attributions) if attributions is not None else style.attribution_lines(basemap="none")
     )
+    if compact:
+        title = subtitle = None
     m.add_child(_PageExtras(title, subtitle, attr, BACKGROUND))
     folium.LayerControl(collapsed=collapsed_control, position="topright").add_to(m)
     box = bounds or layers_bounds(list(layers))
@@ -455,7 +612,8 @@ def build_map(
         to_ll = Transformer.from_crs(27700, 4326, always_xy=True)
         lon0, lat0 = to_ll.transform(box[0], box[1])
         lon1, lat1 = to_ll.transform(box[2], box[3])
-        m.fit_bounds([[lat0, lon0], [lat1, lon1]])
+        m.fit_bounds([[lat0, lon0], [lat1, lon1]])  # at once; refined when the controls exist
+        m.add_child(_Fit([[lat0, lon0], [lat1, lon1]]))
     return m
 
 

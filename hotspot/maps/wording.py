@@ -98,9 +98,19 @@ def rates_methods(stats: Any) -> list[str]:
     if _get(p, "eb", False):
         lines.append("Empirical-Bayes smoothed rates are given alongside raw rates.")
     period = _get(stats, "period")
-    comp = _get(stats, "comparison")
     if period is not None:
         lines.append(f"Period: {_get(period, 'label', period)}.")
+    return lines + change_methods(stats, period=False)
+
+
+def change_methods(stats: Any, *, period: bool = True) -> list[str]:
+    """Methods lines for the change since the previous period (the periods and the test)."""
+    p = _get(stats, "params")
+    comp = _get(stats, "comparison")
+    lines = []
+    now = _get(stats, "period")
+    if period and now is not None:
+        lines.append(f"Period: {_get(now, 'label', now)}.")
     if comp is not None:
         alpha = float(_get(p, "alpha", 0.05) or 0.05)
         fdr = ", FDR-corrected" if _get(p, "change_fdr", False) else ""
@@ -158,6 +168,54 @@ def methods_lines(
     return out
 
 
+def _confidence(level: float) -> str:
+    return f"{(1 - float(level)) * 100:g}% confidence"
+
+
+def _why_nothing(result: Any, unit: str, fallback: str) -> str:
+    power = _get(result, "power")
+    advice = power.advice(unit) if power is not None else ""
+    return advice or fallback
+
+
+def gistar_empty(result: Any) -> str:
+    """What a Gi* map or table with no hot or cold spot says on itself ("" when it has some).
+
+    Examples: "No significant hot or cold spots at 90% confidence after FDR correction:
+    with 999 permutations the smallest possible p-value is 0.002, ...".
+    """
+    if result is None or _get(result, "n_significant", 1):
+        return ""
+    p = _get(result, "params")
+    what = {"greater": "hot spots", "lesser": "cold spots"}.get(
+        _get(p, "alternative", "two-sided"), "hot or cold spots"
+    )
+    fdr = " after FDR correction" if _get(p, "fdr", True) else ""
+    unit = "areas" if _get(result, "kind", "grid") == "areas" else "cells"
+    values = "counts" if _get(result, "value_column", "n") == "n" else "values"
+    why = _why_nothing(
+        result,
+        unit,
+        f"no group of {unit} holds {values} far enough from the study area's average to be "
+        "unlikely by chance",
+    )
+    return f"No significant {what} at 90% confidence{fdr}: {why}."
+
+
+def clusters_empty(result: Any) -> str:
+    """What a local-cluster map or table with no cluster says on itself ("" when it has some)."""
+    if result is None or _get(result, "n_significant", 1):
+        return ""
+    p = _get(result, "params")
+    fdr = " after FDR correction" if _get(p, "fdr", True) else ""
+    why = _why_nothing(
+        result,
+        "areas",
+        "no area's value goes with its neighbours' values more closely than chance would give",
+    )
+    return f"No significant local clusters at {_confidence(_get(p, 'alpha', 0.05))}{fdr}: {why}."
+
+
 def strength(rho: float) -> str:
     """Plain-English strength of a rank correlation (the usual rule of thumb)."""
     size = abs(rho)
@@ -199,6 +257,9 @@ def correlation_sentences(result: Any) -> list[str]:
 
 __all__ = [
     "bivariate_methods",
+    "clusters_empty",
+    "gistar_empty",
+    "change_methods",
     "correlation_sentences",
     "gistar_methods",
     "kde_methods",

@@ -17,12 +17,22 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from hotspot.core.formats import published_count
 from hotspot.maps.layers import AreaChoropleth, MapLayer, _fmt, _label_point, as_bng_gdf
 from hotspot.maps.style import Legend, LegendEntry
 
 ZONE_COLOUR = "#1b1b1b"
 FACILITY_COLOUR = "#d95f02"
 STREET_POINT_COLOUR = "#5e3c99"
+
+
+def _counts_and_shares(counts: Any, shares: Any, suppress_below: int) -> tuple[list, list]:
+    """Tooltip texts of counts ("<5" when small) and their shares (none beside "<5")."""
+    shown = [published_count(v, suppress_below) for v in counts]
+    share = [
+        "" if c.startswith("<") else _fmt(s, "{:.1%}") for c, s in zip(shown, shares, strict=True)
+    ]
+    return shown, share
 
 
 @dataclass
@@ -36,6 +46,9 @@ class ZoneOutlines(MapLayer):
         ``pai``, ``wards``, ``places`` and geometry.
     limit : int, optional
         Number only the first zones (all by default).
+    suppress_below : int
+        For publication: tooltip counts from 1 to ``suppress_below - 1`` show as "<N"
+        (with their share left out), as in the tables.
     """
 
     zones: Any
@@ -44,6 +57,7 @@ class ZoneOutlines(MapLayer):
     colour: str = ZONE_COLOUR
     width: float = 1.6
     limit: int | None = None
+    suppress_below: int = 0
     label_style: ClassVar[dict[str, Any]] = {
         "fontsize": 8,
         "fontweight": "bold",
@@ -55,7 +69,10 @@ class ZoneOutlines(MapLayer):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        table = getattr(self.zones, "zones", self.zones)
+        zones = self.zones
+        if self.suppress_below > 1 and hasattr(zones, "publishable"):
+            zones = zones.publishable(self.suppress_below)  # the counts in the places text
+        table = getattr(zones, "zones", zones)
         gdf = as_bng_gdf(table, self.name)
         self._gdf = gdf.head(self.limit) if self.limit else gdf
 
@@ -67,8 +84,9 @@ class ZoneOutlines(MapLayer):
         out["_stroke"] = self.colour
         out["_stroke_width"] = float(self.width)
         out["tt_name"] = gdf["name"].astype(str)
-        out["tt_count"] = gdf["offences"].map(lambda v: _fmt(v, "{:,.0f}"))
-        out["tt_share"] = gdf["share_offences"].map(lambda v: _fmt(v, "{:.1%}"))
+        out["tt_count"], out["tt_share"] = _counts_and_shares(
+            gdf["offences"], gdf["share_offences"], self.suppress_below
+        )
         out["tt_area"] = gdf["area_km2"].map(lambda v: _fmt(v, "{:.2f} km²"))
         out["tt_pai"] = gdf["pai"].map(lambda v: _fmt(v, "{:.1f}"))
         out["tt_wards"] = gdf["wards"].astype(str)
@@ -112,12 +130,15 @@ class MapPointsLayer(MapLayer):
     points : GeoDataFrame
         ``place``, ``offences``, ``facility`` ("" for a street), ``excluded`` (bool) and
         point geometry (the Map points table).
+    suppress_below : int
+        For publication: tooltip counts from 1 to ``suppress_below - 1`` show as "<N".
     """
 
     points: Any
     _: KW_ONLY
     name: str = "Busiest map points"
     visible: bool = False
+    suppress_below: int = 0
     _gdf: Any = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -138,7 +159,7 @@ class MapPointsLayer(MapLayer):
         out["_stroke"] = "#ffffff"
         out["_stroke_width"] = 0.6
         out["tt_name"] = gdf["place"].astype(str)
-        out["tt_count"] = gdf["offences"].map(lambda v: _fmt(v, "{:,.0f}"))
+        out["tt_count"] = [published_count(v, self.suppress_below) for v in gdf["offences"]]
         out["tt_class"] = np.where(
             gdf["excluded"].astype(bool),
             "left out of the analyses",

@@ -42,6 +42,7 @@ from hotspot.model.report import (
     DROP_OUTSIDE_GB,
     DROP_REASONS,
     LoadReport,
+    printable,
 )
 from hotspot.model.settings import MapParams, OutputParams, SelectionParams
 
@@ -74,4 +75,5 @@ __all__ = [
     "month_label",
     "month_str",
     "parse_month",
+    "printable",
 ]

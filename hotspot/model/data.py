@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from hotspot.model.period import Period
-from hotspot.model.report import LoadReport
+from hotspot.model.report import LoadReport, printable
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -16,6 +17,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from hotspot.model.taxonomy import OffenceGroup
 
 # --------------------------------------------------------------------------- data
+
+
+def _printable_notes(obj) -> None:
+    """Notes are one line each, whatever names from the file they quote."""
+    object.__setattr__(obj, "notes", tuple(printable(n) for n in obj.notes))
 
 
 #: The canonical columns every reader gives offences, in order (then the original columns).
@@ -31,6 +37,9 @@ OFFENCE_COLUMNS: tuple[str, ...] = (
 )
 
 
+_SELECTIONS_KEPT = 4
+
+
 @dataclass(frozen=True)
 class OffenceData:
     """Offence points in British National Grid, with the report of how they were read.
@@ -38,16 +47,18 @@ class OffenceData:
     Attributes
     ----------
     gdf : geopandas.GeoDataFrame
-        Canonical columns ``crime_id``, ``month`` (datetime64, first day of month),
+        Canonical columns ``crime_id`` (text), ``month`` (datetime64, first day of month),
         ``category`` (police.uk CSV name), ``location``, ``lsoa_code``, ``lsoa_name``,
-        ``outcome``, ``source_file``, then every original column; point geometry in
-        EPSG:27700.
+        ``outcome``, ``source_file`` (these six categorical: a few thousand distinct values
+        over a million rows cost a byte or two a row), then the file's other columns;
+        point geometry in EPSG:27700 (offences at one map point share one point object).
     report : LoadReport
         How every row read was used.
     """
 
     gdf: gpd.GeoDataFrame
     report: LoadReport
+    _selections: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.gdf)
@@ -59,14 +70,36 @@ class OffenceData:
     ) -> OffenceData:
         """Return the offences of ``group`` within ``period`` (both optional).
 
-        The load report is kept: it describes the source, not the selection.
+        The load report is kept: it describes the source, not the selection. Only the
+        selected rows are copied; when every row is selected the table is shared, not
+        copied (pandas copy-on-write keeps it safe from changes either way). The last few
+        selections are remembered, so the analyses of one run share them.
         """
-        mask = pd.Series(True, index=self.gdf.index)
-        if group is not None:
-            mask &= self.gdf["category"].isin(group.categories)
+        every = group is None or group.every_row
+        key = (
+            None if every else tuple(sorted(group.categories)),
+            (period.start, period.end) if period is not None else None,
+        )
+        if key in self._selections:
+            return self._selections[key]
+        mask = np.ones(len(self.gdf), dtype=bool)
+        if not every:
+            mask &= self.gdf["category"].isin(group.categories).to_numpy()
         if period is not None:
-            mask &= period.contains(self.gdf["month"])
-        return OffenceData(self.gdf.loc[mask].copy(), self.report)
+            mask &= period.contains(self.gdf["month"]).to_numpy(dtype=bool)
+        chosen = OffenceData(self.gdf if mask.all() else self.gdf[mask], self.report)
+        if len(self._selections) >= _SELECTIONS_KEPT:
+            self._selections.pop(next(iter(self._selections)))
+        self._selections[key] = chosen
+        return chosen
+
+    def category_counts(self, period: Period | None = None) -> dict[str, int]:
+        """Rows per category (within ``period`` when given); "(no category)" for empty ones."""
+        cats = self.gdf["category"]
+        if period is not None:
+            cats = cats[period.contains(self.gdf["month"])]
+        counts = cats.value_counts(dropna=False)
+        return {("(no category)" if pd.isna(k) else str(k)): int(v) for k, v in counts.items()}
 
     def months(self) -> list[pd.Timestamp]:
         """Distinct months present, sorted."""
@@ -107,6 +140,9 @@ class AreaLayer:
     source: str = ""
     notes: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        _printable_notes(self)
+
     @property
     def label(self) -> str:
         """Short description, e.g. "wards (2022), 19 areas"."""
@@ -146,6 +182,9 @@ class Indicators:
     year: int | None = None
     notes: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        _printable_notes(self)
+
     @property
     def measures(self) -> list[str]:
         """The measure columns (everything but ``lsoa_code``)."""
@@ -181,3 +220,6 @@ class Lookup:
     lsoa_vintage: int | None = None
     ward_vintage: int | None = None
     notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        _printable_notes(self)

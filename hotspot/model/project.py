@@ -8,7 +8,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 
 from hotspot.core.errors import ProjectError
@@ -39,7 +39,12 @@ OFFENCE_COLUMN_KEYS = (
 AREA_ROLES = ("wards", "lsoas", "study_area", "other")
 
 _SOURCE_OPTIONS: dict[str, dict[str, type | tuple]] = {
-    "offences": {"columns": dict, "label": str},
+    "offences": {
+        "columns": dict,
+        "label": str,
+        "max_unzipped_bytes": int,
+        "max_compression_ratio": int,
+    },
     "areas": {
         "level": AREA_LEVELS,
         "role": AREA_ROLES,
@@ -66,7 +71,9 @@ class Source:
         As written in the project file: relative to the project file's folder
         when it lies beneath it, else absolute.
     options : dict
-        Reader options: ``columns`` (offences); ``level``, ``role``,
+        Reader options: ``columns``, ``max_unzipped_bytes`` and
+        ``max_compression_ratio`` (offences: how far a compressed file or zip member
+        may expand); ``level``, ``role``,
         ``code_field``, ``name_field`` (areas); ``indicator``, ``year``
         (indicators); ``layer``, ``name_field``, ``class_field`` (reference); ``label`` (any).
     """
@@ -76,8 +83,15 @@ class Source:
     options: dict[str, Any] = field(default_factory=dict)
 
     def resolve(self, base: Path | None) -> Path:
-        """The absolute path of the source, given the project file's folder."""
-        p = Path(self.path).expanduser()
+        """The absolute path of the source, given the project file's folder.
+
+        Hotspot writes paths with "/", which every platform reads; a path typed with
+        Windows' "\\" separators is read the same way on macOS and Linux too.
+        """
+        raw = self.path
+        if os.sep == "/" and "\\" in raw:
+            raw = PureWindowsPath(raw).as_posix()
+        p = Path(raw).expanduser()
         if not p.is_absolute() and base is not None:
             p = base / p
         return p
@@ -179,6 +193,10 @@ class Project:
         Input files and folders.
     groups : dict
         User-defined offence groups: name -> police.uk categories.
+    categories : dict
+        Category labels of the offence files that are not police.uk's wording -> the
+        police.uk category they stand for (``[categories]``; added to Hotspot's own table,
+        :func:`hotspot.model.taxonomy.category_label`).
     selection : SelectionParams
         Offence group and period.
     analysis : dict
@@ -197,6 +215,7 @@ class Project:
     name: str = "Untitled project"
     sources: list[Source] = field(default_factory=list)
     groups: dict[str, list[str]] = field(default_factory=dict)
+    categories: dict[str, str] = field(default_factory=dict)
     selection: SelectionParams = field(default_factory=SelectionParams)
     analysis: dict[str, Any] = field(default_factory=dict)
     outputs: OutputParams = field(default_factory=OutputParams)
@@ -232,6 +251,8 @@ class Project:
             doc["sources"] = [s.to_toml() for s in self.sources]
         if self.groups:
             doc["groups"] = {k: list(v) for k, v in self.groups.items()}
+        if self.categories:
+            doc["categories"] = dict(self.categories)
         doc["selection"] = to_dict(self.selection)
         if self.analysis:
             doc["analysis"] = {
@@ -252,7 +273,18 @@ class Project:
             On an unknown key, a wrong type or a bad value, naming the key.
         """
         _check_keys(
-            doc, {"project", "sources", "groups", "selection", "analysis", "outputs", "map"}, "top"
+            doc,
+            {
+                "project",
+                "sources",
+                "groups",
+                "categories",
+                "selection",
+                "analysis",
+                "outputs",
+                "map",
+            },
+            "top",
         )
         meta = _check_table(doc.get("project", {}), "project")
         _check_keys(meta, {"name", "format"}, "project")
@@ -275,8 +307,9 @@ class Project:
             if not isinstance(cats, list) or not all(isinstance(c, str) for c in cats):
                 raise ProjectError(f"groups.{gname}: expected a list of police.uk categories")
             groups[gname] = list(cats)
-        from hotspot.model.taxonomy import all_groups
+        from hotspot.model.taxonomy import all_groups, check_labels
 
+        categories = check_labels(_check_table(doc.get("categories", {}), "categories"))
         known_groups = all_groups(groups)
         selection = from_dict(
             SelectionParams, _check_table(doc.get("selection", {}), "selection"), where="selection"
@@ -300,6 +333,7 @@ class Project:
             name=name,
             sources=sources,
             groups=groups,
+            categories=categories,
             selection=selection,
             analysis=analysis,
             outputs=outputs,
@@ -375,6 +409,7 @@ class Project:
             self,
             sources=[Source(s.kind, s.path, dict(s.options)) for s in self.sources],
             groups={k: list(v) for k, v in self.groups.items()},
+            categories=dict(self.categories),
             analysis={
                 k: dict(v) if isinstance(v, Mapping) else v for k, v in self.analysis.items()
             },

@@ -6,6 +6,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from hotspot.core.errors import printable_bytes
+from hotspot.core.text import one_line
+
+
+def printable(text: object) -> str:
+    """``text`` on one line and printable in any encoding: :func:`~hotspot.core.text.one_line`,
+    with undecodable bytes of a file name (lone surrogates) shown as ``\\xNN``.
+
+    >>> printable("caf\\udce9\\nRows kept: 0")
+    'caf\\\\xe9\\\\nRows kept: 0'
+    """
+    return one_line(printable_bytes(str(text)))
+
+
 if TYPE_CHECKING:  # pragma: no cover
     pass
 
@@ -44,7 +58,13 @@ class LoadReport:
     files : tuple of str
         The files read.
     notes : tuple of str
-        Anything else the user should know (unknown categories, repaired values ...).
+        Anything else the user should know (repaired values ...).
+    unknown_categories : mapping
+        Labels that are not police.uk categories, kept as written -> rows.
+    relabelled : tuple of (label, category, rows, by)
+        Labels read as a police.uk category although not police.uk's own wording, with the
+        rows concerned and what read them ("Hotspot's table" or "the project's
+        [categories]").
     """
 
     source: str
@@ -57,6 +77,8 @@ class LoadReport:
     shared_locations: int = 0
     files: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    unknown_categories: Mapping[str, int] = field(default_factory=dict)
+    relabelled: tuple[tuple[str, str, int, str], ...] = ()
 
     def __post_init__(self) -> None:
         total = self.rows_kept + sum(self.dropped.values())
@@ -101,5 +123,31 @@ class LoadReport:
             lines.append("Rows by category:")
             for cat, n in sorted(self.categories.items(), key=lambda kv: (-kv[1], kv[0])):
                 lines.append(f"  - {cat}: {n:,}")
+        lines += self.category_lines()
         lines.extend(f"Note: {n}" for n in self.notes)
-        return "\n".join(lines)
+        # names, categories and notes come from the files: each stays on its line
+        return "\n".join(one_line(line) for line in lines)
+
+    def category_lines(self) -> list[str]:
+        """How category labels were read: labels mapped to police.uk categories, unknown ones."""
+        lines = []
+        if self.relabelled:
+            lines.append(
+                "Category labels read as police.uk categories (change or add labels under "
+                "[categories] in the project file):"
+            )
+            for label, category, n, by in self.relabelled:
+                lines.append(f"  - {label!r} -> {category}: {n:,} rows ({by})")
+        if self.unknown_categories:
+            listed = ", ".join(
+                f"{k!r} ({v:,} rows)"
+                for k, v in sorted(self.unknown_categories.items(), key=lambda kv: -kv[1])[:10]
+            )
+            example = next(iter(self.unknown_categories))
+            lines.append(
+                f"Categories that are not police.uk categories, kept as written: {listed}. "
+                "'All crime' includes them; the other groups leave them out. To count them in "
+                "a police.uk category, name it in the project file, e.g. [categories] "
+                f'"{example}" = "Other crime"'
+            )
+        return lines

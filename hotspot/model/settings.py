@@ -52,6 +52,12 @@ class SelectionParams:
         "174605' (one point, British National Grid metres). Every output says what was left out.",
         advanced=True,
     )
+    local_authorities: tuple[str, ...] = param(
+        (),
+        label="Study area",
+        help="Local authorities (names or LAD codes, e.g. Lewisham or E09000023) every "
+        "boundary layer is restricted to. Empty = every area loaded.",
+    )
 
     def __post_init__(self) -> None:
         validate(self, where="selection")
@@ -122,8 +128,21 @@ class OutputParams:
     page: str = param(
         "A4-landscape",
         label="Page",
-        help="Page layout of print maps.",
+        help="Page layout of the print maps and of every page of the briefing pack.",
         choices=("A4-landscape", "A4-portrait"),
+    )
+    marking: str = param(
+        "OFFICIAL",
+        label="Protective marking",
+        help="Printed at the top and bottom of every page of the briefing pack: OFFICIAL for "
+        "most council and police work, OFFICIAL-SENSITIVE when it must be handled with more "
+        "care, none for a document to publish.",
+        choices=("none", "OFFICIAL", "OFFICIAL-SENSITIVE"),
+    )
+    version: str = param(
+        "1.0",
+        label="Document version",
+        help="Shown with the date on the cover and in the footer of the briefing pack.",
     )
     html: bool = param(False, label="Interactive map", help="Write an offline HTML map.")
     html_points: bool = param(
@@ -137,12 +156,27 @@ class OutputParams:
         label="Ward pages",
         help="Ward names or codes given a page of their own in the briefing pack.",
     )
+    verify: bool = param(
+        False,
+        label="Check against PySAL",
+        help="Recompute the Gi* and correlation results with PySAL (esda, on libpysal weights "
+        "built independently) and state the largest difference in summary.txt and the "
+        "briefing's methods page. The first check in a session compiles esda (about 15 s).",
+    )
     suppress_below: int = param(
         0,
         label="Suppress small counts below",
-        help="For publication: counts below this number are shown as '<N' in tables (0 = off; "
-        "5 is usual).",
+        help="For publication: counts below this number, and the rates, shares and changes "
+        "that would reveal them, are hidden in every table, map, GIS file and the briefing "
+        "(0 = off; 5 is usual). See SECURITY.md for what suppression cannot reach.",
         minimum=0,
+    )
+    gpkg_exact_counts: bool = param(
+        False,
+        label="Exact counts in the results GeoPackage",
+        help="Keep small counts in results.gpkg although they are suppressed elsewhere, for "
+        "internal use only (the file's layer descriptions say so). Off: results.gpkg is "
+        "suppressed like the other outputs.",
     )
 
     def __post_init__(self) -> None:

@@ -2,13 +2,18 @@
 
 police.uk names the same 14 categories two ways: the "Crime type" column of the
 download CSVs ("Violence and sexual offences") and the slugs of the API
-(``violent-crime``). Inside Hotspot every offence carries the CSV name. The
-presets ("Serious violence (police.uk)", "All crime", ...) are data, read from
-``resources/offence_groups.toml``.
+(``violent-crime``). Inside Hotspot every offence carries the CSV name. Labels that
+differ from those only in case, punctuation or wording ("violent or sexual", "theft
+from person") are read through a table, ``resources/category_labels.toml``, which a
+project extends under ``[categories]`` (:func:`category_label`); the load report
+lists every label read that way. The presets ("Serious violence (police.uk)", "All
+crime", ...) are data, read from ``resources/offence_groups.toml``; "All crime"
+selects every row, whatever its category (:attr:`OffenceGroup.every_row`).
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -63,6 +68,102 @@ _CASEFOLD = {name.casefold(): name for name in (*CATEGORIES, *LEGACY_CATEGORIES)
 _LEGACY_TO_CURRENT = {"Violent crime": "Violence and sexual offences"}
 
 
+def label_key(value: str) -> str:
+    """A category label compared without case, punctuation or "&"/"and" differences.
+
+    Examples
+    --------
+    >>> label_key("Criminal damage & arson")
+    'criminal damage and arson'
+    >>> label_key(" Theft-from_person ")
+    'theft from person'
+    """
+    text = str(value).casefold().replace("&", " and ")
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
+
+
+@cache
+def _label_table() -> dict[str, str]:
+    """The built-in table of labels (keys by :func:`label_key`) -> police.uk CSV name."""
+    path = resources.files("hotspot.resources").joinpath("category_labels.toml")
+    data = tomllib.loads(path.read_text("utf-8"))
+    table = {label_key(name): name for name in CATEGORIES}
+    for label, name in data["labels"].items():
+        if name not in CATEGORIES:  # pragma: no cover - a broken resource file
+            raise RuntimeError(f"category_labels.toml: {name!r} is not a police.uk category")
+        table[label_key(label)] = name
+    return table
+
+
+def category_label(value: str, extra: Mapping[str, str] | None = None) -> str | None:
+    """The police.uk category a label that is not police.uk's own wording stands for.
+
+    Parameters
+    ----------
+    value : str
+        A label as written in an offence file ("violent or sexual", "Theft from person").
+    extra : mapping, optional
+        A project's own labels (``[categories]``): label -> police.uk category.
+
+    Returns
+    -------
+    str or None
+        The CSV name, or None when the label is unknown, or is police.uk's own name or
+        slug (:func:`category_name` reads those).
+
+    Examples
+    --------
+    >>> category_label("violent or sexual")
+    'Violence and sexual offences'
+    >>> category_label("Robbery") is None  # police.uk's own name
+    True
+    """
+    if not isinstance(value, str) or _official(value) is not None:
+        return None
+    key = label_key(value)
+    for label, name in (extra or {}).items():
+        if label_key(label) == key:
+            return category_name(name)
+    return _label_table().get(key)
+
+
+def _official(value: str) -> str | None:
+    v = value.strip()
+    if v in _SLUG_TO_NAME:
+        return _SLUG_TO_NAME[v]
+    name = _CASEFOLD.get(v.casefold())
+    if name is None:
+        name = _SLUG_TO_NAME.get(v.casefold())
+    return _LEGACY_TO_CURRENT.get(name, name) if name else None
+
+
+def check_labels(labels: Mapping[str, str], *, where: str = "categories") -> dict[str, str]:
+    """Check a project's ``[categories]`` table: label -> police.uk category.
+
+    Raises
+    ------
+    ProjectError
+        When a target is not a police.uk category, or a label is police.uk's own name or a
+        label the built-in table already reads as another category.
+    """
+    out = {}
+    for label, name in labels.items():
+        if not isinstance(name, str) or category_name(name) is None:
+            raise ProjectError(
+                f"{where}.{label}: {name!r} is not a police.uk category; use one of "
+                + ", ".join(CATEGORIES)
+            )
+        target = category_name(name)
+        known = _official(label) or _label_table().get(label_key(label))
+        if known is not None and known != target:
+            raise ProjectError(
+                f"{where}.{label}: Hotspot already reads {label!r} as {known!r}; remove the "
+                "entry (it is for labels Hotspot does not recognise)"
+            )
+        out[label] = target
+    return out
+
+
 def category_name(value: str) -> str | None:
     """Return police.uk's CSV name for a category given as a name or an API slug.
 
@@ -70,7 +171,8 @@ def category_name(value: str) -> str | None:
     ----------
     value : str
         ``"violent-crime"``, ``"Violence and sexual offences"``, ``"robbery"`` ...
-        (case and surrounding spaces are ignored).
+        (case and surrounding spaces are ignored), or a label of the built-in table of
+        wordings (``"violent or sexual"``, :func:`category_label`).
 
     Returns
     -------
@@ -79,13 +181,7 @@ def category_name(value: str) -> str | None:
     """
     if not isinstance(value, str):
         return None
-    v = value.strip()
-    if v in _SLUG_TO_NAME:
-        return _SLUG_TO_NAME[v]
-    name = _CASEFOLD.get(v.casefold())
-    if name is None:
-        name = _SLUG_TO_NAME.get(v.casefold())
-    return _LEGACY_TO_CURRENT.get(name, name) if name else None
+    return _official(value) or category_label(value)
 
 
 @dataclass(frozen=True)
@@ -102,12 +198,46 @@ class OffenceGroup:
         One sentence for tooltips and the methods page.
     preset : bool
         True for the built-in presets, False for user-defined groups.
+    every_row : bool
+        The group selects every row, whatever its category ("All crime").
     """
 
     name: str
     categories: tuple[str, ...]
     description: str = ""
     preset: bool = False
+    every_row: bool = False
+
+    def includes(self, category: str) -> bool:
+        """Whether rows of ``category`` (as the offences carry it) belong to the group."""
+        return self.every_row or category in self.categories
+
+    def left_out(self, counts: Mapping[str, int]) -> dict[str, int]:
+        """The categories of ``counts`` (category -> rows) the group leaves out, most first."""
+        out = {c: int(n) for c, n in counts.items() if n and not self.includes(c)}
+        return dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def left_out_text(group: OffenceGroup, counts: Mapping[str, int]) -> str:
+    """What a group leaves out of ``counts`` (category -> rows), or "" when nothing.
+
+    Examples
+    --------
+    >>> g = OffenceGroup("Robbery only", ("Robbery",))
+    >>> left_out_text(g, {"Robbery": 5, "Burglary": 3, "violent stuff": 2})
+    "leaves out 5 rows of other categories: Burglary 3; 'violent stuff' 2 (not a police.uk category)"
+    """
+    out = group.left_out(counts)
+    if not out:
+        return ""
+    parts = [
+        f"{c} {n:,}" if c in CATEGORIES else f"{c!r} {n:,} (not a police.uk category)"
+        for c, n in out.items()
+    ]
+    total = sum(out.values())
+    return f"leaves out {total:,} row{'s' if total != 1 else ''} of other categories: " + (
+        "; ".join(parts)
+    )
 
 
 @cache
@@ -121,6 +251,7 @@ def presets() -> tuple[OffenceGroup, ...]:
             categories=tuple(g["categories"]),
             description=g.get("description", ""),
             preset=True,
+            every_row=bool(g.get("every_row", False)),
         )
         for g in data["group"]
     )
@@ -181,7 +312,11 @@ __all__ = [
     "STREET_CSV_COLUMNS",
     "OffenceGroup",
     "all_groups",
+    "category_label",
     "category_name",
+    "check_labels",
+    "label_key",
+    "left_out_text",
     "make_group",
     "presets",
 ]

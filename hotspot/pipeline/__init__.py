@@ -27,7 +27,7 @@ from hotspot.pipeline.load_report import (
     load_report_text,
     offences_for_export,
 )
-from hotspot.pipeline.outputs import web_layers
+from hotspot.pipeline.outputs import boundary_year, map_attributions, web_layers
 from hotspot.pipeline.registry import (
     analyses,
     check_project,
@@ -54,6 +54,7 @@ __all__ = [
     "OFFENCES_LAYER",
     "STEPS",
     "analyses",
+    "boundary_year",
     "check_project",
     "load_project",
     "params",
@@ -68,6 +69,7 @@ __all__ = [
     "load_report_text",
     "load_workspace",
     "lsoa_context",
+    "map_attributions",
     "missing_inputs",
     "offences_for_export",
     "rates_for",

@@ -44,6 +44,8 @@ class RunContext:
         Plain-English warnings for the user, in order (see :meth:`warn`).
     log : callable or None
         Receives each warning as it is raised (the command line prints it).
+    unmade : list of str
+        Outputs the project asked for that could not be produced (see :meth:`unmade_output`).
     """
 
     project: Project
@@ -56,6 +58,7 @@ class RunContext:
     written: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     log: Callable[[str], None] | None = None
+    unmade: list[str] = field(default_factory=list)
 
     def warn(self, message: str) -> None:
         """Tell the user something about the run (an analysis result's warnings ...).
@@ -67,6 +70,15 @@ class RunContext:
         self.warnings.append(message)
         if self.log is not None:
             self.log(message)
+
+    def unmade_output(self, message: str) -> None:
+        """Say that an output the project asked for could not be produced (and why).
+
+        The run goes on with the other outputs; ``hotspot run`` then exits 2.
+        """
+        if message not in self.unmade:
+            self.unmade.append(message)
+        self.warn(message)
 
     def target(self, name: str) -> Path:
         """``out_dir / name``, refusing an existing file unless ``force``."""

@@ -42,27 +42,35 @@ BRIEFING_FILE = "briefing.pdf"
 
 
 def compute_analyses(ctx: RunContext) -> None:
-    """Run every analysis the project asks for; skip (with a note) those lacking inputs."""
+    """Run every analysis the project asks for.
+
+    An analysis lacking inputs is skipped with a note (an output not produced when the
+    project names it in ``[outputs] analyses``); one that refuses the data is an output
+    not produced. A warning two analyses share (their common inputs') is said once.
+    """
     chosen = registry.wanted_analyses(ctx.project)
+    named = ctx.project.outputs.analyses is not None
     how = registry.command_line_hint
+    said = set(ctx.warnings)
     for i, spec in enumerate(chosen):
         ctx.progress.check_cancelled()
         sub = SubProgress(ctx.progress, i / len(chosen), (i + 1) / len(chosen))
         why = registry.missing_inputs(spec.id, ctx.workspace, how)
         if why is not None:
-            ctx.warn(f"{spec.id}: skipped. {why}")
+            (ctx.unmade_output if named else ctx.warn)(f"{spec.id}: skipped. {why}")
             continue
         try:
             found = registry.run_analysis(
                 spec.id, ctx.project, ctx.workspace, progress=sub, how=how
             )
         except AnalysisError as exc:
-            ctx.warn(f"{spec.id}: not run. {exc}")
+            ctx.unmade_output(f"{spec.id}: not run. {exc}")
             continue
         ctx.results.update(found)
         for key in spec.result_keys():
             for w in getattr(found.get(key), "warnings", ()) or ():
-                if w not in ctx.selection.warnings:
+                if w not in said:
+                    said.add(w)
                     ctx.warn(f"{spec.id}: {w}")
 
 
@@ -73,9 +81,28 @@ def _ran(results: registry.Results) -> list[registry.AnalysisSpec]:
 # --------------------------------------------------------------------------- summary
 
 
+def selection_lines(selection: Any) -> list[str]:
+    """The selection, with what its group leaves out (said wherever its count is shown)."""
+    lines = [f"Selection: {selection.label}"]
+    if selection.offences is not None:
+        count = f"{len(selection.offences):,} offences selected"
+        left = selection.left_out_text
+        lines.append(f"  {count}; the group {left}" if left else f"  {count} (every row)")
+    return lines
+
+
 def summary_text(ctx: RunContext) -> str:
-    """The headline figures of every result, in plain English."""
-    lines = [f"Hotspot results: {ctx.project.name}", f"Selection: {ctx.selection.label}"]
+    """The headline figures of every result, and every warning of the run, in plain English.
+
+    With ``[outputs] suppress_below`` the lines are made from the published tables
+    (:func:`hotspot.export.publishable_results`): an area whose count is hidden is not
+    listed. Names and messages stay on their lines (:func:`hotspot.core.text.one_line`).
+    """
+    from hotspot.core.text import one_line
+    from hotspot.export import publishable_results
+
+    shown = publishable_results(ctx.results, ctx.project.outputs.suppress_below)
+    lines = [f"Hotspot results: {ctx.project.name}", *selection_lines(ctx.selection)]
     excluded = ctx.selection.excluded
     if excluded:
         lines.append("Left out of every analysis (selection.exclude_locations):")
@@ -83,18 +110,46 @@ def summary_text(ctx: RunContext) -> str:
     lines.append("")
     for spec in _ran(ctx.results):
         lines.append(spec.title)
-        lines += [f"  {line}" for line in spec.summary(ctx.results)]
+        lines += [f"  {line}" for line in spec.summary(shown)]
+        lines.append("")
+    check = ctx.results.get(VERIFY_KEY)
+    if check is not None:
+        lines.append(check.heading)
+        lines += [f"  {line}" for line in check.lines()]
+        lines.append("")
+    if ctx.unmade:
+        lines.append("Not produced")
+        lines += [f"  - {w}" for w in ctx.unmade]
         lines.append("")
     if ctx.warnings:
         lines.append("Messages")
-        lines += [f"  - {w}" for w in ctx.warnings]
-    return "\n".join(lines).rstrip() + "\n"
+        lines += [f"  - {w}" for w in ctx.warnings if w not in ctx.unmade]
+    return "\n".join(one_line(line) for line in lines).rstrip() + "\n"
 
 
 def write_summary(ctx: RunContext) -> None:
-    """``summary.txt``."""
+    """``summary.txt`` (written last, so that it holds every warning of the run)."""
     if _ran(ctx.results):
         ctx.write_text(SUMMARY_FILE, summary_text(ctx))
+
+
+# --------------------------------------------------------------------------- verification
+
+VERIFY_KEY = "verify"
+"""Key of the PySAL check (:class:`hotspot.pipeline.verify.Verification`) in the results."""
+
+
+def verify_step(ctx: RunContext) -> None:
+    """Recompute the results with PySAL (esda, libpysal weights) and record the differences."""
+    from hotspot.pipeline.verify import verify_results
+
+    check = verify_results(ctx.results, progress=ctx.progress)
+    if check is None:
+        ctx.warn("verify: nothing to check; no Gi* or correlation result in this run")
+        return
+    ctx.results[VERIFY_KEY] = check
+    for w in check.warnings:
+        ctx.warn(f"verify: {w}")
 
 
 # --------------------------------------------------------------------------- files
@@ -121,29 +176,35 @@ def result_tables(results: registry.Results) -> list[registry.ResultTable]:
 
 
 def write_csv_step(ctx: RunContext) -> None:
-    """The tables as CSV (UTF-8 with BOM, for Excel)."""
-    from hotspot.export import write_csv
+    """The tables as CSV (UTF-8 with BOM, for Excel), rounded and ordered for reading."""
+    from hotspot.export import readable_table, self_published, write_csv
 
     suppress = ctx.project.outputs.suppress_below
-    for table in result_tables(ctx.results):
+    for table in result_tables(self_published(ctx.results, suppress)):
         if table.csv is None:
             continue
         _export(
             ctx,
             table.csv,
             lambda p, t=table: write_csv(
-                t.data(), p, suppress_below=suppress, overwrite=ctx.force, counts=t.counts
+                readable_table(t.data(), sort=t.sort),
+                p,
+                suppress_below=suppress,
+                overwrite=ctx.force,
+                counts=t.counts,
             ),
         )
 
 
 def write_gpkg_step(ctx: RunContext) -> None:
     """``results.gpkg``: every result layer with its parameters."""
-    from hotspot.export import GpkgLayer, write_geopackage
+    from hotspot.export import GpkgLayer, self_published, write_geopackage
 
+    o = ctx.project.outputs
+    shown = self_published(ctx.results, 0 if o.gpkg_exact_counts else o.suppress_below)
     layers = [
-        GpkgLayer(t.gpkg, t.data(), dict(t.params), t.description or t.title)
-        for t in result_tables(ctx.results)
+        GpkgLayer(t.gpkg, t.data(), dict(t.params), t.description or t.title, counts=t.counts)
+        for t in result_tables(shown)
         if t.gpkg is not None
     ]
     if not layers:
@@ -151,7 +212,14 @@ def write_gpkg_step(ctx: RunContext) -> None:
     _export(
         ctx,
         GPKG_FILE,
-        lambda p: write_geopackage(p, layers, overwrite=ctx.force, progress=ctx.progress),
+        lambda p: write_geopackage(
+            p,
+            layers,
+            overwrite=ctx.force,
+            progress=ctx.progress,
+            suppress_below=o.suppress_below,
+            exact_counts=o.gpkg_exact_counts,
+        ),
     )
 
 
@@ -165,9 +233,42 @@ def data_source(workspace: Any) -> str:
     return "police.uk" if "police" in source.lower() or not source else Path(source).name
 
 
+def boundary_year(workspace: Any) -> int | None:
+    """The year of the maps' OS copyright line: the vintage of the boundaries drawn.
+
+    One answer for the window, the print maps, ``map.html`` and the briefing (the
+    wards' year, else the LSOAs'; None when unknown, which gives this year).
+    """
+    if workspace is None:
+        return None
+    for layer in (workspace.wards, workspace.lsoas):
+        year = getattr(layer, "vintage", None)
+        if year:
+            return int(year)
+    return None
+
+
+def map_attributions(
+    workspace: Any, results: registry.Results | None = None, *, context: Any = ()
+) -> list[str]:
+    """The attributions of an interactive map of ``workspace`` and ``results``.
+
+    ``context`` names further context tables shown ("imd", "samhi"), e.g. the window's
+    deprivation layer when it is switched on. The window and ``map.html`` both use it,
+    so they carry the same lines (and year) as the print maps.
+    """
+    from hotspot.maps.style import attribution_lines
+
+    used = _context_sources(results or {}) | set(context)
+    return attribution_lines(
+        year=boundary_year(workspace), imd="imd" in used, samhi="samhi" in used
+    )
+
+
 def map_context(project: Project, workspace: Any, selection: Any) -> Any:
     """The print-map context (subtitle, boundaries, page) of a project's selection."""
     from hotspot.maps.static import MapContext
+    from hotspot.pipeline.study_area import map_frame
 
     wards = workspace.wards
     return MapContext(
@@ -176,11 +277,13 @@ def map_context(project: Project, workspace: Any, selection: Any) -> Any:
         data_source=data_source(workspace),
         wards=wards,
         outline=workspace.outline,
-        boundary_year=getattr(wards, "vintage", None),
+        boundary_year=boundary_year(workspace),
         page=project.outputs.page,
         basemap=project.map.basemap,
         reference=tuple(workspace.references),
         notes=map_notes(selection),
+        suppress_below=project.outputs.suppress_below,
+        frame=map_frame(workspace),
     )
 
 
@@ -203,7 +306,7 @@ def write_maps_step(ctx: RunContext) -> None:
         ctx.progress.update(i / max(len(ids), 1), f"Drawing the {map_id} map")
         fig = maps[map_id].draw(ctx.results, mctx)
         if fig is None:
-            ctx.warn(f"map {map_id}: not drawn, its analysis has no result in this run")
+            ctx.unmade_output(f"map {map_id}: not drawn, its analysis has no result in this run")
             continue
         try:
             for fmt in ctx.project.outputs.map_formats:
@@ -218,7 +321,9 @@ def result_layers(results: registry.Results) -> list[registry.ResultLayer]:
     return [layer for spec in _ran(results) for layer in spec.layers(results)]
 
 
-def web_layers(workspace: Any, results: registry.Results, *, points: Any = None) -> list[Any]:
+def web_layers(
+    workspace: Any, results: registry.Results, *, points: Any = None, suppress_below: int = 0
+) -> list[Any]:
     """The interactive map's layers: reference layers at the bottom, then results,
     boundaries on top.
 
@@ -226,12 +331,16 @@ def web_layers(workspace: Any, results: registry.Results, *, points: Any = None)
     zones drawn over it): result layers are opaque and would hide each other; the others
     are a click away in the layer control. Offence points, and result layers that show
     where offences are (the busiest map points), are included only when ``points`` is
-    given (they are sensitive).
+    given (they are sensitive). ``suppress_below`` hides small counts in the layers that
+    show counts (tooltips and colours), as in the tables.
     """
     import dataclasses
 
+    from hotspot.export import self_published
     from hotspot.maps import layers as ml
     from hotspot.maps.reference import ReferenceMap
+
+    results = self_published(results, suppress_below)
 
     out: list[Any] = [ReferenceMap(r) for r in getattr(workspace, "references", ())]
     if points is not None:
@@ -241,7 +350,10 @@ def web_layers(workspace: Any, results: registry.Results, *, points: Any = None)
     for entry in shown:
         # one filled result opens on (with the zones drawn over it); the rest a click away
         on = entry.key == first or (entry.visible and entry.key.startswith(f"{first}_"))
-        out.append(dataclasses.replace(entry.layer, name=entry.title, visible=on))
+        change: dict[str, Any] = {"name": entry.title, "visible": on}
+        if any(f.name == "suppress_below" for f in dataclasses.fields(entry.layer)):
+            change["suppress_below"] = suppress_below
+        out.append(dataclasses.replace(entry.layer, **change))
     for layer, name, labels in (
         (workspace.lsoas, "LSOAs", False),
         (workspace.wards, "Wards", True),
@@ -265,26 +377,62 @@ def _context_sources(results: registry.Results) -> set[str]:
 
 def write_html_step(ctx: RunContext) -> None:
     """``map.html``: the offline interactive map (aggregated results only by default)."""
-    from hotspot.maps.style import attribution_lines
     from hotspot.maps.web import build_map, write_html
+    from hotspot.pipeline.study_area import map_frame
 
     points = ctx.selection.offences if ctx.project.outputs.html_points else None
-    layers = web_layers(ctx.workspace, ctx.results, points=points)
-    used = _context_sources(ctx.results)
-    wards = ctx.workspace.wards
+    layers = web_layers(
+        ctx.workspace, ctx.results, points=points, suppress_below=ctx.project.outputs.suppress_below
+    )
     m = build_map(
         layers,
         basemap=ctx.project.map.basemap,
         title=ctx.project.name,
         subtitle=ctx.selection.label,
-        attributions=attribution_lines(
-            year=getattr(wards, "vintage", None), imd="imd" in used, samhi="samhi" in used
-        ),
+        attributions=map_attributions(ctx.workspace, ctx.results),
+        bounds=map_frame(ctx.workspace),
     )
     _export(ctx, HTML_FILE, lambda p: write_html(m, p, overwrite=ctx.force))
 
 
 # --------------------------------------------------------------------------- briefing
+
+
+PUBLISHERS = {
+    "imd": "English Indices of Deprivation 2019, Ministry of Housing, Communities and Local "
+    "Government",
+    "samhi": "Small Area Mental Health Index, Daras and Barr, University of Liverpool",
+    "population": "mid-year population estimates, Office for National Statistics",
+    "lookup": "Office for National Statistics",
+}
+"""Who publishes each kind of context table (named with its file on the data page)."""
+
+
+def source_lines(project: Project, workspace: Any) -> tuple[str, ...]:
+    """One line per source of the project: what it is, its file name and its publisher.
+
+    File names only: a document never shows the folders of the analyst's computer.
+    """
+    out = []
+    for s in project.sources:
+        name = Path(s.path).name
+        if s.kind == "offences":
+            out.append(f"Offences: {name} ({data_source(workspace)})")
+        elif s.kind == "areas":
+            role = {"wards": "Ward", "lsoas": "LSOA", "study_area": "Borough"}.get(
+                s.options.get("role", ""), "Area"
+            )
+            out.append(f"{role} boundaries: {name}")
+        elif s.kind == "indicators":
+            kind = s.options.get("indicator", "")
+            what = {"imd": "Deprivation (IMD 2019)", "samhi": "Mental health (SAMHI)"}.get(
+                kind, "Population" if kind == "population" else "Context table"
+            )
+            publisher = PUBLISHERS.get(kind)
+            out.append(f"{what}: {name}" + (f" ({publisher})" if publisher else ""))
+        elif s.kind == "lookup":
+            out.append(f"Code lookup: {name} ({PUBLISHERS['lookup']})")
+    return tuple(out)
 
 
 def briefing_sections(results: registry.Results) -> list[Any]:
@@ -295,17 +443,22 @@ def briefing_sections(results: registry.Results) -> list[Any]:
 
 def write_briefing_step(ctx: RunContext) -> None:
     """``briefing.pdf``: cover, each analysis's pages, ward pages, methods and data."""
+    from hotspot.export import self_published
     from hotspot.maps.briefing import Briefing, write_briefing
+    from hotspot.pipeline.study_area import map_frame
 
     ws = ctx.workspace
-    if ws.wards is None:
-        ctx.warn("briefing: not made; the pack needs ward boundaries")
+    if ws.wards is None:  # validate.check refuses this before the run
+        ctx.unmade_output("briefing: not made; the pack needs ward boundaries")
         return
+    check = ctx.results.get(VERIFY_KEY)
     notes = list(ws.notes) + list(map_notes(ctx.selection))
     notes += [f"Reference layer {r.describe()}" for r in ws.references]
     context = lsoa_context(ws)
     if context is not None:
         notes += list(context.notes)
+    o = ctx.project.outputs
+    offences = ctx.selection.offences
     briefing = Briefing(
         title=ctx.project.name,
         offence_group=ctx.selection.group.name,
@@ -313,19 +466,27 @@ def write_briefing_step(ctx: RunContext) -> None:
         comparison=ctx.selection.comparison_period,
         wards=ws.wards,
         outline=ws.outline,
-        sections=briefing_sections(ctx.results),
-        ward_pages=ctx.project.outputs.briefing_wards,
-        suppress_below=ctx.project.outputs.suppress_below or 0,
+        sections=briefing_sections(self_published(ctx.results, o.suppress_below)),
+        ward_pages=o.briefing_wards,
+        suppress_below=o.suppress_below or 0,
         data_source=data_source(ws),
+        marking="" if o.marking == "none" else o.marking,
+        version=o.version,
         load_report=ws.offences.report.summary() if ws.offences is not None else "",
         data_notes=tuple(notes),
-        boundary_year=ws.wards.vintage,
+        sources=source_lines(ctx.project, ws),
+        offences=getattr(offences, "gdf", offences),
+        boundary_year=boundary_year(ws),
         samhi=ws.indicator("samhi") is not None,
         imd=ws.indicator("imd") is not None,
-        page=ctx.project.outputs.page,
+        page=o.page,
         basemap=ctx.project.map.basemap,
         reference=tuple(ws.references),
         map_notes=map_notes(ctx.selection),
+        notices=tuple(ctx.warnings),
+        checks=(check.heading, tuple(check.lines())) if check is not None else None,
+        frame=map_frame(ws),
+        selection_note=ctx.selection.left_out_text,
     )
     _export(
         ctx,
@@ -365,13 +526,7 @@ def _selector(name: str) -> Callable[[Project], bool]:
 #: The analysis and export steps of ``hotspot run``, after the load report.
 OUTPUT_STEPS: tuple[Step, ...] = (
     Step("analyses", compute_analyses, wanted=_analyses_wanted, weight=3),
-    Step(
-        "summary",
-        write_summary,
-        wanted=_analyses_wanted,
-        files=lambda p: (SUMMARY_FILE,),
-        weight=0.1,
-    ),
+    Step("verify", verify_step, wanted=lambda p: p.outputs.verify, weight=1),
     Step("files", write_files_step, wanted=_analyses_wanted, files=_own_files, weight=0.2),
     Step("csv", write_csv_step, wanted=_selector("csv"), files=_csv_files, weight=0.3),
     Step(
@@ -388,6 +543,13 @@ OUTPUT_STEPS: tuple[Step, ...] = (
         files=lambda p: (BRIEFING_FILE,),
         weight=4,
     ),
+    Step(
+        "summary",
+        write_summary,
+        wanted=_analyses_wanted,
+        files=lambda p: (SUMMARY_FILE,),
+        weight=0.1,
+    ),
 )
 
 
@@ -398,12 +560,17 @@ __all__ = [
     "OUTPUT_STEPS",
     "map_notes",
     "SUMMARY_FILE",
+    "VERIFY_KEY",
+    "boundary_year",
     "briefing_sections",
     "compute_analyses",
     "data_source",
+    "map_attributions",
     "map_context",
     "result_layers",
     "result_tables",
+    "selection_lines",
+    "source_lines",
     "summary_text",
     "web_layers",
 ]

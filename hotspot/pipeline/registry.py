@@ -191,6 +191,25 @@ class PrintMap:
 
 
 @dataclass(frozen=True)
+class ResultChart:
+    """A chart of a result, shown as a tab of the window's results.
+
+    Attributes
+    ----------
+    key : str
+        Stable id ("evaluation_capture").
+    title : str
+        The tab title.
+    draw : callable
+        ``draw(ax)``: draws on a matplotlib Axes (Qt-free; the briefing may share it).
+    """
+
+    key: str
+    title: str
+    draw: Callable[[Any], None]
+
+
+@dataclass(frozen=True)
 class FileOutput:
     """A file of its own an analysis writes (the KDE surface as GeoTIFF ...).
 
@@ -265,8 +284,9 @@ class AnalysisSpec:
         ``run(project, workspace, params, progress) -> dict`` of results by key.
     keys : tuple of str
         Every key ``run`` may put in the results (its own id first).
-    layers, tables : callable
-        ``layers(results) -> [ResultLayer]``, ``tables(results) -> [ResultTable]``.
+    layers, tables, charts : callable
+        ``layers(results) -> [ResultLayer]``, ``tables(results) -> [ResultTable]``,
+        ``charts(results) -> [ResultChart]`` (tabs of the window's results).
     print_maps : tuple of PrintMap
     files : tuple of FileOutput
     summary : callable
@@ -279,6 +299,10 @@ class AnalysisSpec:
     csv_names : tuple of str
         Every CSV file name its tables may have (checked before a run, so that a
         refused overwrite fails fast).
+    verify : tuple of (key, name, checker)
+        Results PySAL can recompute ("Verify with PySAL", ``hotspot run --verify``): the
+        result key, its name in the report and ``checker(result, name, progress) ->
+        Comparison`` (:mod:`hotspot.pipeline.verify`).
     """
 
     id: str
@@ -293,6 +317,7 @@ class AnalysisSpec:
     keys: tuple[str, ...] = ()
     layers: Callable[[Results], list[ResultLayer]] = _nothing
     tables: Callable[[Results], list[ResultTable]] = _nothing
+    charts: Callable[[Results], list[ResultChart]] = _nothing
     print_maps: tuple[PrintMap, ...] = ()
     files: tuple[FileOutput, ...] = ()
     summary: Callable[[Results], list[str]] = _nothing
@@ -300,6 +325,7 @@ class AnalysisSpec:
     briefing: Callable[[Results], Any] = lambda results: None
     form: FormHints = field(default_factory=FormHints)
     csv_names: tuple[str, ...] = ()
+    verify: tuple[tuple[str, str, Callable[..., Any]], ...] = ()
 
     def result_keys(self) -> tuple[str, ...]:
         """Its own id and every other key its run may add."""
@@ -507,6 +533,7 @@ __all__ = [
     "Missing",
     "MissingInput",
     "PrintMap",
+    "ResultChart",
     "ResultLayer",
     "ResultTable",
     "Results",

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+import datetime as _dt
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from hotspot.core.errors import ExportError
+from hotspot.core.atomic import (
+    atomic_write_text,
+    check_folder_writable,
+    os_error_text,
+    remove_stale_parts,
+)
+from hotspot.core.errors import ExportError, HotspotError
 from hotspot.core.progress import NO_PROGRESS, Progress, SubProgress
+from hotspot.core.text import one_line
 from hotspot.model import Project
 from hotspot.pipeline.context import RunContext, Step
 from hotspot.pipeline.load_report import (
@@ -18,6 +27,7 @@ from hotspot.pipeline.load_report import (
 from hotspot.pipeline.outputs import OUTPUT_STEPS
 from hotspot.pipeline.registry import check_project
 from hotspot.pipeline.selection import select, selected_group
+from hotspot.pipeline.validate import check
 from hotspot.pipeline.workspace import Workspace, load_workspace
 
 STEPS: list[Step] = [
@@ -40,20 +50,86 @@ STEPS: list[Step] = [
 # --------------------------------------------------------------------------- run
 
 
+INCOMPLETE_FILE = "RUN-INCOMPLETE.txt"
+"""Written into the output folder when a run starts writing, removed when it finishes:
+while it is there, the folder may hold a mix of this run's files and older ones."""
+
+
 def _prepare_out_dir(out_dir: Path) -> Path:
     if out_dir.exists() and not out_dir.is_dir():
         raise ExportError(f"{out_dir}: exists and is not a folder; choose a folder for --out")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ExportError(f"{out_dir}: cannot create the output folder ({exc.strerror})") from None
+        raise ExportError(
+            f"{out_dir}: cannot create the output folder ({exc.strerror}); choose a folder "
+            "you can write to"
+        ) from None
+    check_folder_writable(out_dir)  # before a long load, not after it
+    try:
+        remove_stale_parts(out_dir)  # left by a run that was killed outright
+    except OSError as exc:
+        raise ExportError(os_error_text(exc, out_dir)) from None
     return out_dir
+
+
+def _incomplete_text(project: Project, reason: BaseException | None = None) -> str:
+    started = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    lines = [
+        "This folder does not hold a complete set of Hotspot outputs.",
+        "",
+        f"A run of the project {project.name!r} started writing here at {started} and did "
+        "not finish. The files beside this note may be a mix of that run's files and older "
+        "ones. Run the project again into this folder (hotspot run PROJECT.toml --out "
+        "FOLDER --force, or File > Export in the window); this note is removed when a run "
+        "finishes.",
+    ]
+    if reason is not None:
+        why = str(reason) or type(reason).__name__
+        lines += ["", f"The run stopped: {why}"]
+    return "\n".join(one_line(line) for line in lines) + "\n"
+
+
+@contextlib.contextmanager
+def _marked_incomplete(out: Path, project: Project) -> Iterator[None]:
+    """Keep ``RUN-INCOMPLETE.txt`` in ``out`` while a run writes; remove it when it finishes."""
+    marker = out / INCOMPLETE_FILE
+    atomic_write_text(marker, _incomplete_text(project), overwrite=True)
+    try:
+        yield
+    except BaseException as exc:
+        with contextlib.suppress(OSError, HotspotError):
+            atomic_write_text(marker, _incomplete_text(project, exc), overwrite=True)
+        raise
+    marker.unlink(missing_ok=True)
+
+
+class RunOutcome(list):
+    """The files a run wrote, in order (a list of Path), and what it had to say.
+
+    Attributes
+    ----------
+    warnings : list of str
+        Every warning of the run, each once, in order.
+    unmade : list of str
+        Outputs the project asked for that could not be produced (``hotspot run`` then
+        exits 2).
+    """
+
+    def __init__(self, written=(), warnings=(), unmade=()):
+        super().__init__(written)
+        self.warnings = list(warnings)
+        self.unmade = list(unmade)
 
 
 def _plan(
     project: Project, out_dir: str | Path, steps: Sequence[Step] | None, force: bool
 ) -> tuple[Path, list[Step]]:
-    """The output folder (created) and the wanted steps, refusing existing files early."""
+    """The output folder (created) and the wanted steps, refusing existing files early.
+
+    Nothing is written in it until the project has passed
+    :func:`hotspot.pipeline.validate.check`.
+    """
     check_project(project)
     out = _prepare_out_dir(Path(out_dir))
     chosen = [s for s in (STEPS if steps is None else steps) if s.wanted(project)]
@@ -77,20 +153,23 @@ def _run_steps(
     force: bool,
     progress: Progress,
     log: Callable[[str], None] | None,
-) -> list[Path]:
+) -> RunOutcome:
+    found = check(project, workspace)
+    found.raise_errors()  # before anything is computed or written
     ctx = RunContext(project, workspace, select(project, workspace), out, force=force, log=log)
-    for w in ctx.selection.warnings:
+    for w in (*ctx.selection.warnings, *found.warnings):
         ctx.warn(w)
     total = sum(s.weight for s in chosen) or 1.0
     done = 0.0
-    for step in chosen:
-        progress.check_cancelled()
-        ctx.progress = SubProgress(progress, done / total, (done + step.weight) / total)
-        ctx.progress.update(0.0, f"Running {step.name}")
-        step.run(ctx)
-        done += step.weight
+    with _marked_incomplete(out, project):
+        for step in chosen:
+            progress.check_cancelled()
+            ctx.progress = SubProgress(progress, done / total, (done + step.weight) / total)
+            ctx.progress.update(0.0, f"Running {step.name}")
+            step.run(ctx)
+            done += step.weight
     progress.update(1.0, f"Wrote {len(ctx.written)} files")
-    return list(ctx.written)
+    return RunOutcome(ctx.written, ctx.warnings, ctx.unmade)
 
 
 def run_outputs(
@@ -102,7 +181,7 @@ def run_outputs(
     progress: Progress = NO_PROGRESS,
     steps: Sequence[Step] | None = None,
     log: Callable[[str], None] | None = None,
-) -> list[Path]:
+) -> RunOutcome:
     """Run the wanted steps on an already loaded workspace; return the files written.
 
     Parameters
@@ -122,8 +201,17 @@ def run_outputs(
     log : callable, optional
         Receives plain-English warnings as they arise (see :meth:`RunContext.warn`).
 
+    Returns
+    -------
+    RunOutcome
+        The files written (a list), with the run's warnings and the outputs it could not
+        produce.
+
     Raises
     ------
+    ProjectError
+        When :func:`hotspot.pipeline.validate.check` finds the project unfit to run
+        (nothing is then computed or written).
     ExportError
         When a file exists and ``force`` is false, or the folder cannot be made.
     """
@@ -139,7 +227,7 @@ def run_project(
     progress: Progress = NO_PROGRESS,
     steps: Sequence[Step] | None = None,
     log: Callable[[str], None] | None = None,
-) -> list[Path]:
+) -> RunOutcome:
     """Load every source of ``project``, then write its outputs into ``out_dir``.
 
     This is ``hotspot run PROJECT.toml --out DIR``.
@@ -161,13 +249,17 @@ def run_project(
 
     Returns
     -------
-    list of Path
-        Every file written, in order.
+    RunOutcome
+        Every file written, in order (a list of Path), with the run's warnings
+        (``.warnings``) and the outputs asked for that could not be produced (``.unmade``).
 
     Raises
     ------
     InputError
         A source is missing or unreadable (the message names it).
+    ProjectError
+        The project is unfit to run (:func:`hotspot.pipeline.validate.check`): nothing is
+        computed or written.
     ExportError
         An output file exists and ``force`` is false, or cannot be written.
     """
@@ -183,6 +275,3 @@ def run_project(
         progress=SubProgress(progress, 0.6, 1.0),
         log=log,
     )
-
-
-# The analyses and exports (issues 3, 4 and 6) plug in after the loaders' outputs.

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from hotspot.core.errors import ProjectError
 from hotspot.model import OffenceData, Period, Project, month_str
 from hotspot.model.places import LocationExclusion, exclusion_masks
-from hotspot.model.taxonomy import OffenceGroup, all_groups
+from hotspot.model.taxonomy import OffenceGroup, all_groups, left_out_text
 from hotspot.pipeline.workspace import Workspace
 
 # --------------------------------------------------------------------------- selection
@@ -194,7 +194,8 @@ class Selection:
     period : Period or None
         The selected period (None when there are no offences to take an end from).
     comparison_period : Period or None
-        The previous period of equal length, when the project compares.
+        The previous period of equal length, when the project compares and the data
+        cover at least half of it (else None, with a warning).
     offences : OffenceData or None
         The selected offences.
     comparison : OffenceData or None
@@ -204,6 +205,8 @@ class Selection:
     excluded : Exclusions
         The map points the project leaves out (already left out of ``offences`` and
         ``comparison``).
+    left_out : dict
+        Rows of the period the group leaves out, by category (most first).
     """
 
     group: OffenceGroup
@@ -213,6 +216,7 @@ class Selection:
     comparison: OffenceData | None
     warnings: tuple[str, ...] = ()
     excluded: Exclusions = Exclusions()
+    left_out: dict[str, int] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -221,16 +225,45 @@ class Selection:
         base = f"{self.group.name}, {self.period.label}" if self.period else self.group.name
         return f"{base}; {self.excluded.short()}" if self.excluded else base
 
+    @property
+    def left_out_text(self) -> str:
+        """ "leaves out 1,234 rows of other categories: ..." or "" (every row selected)."""
+        return left_out_text(self.group, self.left_out)
+
+
+def months_available(months: tuple[str, ...] | list[str]) -> str:
+    """ "the offence data cover 2016-01 to 2018-06 (29 months; 2016-03 missing)"."""
+    if not months:
+        return "the offence data hold no month"
+    months = sorted(months)
+    every = Period(months[0], months[-1]).months()
+    missing = [month_str(m) for m in every if month_str(m) not in set(months)]
+    gap = ""
+    if missing:
+        listed = ", ".join(missing[:6]) + (" ..." if len(missing) > 6 else "")
+        gap = f"; {len(missing)} missing: {listed}"
+    n = len(months)
+    return (
+        f"the offence data cover {months[0]} to {months[-1]} ({n} month{'s' if n != 1 else ''}"
+        f"{gap})"
+    )
+
+
+def covered_months(period: Period, months: set[str] | tuple[str, ...]) -> list[str]:
+    """The months of ``period`` present in ``months`` ("YYYY-MM")."""
+    have = set(months)
+    return [m for m in (month_str(t) for t in period.months()) if m in have]
+
+
+def too_sparse(period: Period, months: set[str] | tuple[str, ...]) -> bool:
+    """Whether the data cover fewer than half of the period's months (or none)."""
+    return 2 * len(covered_months(period, months)) < period.n_months
+
 
 def _coverage_warning(what: str, period: Period, covered: set[str]) -> str | None:
     missing = [m for m in (month_str(t) for t in period.months()) if m not in covered]
     if not missing:
         return None
-    if len(missing) == period.n_months:
-        return (
-            f"the offence data hold no month of the {what} ({period.span}); the counts for it "
-            "are zero. Change the period's end month, or add offence data for those months"
-        )
     listed = ", ".join(missing[:6]) + (" ..." if len(missing) > 6 else "")
     return (
         f"the offence data miss {len(missing)} of the {period.n_months} months of the {what} "
@@ -238,8 +271,23 @@ def _coverage_warning(what: str, period: Period, covered: set[str]) -> str | Non
     )
 
 
+def _no_comparison(period: Period, covered: set[str]) -> str:
+    n = len(covered_months(period, covered))
+    return (
+        f"no change figures: the offence data hold {n} of the {period.n_months} months of the "
+        f"comparison period ({period.span}), too few to compare with ({months_available(covered)}). "
+        "Choose a later end month, or turn the comparison off (selection.compare = false; "
+        "'Compare with previous period' in the Data panel)"
+    )
+
+
 def select(project: Project, workspace: Workspace) -> Selection:
-    """Apply the project's selection to the workspace's offences."""
+    """Apply the project's selection to the workspace's offences.
+
+    A comparison period the data cover less than half of is dropped with a warning (change
+    figures from it would mean nothing); a selected period with missing months is kept
+    with a warning (:mod:`hotspot.pipeline.validate` refuses one with less than half).
+    """
     group = selected_group(project)
     offences = workspace.offences
     period = selected_period(project, offences)
@@ -248,10 +296,17 @@ def select(project: Project, workspace: Workspace) -> Selection:
         return Selection(group, period, comparison_period, None, None)
     covered = set(offences.report.months)
     warnings = []
-    for what, p in (("selected period", period), ("comparison period", comparison_period)):
-        w = _coverage_warning(what, p, covered) if p is not None else None
-        if w:
-            warnings.append(w)
+    w = _coverage_warning("selected period", period, covered) if period is not None else None
+    if w and not too_sparse(period, covered):
+        warnings.append(w)
+    if comparison_period is not None:
+        if too_sparse(comparison_period, covered):
+            warnings.append(_no_comparison(comparison_period, covered))
+            comparison_period = None
+        else:
+            w = _coverage_warning("comparison period", comparison_period, covered)
+            if w:
+                warnings.append(w)
     current, previous, excluded = apply_exclusions(
         project,
         offences.select(group, period),
@@ -262,4 +317,13 @@ def select(project: Project, workspace: Workspace) -> Selection:
         "check its spelling against the Map points table"
         for e in excluded.unmatched
     ]
-    return Selection(group, period, comparison_period, current, previous, tuple(warnings), excluded)
+    return Selection(
+        group,
+        period,
+        comparison_period,
+        current,
+        previous,
+        tuple(warnings),
+        excluded=excluded,
+        left_out=group.left_out(offences.category_counts(period)),
+    )

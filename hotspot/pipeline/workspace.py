@@ -14,6 +14,7 @@ import shapely
 
 from hotspot.core.errors import InputError
 from hotspot.core.progress import NO_PROGRESS, Progress, SubProgress
+from hotspot.core.text import one_line
 from hotspot.model import (
     AreaLayer,
     Indicators,
@@ -87,6 +88,11 @@ class Workspace:
     notes: list[str] = field(default_factory=list)
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """Derived tables computed once per workspace (e.g. the LSOA context table)."""
+    unrestricted: tuple[dict[str, AreaLayer], list[AreaLayer]] | None = field(
+        default=None, repr=False, compare=False
+    )
+    """The boundary layers as loaded, when ``areas`` are restricted to local authorities
+    (:func:`hotspot.pipeline.study_area.restrict`)."""
 
     @property
     def wards(self) -> AreaLayer | None:
@@ -134,38 +140,41 @@ def _resolve(project: Project, source: Source, index: int) -> Path:
     return path
 
 
+def _archive_limits(source: Source) -> dict[str, int]:
+    """The reader's archive limits a source's options set (the rest from the environment)."""
+    names = {"max_unzipped_bytes": "max_bytes", "max_compression_ratio": "max_ratio"}
+    return {names[k]: v for k, v in source.options.items() if k in names}
+
+
 def _source_weight(source: Source) -> float:
     return {"offences": 6.0, "reference": 3.0}.get(source.kind, 1.0)
 
 
 def _describe_reference(ref: ReferenceLayer) -> str:
-    lines = [ref.describe()]
-    lines += [f"Note: {n}" for n in ref.notes]
-    lines += [f"Warning: {w}" for w in ref.warnings]
-    return "\n".join(lines)
+    warned = "\n".join(one_line(f"Warning: {w}") for w in ref.warnings)
+    return _block(ref.describe(), ref.notes) + ("\n" + warned if warned else "")
+
+
+def _block(first: str, notes) -> str:
+    """A source's account: its first line and its notes, each kept on its own line."""
+    return "\n".join(one_line(line) for line in (first, *(f"Note: {n}" for n in notes)))
 
 
 def _describe_areas(layer: AreaLayer) -> str:
-    lines = [f"{layer.label}"]
-    lines += [f"Note: {n}" for n in layer.notes]
-    return "\n".join(lines)
+    return _block(f"{layer.label}", layer.notes)
 
 
 def _describe_indicators(ind: Indicators) -> str:
     vintage = f", LSOA {ind.vintage} codes" if ind.vintage else ""
     year = f", year {ind.year}" if ind.year else ""
-    lines = [
-        f"{ind.kind} table{vintage}{year}: {len(ind.table):,} rows; measures: "
-        + ", ".join(ind.measures)
-    ]
-    lines += [f"Note: {n}" for n in ind.notes]
-    return "\n".join(lines)
+    first = f"{ind.kind} table{vintage}{year}: {len(ind.table):,} rows; measures: " + ", ".join(
+        ind.measures
+    )
+    return _block(first, ind.notes)
 
 
 def _describe_lookup(lk: Lookup) -> str:
-    lines = [f"{lk.kind} lookup: {len(lk.table):,} rows"]
-    lines += [f"Note: {n}" for n in lk.notes]
-    return "\n".join(lines)
+    return _block(f"{lk.kind} lookup: {len(lk.table):,} rows", lk.notes)
 
 
 def load_workspace(project: Project, *, progress: Progress = NO_PROGRESS) -> Workspace:
@@ -186,6 +195,8 @@ def load_workspace(project: Project, *, progress: Progress = NO_PROGRESS) -> Wor
     ------
     InputError
         When a source is missing or cannot be read; the message names the source.
+    ProjectError
+        When ``selection.local_authorities`` names an authority the boundaries do not hold.
     """
     from hotspot import io as hio  # readers pull in GDAL; only when loading
 
@@ -209,7 +220,10 @@ def load_workspace(project: Project, *, progress: Progress = NO_PROGRESS) -> Wor
     # duplicates across them are found; different mappings are read apart.
     groups: dict[tuple, list[tuple[int, Source]]] = {}
     for i, s in offence_sources:
-        key = tuple(sorted((s.options.get("columns") or {}).items()))
+        key = (
+            tuple(sorted((s.options.get("columns") or {}).items())),
+            tuple(sorted(_archive_limits(s).items())),
+        )
         groups.setdefault(key, []).append((i, s))
     parts: list[OffenceData] = []
     for key, members in groups.items():
@@ -228,7 +242,8 @@ def load_workspace(project: Project, *, progress: Progress = NO_PROGRESS) -> Wor
         weight = sum(_source_weight(s) for _, s in members)
         data = hio.read_offences(
             once if len(once) > 1 else once[0],
-            columns=dict(key) or None,
+            columns=dict(key[0]) or None,
+            limits=dict(key[1]) or None,
             progress=sub(weight),
         )
         parts.append(data)
@@ -237,6 +252,7 @@ def load_workspace(project: Project, *, progress: Progress = NO_PROGRESS) -> Wor
             ws.loads.append(SourceLoad(s, p, label, data.report.summary()))
     if parts:
         ws.offences = parts[0] if len(parts) == 1 else _merge_offences(parts)
+        ws.offences = relabel_categories(ws.offences, project.categories)
 
     for i, s in others:
         progress.check_cancelled()
@@ -279,6 +295,10 @@ def load_workspace(project: Project, *, progress: Progress = NO_PROGRESS) -> Wor
 
     _promote_study_area(ws)
     progress.update(1.0, "All sources loaded")
+    if project.selection.local_authorities:
+        from hotspot.pipeline.study_area import restrict
+
+        ws = restrict(ws, project.selection.local_authorities)
     return ws
 
 
@@ -325,6 +345,48 @@ def _promote_study_area(ws: Workspace) -> None:
         )
 
 
+def relabel_categories(data: OffenceData, labels: dict[str, str]) -> OffenceData:
+    """Offences with the labels the project names under ``[categories]`` read as police.uk's.
+
+    Only labels the readers kept as written (not police.uk categories) are changed; the
+    load report's counts, unknown labels and list of relabelled labels follow.
+    """
+    import dataclasses
+
+    import pandas as pd
+
+    from hotspot.model.taxonomy import category_label
+
+    report = data.report
+    mapping = {
+        label: found
+        for label in report.unknown_categories
+        if (found := category_label(label, labels)) is not None
+    }
+    if not mapping:
+        return data
+    old = data.gdf["category"]
+    new = old.map(mapping)
+    column = new.where(new.notna(), old)
+    if isinstance(old.dtype, pd.CategoricalDtype):
+        column = column.astype("category")
+    else:
+        column = column.astype(old.dtype)
+    gdf = data.gdf.assign(category=column)
+    rows = old.value_counts()
+    report = dataclasses.replace(
+        report,
+        categories=OffenceData(gdf, report).category_counts(),
+        unknown_categories={k: v for k, v in report.unknown_categories.items() if k not in mapping},
+        relabelled=report.relabelled
+        + tuple(
+            (label, cat, int(rows.get(label, 0)), "the project's [categories]")
+            for label, cat in mapping.items()
+        ),
+    )
+    return OffenceData(gdf, report)
+
+
 def _missing_months(months: list[str]) -> tuple[str, ...]:
     """Months inside the range of ``months`` ("YYYY-MM", sorted) that are absent."""
     import pandas as pd
@@ -347,11 +409,14 @@ def _merge_offences(parts: list[OffenceData]) -> OffenceData:
     reports = [p.report for p in parts]
     dropped: dict[str, int] = {}
     categories: dict[str, int] = {}
+    unknown: dict[str, int] = {}
     for r in reports:
         for k, v in r.dropped.items():
             dropped[k] = dropped.get(k, 0) + v
         for k, v in r.categories.items():
             categories[k] = categories.get(k, 0) + v
+        for k, v in r.unknown_categories.items():
+            unknown[k] = unknown.get(k, 0) + v
     months = sorted({m for r in reports for m in r.months})
     xy = pd.DataFrame({"x": gdf.geometry.x, "y": gdf.geometry.y})
     shared = int(xy.duplicated(keep=False).sum())
@@ -365,6 +430,8 @@ def _merge_offences(parts: list[OffenceData]) -> OffenceData:
         categories=categories,
         shared_locations=shared,
         files=tuple(f for r in reports for f in r.files),
+        unknown_categories=unknown,
+        relabelled=tuple(x for r in reports for x in r.relabelled),
         notes=tuple(n for r in reports for n in r.notes)
         + (
             "offence sources with different column mappings were read separately: a crime "

@@ -13,16 +13,21 @@ import os
 import sys
 from pathlib import Path
 
+from hotspot.core.text import install_log_filter
+
 log = logging.getLogger("hotspot")
 
 
 def _prepare_environment() -> None:
-    """Settings QtWebEngine needs before Qt starts."""
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        # Chromium refuses to run as root with its sandbox on.
-        flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
-        if "--no-sandbox" not in flags:
-            os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (flags + " --no-sandbox").strip()
+    """Settings QtWebEngine needs before Qt starts (the sandbox only where it cannot run)."""
+    from hotspot.ui import sandbox
+
+    reason = sandbox.no_sandbox_reason()
+    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+    wanted = sandbox.chromium_flags(flags, reason)
+    if wanted != flags:
+        log.info("web map without Chromium's sandbox: %s", reason)
+        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = wanted
     os.environ.setdefault("QT_API", "pyside6")
 
 
@@ -91,12 +96,14 @@ def main(argv: list[str] | None = None) -> int:
     """
     parser = argparse.ArgumentParser(prog="hotspot", description="Open the Hotspot window.")
     parser.add_argument("project", nargs="?", help="a project file (.toml) to open")
+    parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.project and not Path(args.project).exists():
         print(f"hotspot: {args.project}: project file not found", file=sys.stderr)
         return 2
     _prepare_environment()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    install_log_filter()  # names in messages never forge log lines
 
     from PySide6.QtWidgets import QApplication
 
@@ -105,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     settings.configure()
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationDisplayName("Hotspot")
+    if args.smoke_test:  # installers and CI: the demo map on screen, then exit
+        from hotspot.ui import smoke
+
+        return smoke.run(app, Path(args.project) if args.project else demo_project_path())
     project = choose_project(args.project, settings.Settings())
     window = create_window(project)
     window.show()

@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from hotspot.core.errors import HotspotError
+from hotspot.core.versions import versions_text
+from hotspot.ui.qt_versions import qt_versions
 
 log = logging.getLogger("hotspot")
 
@@ -93,13 +95,14 @@ class ErrorReporter(QObject):
         summary = f"{type(exc).__name__}: {exc}"
         text = details(exc)
         log.error("unexpected error\n%s", text)
+        qt = qt_versions(web_engine=True)
         try:
             from hotspot.core.crashlog import write_crash_log
 
-            saved = f"The details were saved to {write_crash_log(exc, ['(window)'])}"
+            saved = f"The details were saved to {write_crash_log(exc, ['(window)'], extra=qt)}"
         except Exception:  # noqa: BLE001 - the dialog matters more than the file
             saved = "The details could not be saved to a log file."
-        self.unexpected.emit(summary, f"{_versions()}\n{saved}\n\n{text}")
+        self.unexpected.emit(summary, f"{versions_text(qt)}\n{saved}\n\n{text}")
 
     @Slot(str, str)
     def _on_unexpected(self, summary: str, text: str) -> None:
@@ -111,14 +114,6 @@ class ErrorReporter(QObject):
 
     def _show_dialog(self, summary: str, text: str) -> None:
         ErrorDialog(summary, text, self.parent_widget).exec()
-
-
-def _versions() -> str:
-    import platform
-
-    from hotspot import __version__
-
-    return f"Hotspot {__version__}, Python {platform.python_version()}, {platform.platform()}"
 
 
 _reporter: ErrorReporter | None = None

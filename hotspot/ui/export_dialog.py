@@ -9,6 +9,7 @@ files are replaced only after the user confirms.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -74,13 +75,51 @@ APPLIES = {
     "map_formats": (lambda v: bool(v["maps"]), "with print maps"),
     "html_points": (lambda v: v["html"], "with the interactive map"),
     "briefing_wards": (lambda v: v["briefing"], "with the briefing pack"),
+    "gpkg_exact_counts": (
+        lambda v: (
+            bool(v["gpkg"]) and isinstance(v["suppress_below"], int) and v["suppress_below"] > 1
+        ),
+        "with the results GeoPackage and small counts suppressed",
+    ),
 }
 
 
-class ExportDialog(QDialog):
-    """Choose what to write (the project's outputs) and where."""
+def ward_choices(wards: Any, chosen: tuple[str, ...]) -> tuple[tuple[str, ...], tuple, list]:
+    """The wards to pick from (by name), the project's choice as names, and what is unknown.
 
-    def __init__(self, outputs: OutputParams, folder: str, parent: QWidget | None = None):
+    A ward page given by code ("E05013727") is shown ticked under its name; an entry
+    that names no loaded ward is returned apart, to be reported.
+    """
+    gdf = getattr(wards, "gdf", wards)
+    names = [str(n) for n in gdf["name"]]
+    by_key = {n.strip().lower(): n for n in names}
+    if "code" in gdf.columns:
+        by_key.update(
+            {str(c).strip().lower(): str(n) for c, n in zip(gdf["code"], gdf["name"], strict=True)}
+        )
+    picked, unknown = [], []
+    for key in chosen:
+        name = by_key.get(str(key).strip().lower())
+        (picked if name is not None else unknown).append(name or key)
+    return tuple(sorted(set(names))), tuple(dict.fromkeys(picked)), unknown
+
+
+class ExportDialog(QDialog):
+    """Choose what to write (the project's outputs) and where.
+
+    With ``wards`` (the loaded ward boundaries) the briefing's ward pages are a list of
+    the wards to tick, so a ward cannot be misspelt; a ward the project names that is
+    not loaded is reported at the top of the dialog.
+    """
+
+    def __init__(
+        self,
+        outputs: OutputParams,
+        folder: str,
+        parent: QWidget | None = None,
+        *,
+        wards: Any = None,
+    ):
         super().__init__(parent)
         self.setWindowTitle("Export")
         self.resize(700, 660)
@@ -106,6 +145,11 @@ class ExportDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         choices, labels = registry_choices()
+        self.unknown_wards: list[str] = []
+        if wards is not None and len(getattr(wards, "gdf", wards)):
+            names, picked, self.unknown_wards = ward_choices(wards, outputs.briefing_wards)
+            choices["briefing_wards"] = names
+            outputs = dataclasses.replace(outputs, briefing_wards=picked)
         self.form = ParamsForm(
             OutputParams,
             outputs,
@@ -116,6 +160,14 @@ class ExportDialog(QDialog):
         )
         scroll.setWidget(self.form)
         layout.addWidget(scroll, 1)
+        if self.unknown_wards:
+            self.message.show_message(
+                "The project asks for ward pages of "
+                + ", ".join(repr(w) for w in self.unknown_wards)
+                + ", which the loaded ward boundaries do not have: tick the wards wanted "
+                "under Ward pages.",
+                "error",
+            )
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -143,7 +195,8 @@ class ExportDialog(QDialog):
 
 def choose_outputs(window: Any, outputs: OutputParams, folder: str) -> tuple[Any, Path] | None:
     """Show the dialog; (outputs, folder) or None when cancelled. Tests replace this."""
-    dialog = ExportDialog(outputs, folder, window)
+    workspace = window.session.workspace
+    dialog = ExportDialog(outputs, folder, window, wards=getattr(workspace, "wards", None))
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     return dialog.form.value(), Path(dialog.folder.text().strip())
@@ -167,6 +220,15 @@ def run_export_dialog(window: Any) -> None:
     if chosen is None:
         return
     outputs, folder = chosen
+    from hotspot.pipeline.validate import output_problems
+    from hotspot.ui.session import ADD_SOURCE_MENU
+
+    candidate = session.project.copy()
+    candidate.outputs = outputs
+    problems = output_problems(candidate, session.workspace, ADD_SOURCE_MENU.get)
+    if problems:  # a misspelt ward page ...: said before anything runs or is written
+        window.message.show_message(" ".join(problems), "error")
+        return
     if outputs != session.project.outputs:
         session.project.outputs = outputs
         session.dirty = True
@@ -183,7 +245,11 @@ def export(window: Any, folder: Path, *, force: bool) -> None:
 
     def done(files: list[Path]) -> None:
         names = ", ".join(p.name for p in files[:8]) + (" …" if len(files) > 8 else "")
-        window.message.show_message(f"Exported {len(files)} files to {folder}: {names}", "info")
+        text = f"Exported {len(files)} files to {folder}: {names}"
+        unmade = list(getattr(files, "unmade", ()))
+        if unmade:  # said, not hidden behind a finished-looking folder
+            text += ". Not produced: " + "; ".join(unmade)
+        window.message.show_message(text, "warning" if unmade else "info")
         window.last_export = files
 
     def failed(exc: BaseException) -> None:

@@ -8,8 +8,6 @@ page says about defaults is always what the code does.
 from __future__ import annotations
 
 import html
-import platform
-from importlib.metadata import PackageNotFoundError, version
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
@@ -100,33 +98,40 @@ def methods_html() -> str:
     sections += [(s.title, s.methods, s.params) for s in analyses()]
     parts = ["<h1>Methods</h1>"]
     for title, prose, cls in sections:
-        parts.append(f"<h2>{html.escape(title)}</h2><p>{html.escape(prose)}</p>")
+        paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in prose.split("\n") if p)
+        parts.append(f"<h2>{html.escape(title)}</h2>{paragraphs}")
         parts.append(_params_table(cls))
     for title, prose in NOTES:
         parts.append(f"<h2>{html.escape(title)}</h2><p>{html.escape(prose)}</p>")
     return "\n".join(parts)
 
 
-def _version(dist: str) -> str:
+LIBRARIES = ("numpy", "pandas", "scipy", "geopandas", "shapely", "pyproj", "matplotlib", "folium")
+
+
+def _library_version(name: str) -> str:
+    import importlib
+
     try:
-        return version(dist)
-    except PackageNotFoundError:
+        return str(importlib.import_module(name).__version__)
+    except (ImportError, AttributeError):
         return "not installed"
 
 
 def about_html() -> str:
-    """The About page: versions and data attributions."""
-    import hotspot
+    """The About page: versions (Hotspot, Qt, GDAL, PROJ ...) and data attributions."""
+    from hotspot.core.versions import versions
+    from hotspot.ui.qt_versions import qt_versions
 
-    dists = ["PySide6", "numpy", "pandas", "geopandas", "shapely", "pyproj", "esda", "folium"]
-    versions = "".join(f"<li>{d} {html.escape(_version(d))}</li>" for d in dists)
+    rows = [*versions(qt_versions(web_engine=True)), *((n, _library_version(n)) for n in LIBRARIES)]
+    items = "".join(f"<li>{html.escape(n)} {html.escape(v)}</li>" for n, v in rows)
     attributions = "".join(f"<li>{html.escape(a)}</li>" for a in ATTRIBUTIONS)
     return (
-        f"<h1>Hotspot {html.escape(hotspot.__version__)}</h1>"
+        f"<h1>Hotspot {html.escape(rows[0][1])}</h1>"
         "<p>A desktop GIS for community-safety analysts: police.uk offences, hotspots "
         "(kernel density, Getis-Ord Gi*), deprivation and mental-health context, briefing "
         "maps.</p>"
-        f"<h3>Versions</h3><ul><li>Python {platform.python_version()}</li>{versions}</ul>"
+        f"<h3>Versions</h3><ul>{items}</ul>"
         f"<h3>Data attributions</h3><ul>{attributions}</ul>"
     )
 

@@ -1,4 +1,9 @@
-"""The main window: map in the middle, data and layers on the left, analyses on the right.
+"""The main window: the map takes the middle, data and layers on the left, analyses and
+results (tabbed) on the right, messages and progress in the status bar.
+
+Map first: on a council laptop's 1366 x 768 screen the map keeps most of the window.
+Every panel closes and comes back from the View menu, and "Map only" (F11, or the
+toolbar) hides them all and brings them back as they were.
 
 A thin front end: the project, its workspace and the results live in a
 :class:`~hotspot.ui.session.Session` that goes through :mod:`hotspot.pipeline`;
@@ -11,13 +16,14 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDockWidget,
+    QLabel,
     QMainWindow,
     QScrollArea,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
+from hotspot import pipeline
 from hotspot.ui import errors, map_layers
 from hotspot.ui.map_view import MapView, build_page
 from hotspot.ui.panels.analyses import analysis_panels
@@ -28,7 +34,7 @@ from hotspot.ui.project_actions import ProjectActions
 from hotspot.ui.session import Session
 from hotspot.ui.settings import Settings
 from hotspot.ui.widgets.job_status import JobStatus
-from hotspot.ui.widgets.message_bar import MessageBar
+from hotspot.ui.widgets.message_bar import StatusMessage
 from hotspot.ui.workers import JobRunner
 
 MAP_DELAY_MS = 150  # gather quick successive layer edits into one map update
@@ -45,6 +51,7 @@ GETTING_STARTED = (
     "<p>To look around first: Help &gt; Open the demo project.</p>"
 )
 ALL_HIDDEN = "Every layer is switched off: tick one in the Layers panel to see the map."
+EXPORT_TIP = "Export maps, tables, GIS files and the briefing pack"
 
 
 class MainWindow(ProjectActions, QMainWindow):
@@ -59,16 +66,11 @@ class MainWindow(ProjectActions, QMainWindow):
         self.setWindowTitle("Hotspot")
         self.setObjectName("mainWindow")
         self.setAcceptDrops(True)
-        self.resize(1400, 900)
+        self.resize(1366, 768)  # a council laptop's screen; the last size is remembered
 
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.message = MessageBar()
+        self.message = StatusMessage()
         self.map = MapView()
-        layout.addWidget(self.message)
-        layout.addWidget(self.map, 1)
-        self.setCentralWidget(central)
+        self.setCentralWidget(self.map)
 
         self.data_panel = DataPanel()
         self.layers_panel = LayersPanel(self.session.layers)
@@ -89,7 +91,12 @@ class MainWindow(ProjectActions, QMainWindow):
             ),
         }
         self._arrange_docks()
+        self._hidden_for_map: list[str] | None = None
         self.job_status = JobStatus(self.runner)
+        self.selection_label = QLabel()
+        self.selection_label.setObjectName("selectionLabel")
+        self.statusBar().addWidget(self.message, 1)
+        self.statusBar().addPermanentWidget(self.selection_label)
         self.statusBar().addPermanentWidget(self.job_status)
         self.build_menus()
 
@@ -101,6 +108,7 @@ class MainWindow(ProjectActions, QMainWindow):
         self.session.project_changed.connect(self._project_changed)
         self.session.result_changed.connect(self._result_changed)
         self.session.selection_changed.connect(self._selection_changed)
+        self.session.verification_changed.connect(self._verified)
         self.session.problem.connect(self.show_problem)
         self.data_panel.selection_changed.connect(self.session.set_selection)
         self.data_panel.remove_source_requested.connect(self.session.remove_source)
@@ -123,10 +131,39 @@ class MainWindow(ProjectActions, QMainWindow):
         return dock
 
     def _arrange_docks(self) -> None:
-        # Data and Layers run the full height on the left; Results sits under the map
-        # and the Analysis panel, where it has the width its charts need.
+        # Data and Layers share the left side; Analysis and Results are tabs on the right,
+        # at the full height (a table shows a screenful of rows), so the map keeps the rest.
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.TopLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.setCorner(Qt.Corner.TopRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.docks["analysis"], self.docks["results"])
+        self.docks["analysis"].raise_()
+
+    # ---------------------------------------------------------------- map only
+
+    def set_map_only(self, on: bool) -> None:
+        """Hide every panel to give the map the window (F11), or bring them back as they were."""
+        if on and self._hidden_for_map is None:
+            self._hidden_for_map = [k for k, d in self.docks.items() if d.isVisible()]
+            for dock in self.docks.values():
+                dock.hide()
+        elif not on and self._hidden_for_map is not None:
+            for key in self._hidden_for_map:
+                self.docks[key].show()
+            self._hidden_for_map = None
+        act = getattr(self, "acts", {}).get("map_only")
+        if act is not None and act.isChecked() != on:
+            act.blockSignals(True)
+            act.setChecked(on)
+            act.blockSignals(False)
+
+    def show_all_panels(self) -> None:
+        """Every panel back, at its default place and size."""
+        self.set_map_only(False)
+        for dock in self.docks.values():
+            dock.show()
+        self._default_dock_sizes()
 
     # ---------------------------------------------------------------- session -> view
 
@@ -150,11 +187,12 @@ class MainWindow(ProjectActions, QMainWindow):
         project = self.session.project
         offences = getattr(ws, "offences", None) if ws is not None else None
         self.data_panel.set_offences(offences)
+        self.data_panel.set_authorities(map_layers.local_authorities(ws))
         self.data_panel.set_selection(project.selection, project.groups)
         self.data_panel.set_sources(map_layers.source_labels(project))
         self._show_load_report()
         self.session.layers.remove_prefix("result:")
-        entries = map_layers.workspace_layers(ws, project)
+        entries = map_layers.workspace_layers(ws, project, self.session.selection())
         keep = {e.key for e in entries}
         for key in self.session.layers.key_order():
             if key not in keep:  # a source that was removed, or data that no longer apply
@@ -163,7 +201,24 @@ class MainWindow(ProjectActions, QMainWindow):
             self.session.layers.put(entry)
         for panel in self.analysis.values():
             panel.set_workspace(ws)
+        self._fit_next = True  # new data or a new study area: frame them
+        self._show_checks()
         self.update_title()
+
+    def _show_checks(self) -> None:
+        """Say in the Data panel what stops the selection, and disable Export with the reason."""
+        problems = self.session.selection_problems()
+        warnings = map_layers.selection_warnings(self.session)
+        self.data_panel.set_checks(problems, warnings)
+        export = self.acts["export"]
+        if self.session.workspace is None:
+            why = "Load some data before exporting (File > Add offence data)."
+        else:
+            why = problems[0] if problems else ""
+        text = f"Export is disabled: {why}" if why else EXPORT_TIP
+        export.setEnabled(not why)
+        export.setToolTip(text)
+        export.setStatusTip(text)
 
     def _show_load_report(self) -> None:
         text = map_layers.load_report(self.session)
@@ -175,12 +230,15 @@ class MainWindow(ProjectActions, QMainWindow):
         project = self.session.project
         self.data_panel.set_selection(project.selection, project.groups)
         self._show_load_report()
-        entries = map_layers.offence_layers(self.session.workspace, self.session.project)
+        entries = map_layers.offence_layers(
+            self.session.workspace, self.session.project, self.session.selection()
+        )
         if not entries:
             self.session.layers.remove_prefix("offences:")
         for entry in entries:
             self.session.layers.put(entry)
         self._map_timer.start()
+        self._show_checks()
         self.update_title()
 
     def _result_changed(self, section: str) -> None:
@@ -197,6 +255,25 @@ class MainWindow(ProjectActions, QMainWindow):
             for entry in entries:
                 self.session.layers.put(entry)
         self.update_title()
+
+    def verify_with_pysal(self) -> None:
+        """Analysis > Verify with PySAL: recompute the Gi* and correlation results with esda."""
+        if not self.session.verify(
+            on_error=lambda exc: errors.dispatch(
+                exc, lambda m: self.message.show_message(m, "error")
+            )
+        ):
+            self.message.show_message(
+                "Run Gi* hot spots, Rates or Correlation first: there is nothing to check yet.",
+                "info",
+            )
+
+    def _verified(self) -> None:
+        check = self.session.verification
+        if check is None:
+            return
+        text = f"{check.heading}: " + " ".join(check.lines())
+        self.message.show_message(text, "warning" if check.warnings else "info")
 
     def show_problem(self, where: str, message: str) -> None:
         """Show an expected problem in the panel it belongs to, else in the message bar."""
@@ -218,18 +295,25 @@ class MainWindow(ProjectActions, QMainWindow):
     def refresh_map(self) -> None:
         """Rebuild the map page from the layer stack (in the background)."""
         layers = self.session.layers.map_layers(visible_only=True)
+        # the selection mapped, in the status bar (the map itself has no title box)
+        self.selection_label.setText(map_layers.selection_label(self.session))
         if not layers:
             self.map.clear(ALL_HIDDEN if len(self.session.layers) else GETTING_STARTED)
             return
         keep_view = not self._fit_next
         self._fit_next = False
+        shown = {e.key.removeprefix("context:") for e in self.session.layers.entries if e.visible}
         self.runner.submit(
             "map",
             build_page,
             layers,
             self.session.project.map.basemap,
             title=self.session.project.name,
-            subtitle=map_layers.selection_label(self.session),
+            subtitle=self.selection_label.text(),
+            bounds=map_layers.map_frame(self.session) if not keep_view else None,
+            attributions=pipeline.map_attributions(
+                self.session.workspace, self.session.results, context=shown & {"imd", "samhi"}
+            ),
             on_success=lambda html: self.map.show_html(html, keep_view=keep_view),
             on_error=lambda exc: errors.dispatch(
                 exc, lambda m: self.message.show_message(m, "error")
@@ -287,7 +371,14 @@ class MainWindow(ProjectActions, QMainWindow):
         QTimer.singleShot(0, self._default_dock_sizes)
 
     def _default_dock_sizes(self) -> None:
+        """Side panels sized to the window, so the map has most of it on any screen."""
         horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
-        self.resizeDocks([self.docks["data"], self.docks["analysis"]], [340, 420], horizontal)
-        self.resizeDocks([self.docks["results"]], [290], vertical)
-        self.resizeDocks([self.docks["data"], self.docks["layers"]], [560, 260], vertical)
+        width, height = self.width(), self.height()
+        left = round(min(max(0.17 * width, 230), 320))
+        right = round(min(max(0.245 * width, 320), 460))
+        self.resizeDocks([self.docks["data"], self.docks["analysis"]], [left, right], horizontal)
+        self.resizeDocks(
+            [self.docks["data"], self.docks["layers"]],
+            [round(0.62 * height), round(0.38 * height)],
+            vertical,
+        )

@@ -21,15 +21,50 @@ log = logging.getLogger(__name__)
 
 def selection_label(session: Any) -> str:
     """E.g. "Serious violence (police.uk), 12 months to October 2024"."""
-    from hotspot import pipeline
 
-    ws = session.workspace
-    if ws is None:
+    if session.workspace is None:
         return ""
     try:
-        return pipeline.select(session.project, ws).label
+        return session.selection().label
     except HotspotError:
         return ""
+
+
+STUDY_AREA_OPTION = "the Study area in the Data panel"
+"""How a window user restricts the boundaries to local authorities."""
+
+
+def local_authorities(ws: Any) -> list[tuple[str, str]]:
+    """The local authorities the loaded boundaries can be restricted to (Data panel)."""
+    if ws is None:
+        return []
+    from hotspot.pipeline.study_area import local_authorities as found
+
+    return found(ws)
+
+
+def selection_warnings(session: Any) -> list[str]:
+    """What the Data panel warns about: the selection's own warnings, overreaching boundaries."""
+    from hotspot.pipeline.study_area import overreach_warnings
+
+    ws = session.workspace
+    if ws is None or ws.offences is None:
+        return []
+    try:
+        sel = session.selection()
+    except HotspotError:
+        return []
+    return [*sel.warnings, *overreach_warnings(ws, how=STUDY_AREA_OPTION)]
+
+
+def map_frame(session: Any) -> tuple[float, float, float, float] | None:
+    """The extent the map is framed on when the boundaries reach far beyond the offences."""
+    ws = session.workspace
+    if ws is None:
+        return None
+    from hotspot.pipeline.study_area import map_frame as frame
+
+    return frame(ws)
 
 
 def load_report(session: Any) -> str:
@@ -40,7 +75,7 @@ def load_report(session: Any) -> str:
     if ws is None:
         return ""
     try:
-        return pipeline.load_report_text(session.project, ws, pipeline.select(session.project, ws))
+        return pipeline.load_report_text(session.project, ws, session.selection())
     except HotspotError as exc:
         return str(exc)
 
@@ -62,7 +97,7 @@ def source_labels(project: Project) -> list[str]:
     return out
 
 
-def workspace_layers(ws: Any, project: Project) -> list[LayerEntry]:
+def workspace_layers(ws: Any, project: Project, selection: Any = None) -> list[LayerEntry]:
     """Boundaries, the selected offences (hidden: they are sensitive) and context layers."""
     if ws is None:
         return []
@@ -84,7 +119,7 @@ def workspace_layers(ws: Any, project: Project) -> list[LayerEntry]:
         title = f"Areas: {layer.label}"
         boundary = ml.AreaBoundaries(layer, name=title, show_labels=False, visible=False)
         out.append(LayerEntry(f"boundaries:other{i}", title, "Boundaries", boundary, False))
-    out.extend(offence_layers(ws, project))
+    out.extend(offence_layers(ws, project, selection))
     out.extend(context_layers(ws))
     out.extend(reference_layers(ws))
     return out
@@ -102,14 +137,17 @@ def reference_layers(ws: Any) -> list[LayerEntry]:
     return out
 
 
-def offence_layers(ws: Any, project: Project) -> list[LayerEntry]:
-    """The selected offences as points (hidden at first: offence locations are sensitive)."""
+def offence_layers(ws: Any, project: Project, selection: Any = None) -> list[LayerEntry]:
+    """The selected offences as points (hidden at first: offence locations are sensitive).
+
+    ``selection`` is :func:`hotspot.pipeline.select` of the two, when already made.
+    """
     if ws is None or getattr(ws, "offences", None) is None:
         return []
     from hotspot import pipeline
     from hotspot.maps import layers as ml
 
-    sel = pipeline.select(project, ws)
+    sel = selection if selection is not None else pipeline.select(project, ws)
     if sel.offences is None or not len(sel.offences):
         return []
     title = f"Offences: {sel.label} (approximate locations)"

@@ -4,7 +4,8 @@ The page is built off the GUI thread (:func:`build_page`) and loaded from a
 temporary file (``setHtml`` refuses pages over 2 MB). Leaflet comes from the
 project's own files, so the map works with no network; the OpenStreetMap basemap
 is a switch. When a new page replaces the old one the view (centre and zoom) is
-kept.
+kept if the user moved the map; otherwise the new page fits the area again, clear
+of its legend.
 """
 
 from __future__ import annotations
@@ -28,8 +29,12 @@ _FIND_MAP = (
     "if (k.startsWith('map_') && window.L && window[k] instanceof L.Map) return window[k];}"
     "return null;})()"
 )
+# the view to keep: null when the user has not moved since the page fitted the area (the
+# next page then fits again, clear of its own, perhaps larger, legend)
 GET_VIEW = f"(function(){{const m={_FIND_MAP}; if(!m) return null;"
-GET_VIEW += " const c=m.getCenter(); return [c.lat, c.lng, m.getZoom()];})()"
+GET_VIEW += " const c=m.getCenter(), f=window.hotspotFitted;"
+GET_VIEW += " if(f && Math.abs(f[0]-c.lat)<1e-9 && Math.abs(f[1]-c.lng)<1e-9 && f[2]===m.getZoom())"
+GET_VIEW += " return null; return [c.lat, c.lng, m.getZoom()];})()"
 
 
 def build_page(
@@ -38,6 +43,8 @@ def build_page(
     *,
     title: str | None = None,
     subtitle: str | None = None,
+    bounds: tuple[float, float, float, float] | None = None,
+    attributions: Sequence[str] | None = None,
     progress: Progress = NO_PROGRESS,
 ) -> str:
     """Render the map page for ``layers`` (bottom first). Runs on a worker thread.
@@ -49,7 +56,14 @@ def build_page(
     basemap : {"none", "osm"}
         OpenStreetMap tiles need the network; "none" keeps everything local.
     title, subtitle : str, optional
-        Shown in a box on the map.
+        The window's map has no title box (the window's title says it): the subtitle
+        heads the legend.
+    bounds : tuple, optional
+        (xmin, ymin, xmax, ymax) in EPSG:27700 to frame instead of every layer (boundaries
+        that reach far beyond the offences).
+    attributions : sequence of str, optional
+        The data attributions (:func:`hotspot.pipeline.map_attributions`, the same
+        lines as the print maps), shown as one short line that opens on a click.
 
     Returns
     -------
@@ -60,7 +74,14 @@ def build_page(
 
     progress.update(0.1, "Drawing the map")
     m = web.build_map(
-        list(layers), basemap=basemap, title=title, subtitle=subtitle, collapsed_control=True
+        list(layers),
+        basemap=basemap,
+        title=title,
+        subtitle=subtitle,
+        attributions=attributions,
+        collapsed_control=True,
+        bounds=bounds,
+        compact=True,
     )
     progress.update(0.7, "Drawing the map")
     return web.render_html(m, inline=False)
@@ -116,6 +137,8 @@ class MapView(QWidget):
         self._stack.setCurrentWidget(self.web)
 
         def load(view: Any) -> None:
+            if self.web is None:  # the view went (window closing) before the answer came
+                return
             self._restore = view if isinstance(view, list) and len(view) == 3 else None
             self._loading_html = html
             self.web.load(QUrl.fromLocalFile(str(path)))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QApplication, QStyle
 
@@ -24,6 +24,7 @@ STANDARD_ICONS = {
     "quit": SP.SP_DialogCloseButton,
     "methods": SP.SP_DialogHelpButton,
     "about": SP.SP_MessageBoxInformation,
+    "map_only": SP.SP_TitleBarMaxButton,
 }
 OWN_ICONS = {
     "add_offences": "offences.svg",
@@ -118,7 +119,27 @@ def build(window: MainWindow) -> dict[str, QAction]:
             tip="A fictional borough with offences, boundaries and context tables to try",
         ),
         "about": _action(window, "&About Hotspot", window.show_about),
+        "verify": _action(
+            window,
+            "&Verify with PySAL",
+            window.verify_with_pysal,
+            tip="Recompute the Gi* and correlation results with PySAL (esda) and show the "
+            "largest difference; esda compiles on first use (about 15 s)",
+        ),
     }
+    acts["map_only"] = QAction("&Map only", window, checkable=True)
+    acts["map_only"].setShortcut(QKeySequence("F11"))
+    acts["map_only"].setIconText("Map only")
+    tip = "Hide the panels to give the map the whole window (F11 brings them back)"
+    acts["map_only"].setStatusTip(tip)
+    acts["map_only"].setToolTip(f"{tip} [F11]")
+    acts["map_only"].toggled.connect(window.set_map_only)
+    acts["all_panels"] = _action(
+        window,
+        "Show &all panels",
+        window.show_all_panels,
+        tip="Bring back every panel at its usual place",
+    )
     acts["osm"] = QAction("&OpenStreetMap basemap", window, checkable=True)
     acts["osm"].setObjectName("osm")
     tip = "Show OpenStreetMap under the layers (needs the internet)"
@@ -156,11 +177,16 @@ def build(window: MainWindow) -> dict[str, QAction]:
     file_menu.addSeparator()
     file_menu.addAction(acts["quit"])
 
+    analysis_menu = bar.addMenu("&Analysis")
+    analysis_menu.addAction(acts["verify"])
+
     view_menu = bar.addMenu("&View")
     view_menu.addAction(acts["osm"])
     view_menu.addSeparator()
+    view_menu.addAction(acts["map_only"])
     for dock in window.docks.values():
-        view_menu.addAction(dock.toggleViewAction())
+        view_menu.addAction(dock.toggleViewAction())  # a closed panel comes back from here
+    view_menu.addAction(acts["all_panels"])
 
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(acts["methods"])
@@ -170,7 +196,8 @@ def build(window: MainWindow) -> dict[str, QAction]:
 
     tools = window.addToolBar("Main")
     tools.setObjectName("mainToolbar")
-    tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+    tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    tools.setIconSize(QSize(18, 18))  # one slim row: the height goes to the map
     for key in ("new", "open", "save", None, "add_offences", "add_areas", "add_context", None):
         if key is None:
             tools.addSeparator()
@@ -178,4 +205,5 @@ def build(window: MainWindow) -> dict[str, QAction]:
             tools.addAction(acts[key])
     tools.addAction(acts["export"])
     tools.addAction(acts["osm"])
+    tools.addAction(acts["map_only"])
     return acts

@@ -31,6 +31,14 @@ ADD_SOURCE_MENU = {
 """How a window user adds a source of each kind (for messages on missing inputs)."""
 
 
+def load_and_prepare(project: Project, *, progress: Any) -> Any:
+    """Load a project's sources and work out, on the loading thread, what the panels ask."""
+    from hotspot import pipeline
+    from hotspot.pipeline.study_area import prepare
+
+    return prepare(pipeline.load_workspace(project, progress=progress))
+
+
 class Session(QObject):
     """Holds what the window shows and runs the pipeline steps.
 
@@ -46,6 +54,8 @@ class Session(QObject):
         ``results[section]`` was set (or removed).
     problem(str, str)
         An expected problem to show: (where, message); where is "load" or a section.
+    verification_changed()
+        ``verification`` was set (Verify with PySAL) or cleared.
     """
 
     project_changed = Signal()
@@ -53,6 +63,7 @@ class Session(QObject):
     selection_changed = Signal()
     result_changed = Signal(str)
     problem = Signal(str, str)
+    verification_changed = Signal()
 
     def __init__(self, runner: JobRunner, parent: QObject | None = None):
         super().__init__(parent)
@@ -64,6 +75,9 @@ class Session(QObject):
         self.layers = LayerStack(self)
         self.pending: Project | None = None
         self.dirty = False
+        self.verification: Any = None  # the last check against PySAL of ``results``
+        self._problems: list[str] | None = None
+        self._selection: Any = None
 
     # ---------------------------------------------------------------- project
 
@@ -82,7 +96,6 @@ class Session(QObject):
 
     def load(self, project: Project, *, on_done=None, on_error=None) -> None:
         """Load ``project``'s sources; on success it becomes current with its workspace."""
-        from hotspot import pipeline
 
         self.pending = project
 
@@ -109,7 +122,7 @@ class Session(QObject):
 
         self.runner.submit(
             "load",
-            pipeline.load_workspace,
+            load_and_prepare,
             project,
             on_success=loaded,
             on_error=failed,
@@ -158,14 +171,32 @@ class Session(QObject):
     # ---------------------------------------------------------------- selection and params
 
     def set_selection(self, selection: SelectionParams, groups: dict[str, list[str]]) -> None:
-        """Change the offence group / period; existing results no longer apply."""
+        """Change the offence group / period / study area; existing results no longer apply.
+
+        A new study area (``local_authorities``) restricts the loaded boundaries at once
+        (:func:`hotspot.pipeline.study_area.restrict`); a name the boundaries do not hold
+        is reported and the selection is left as it was.
+        """
         if selection == self.project.selection and groups == self.project.groups:
             return
+        restricted = None
+        new_area = selection.local_authorities != self.project.selection.local_authorities
+        if new_area and self.workspace is not None:
+            from hotspot.pipeline.study_area import restrict
+
+            try:
+                restricted = restrict(self.workspace, selection.local_authorities)
+            except HotspotError as exc:
+                self.problem.emit("load", str(exc))
+                return
         self.cancel_analyses()
         self.project.selection = selection
         self.project.groups = {k: list(v) for k, v in groups.items()}
         self.dirty = True
         self.clear_results()
+        if restricted is not None:
+            self.workspace = restricted
+            self.workspace_changed.emit()
         self.selection_changed.emit()
 
     def exclude_locations(self, entries: list[str]) -> None:
@@ -189,6 +220,32 @@ class Session(QObject):
         for section in again:
             self.run(section, params[section], message=f"Running {section} again")
 
+    def selection_problems(self) -> list[str]:
+        """Why the selection gives nothing to analyse ([] when fine): Run and Export say it.
+
+        Worked out once per selection and workspace (:func:`hotspot.pipeline.validate.selection_problems`).
+        """
+        if self.workspace is None:
+            return []
+        if self._problems is None:
+            from hotspot.pipeline.validate import selection_problems
+
+            try:
+                self._problems = selection_problems(self.project, self.workspace, self.selection())
+            except HotspotError as exc:
+                self._problems = [str(exc)]
+        return self._problems
+
+    def selection(self) -> Any:
+        """The project's selection applied to the workspace (made once per change), or None."""
+        if self.workspace is None:
+            return None
+        if self._selection is None:
+            from hotspot import pipeline
+
+            self._selection = pipeline.select(self.project, self.workspace)
+        return self._selection
+
     def cancel_analyses(self) -> None:
         """Stop running analyses: their inputs changed, so their results would be stale."""
         from hotspot.pipeline.registry import analysis_ids
@@ -207,6 +264,10 @@ class Session(QObject):
         sections = list(self.outcomes)
         self.results.clear()
         self.outcomes.clear()
+        self._problems = self._selection = None
+        if self.verification is not None:
+            self.verification = None
+            self.verification_changed.emit()
         self.layers.remove_prefix("result:")
         for s in sections:
             self.result_changed.emit(s)
@@ -247,3 +308,34 @@ class Session(QObject):
             on_error=on_error,
             message=message or f"Running {section}",
         )
+
+    def verify(self, *, on_error=None) -> bool:
+        """Recompute the current Gi* and correlation results with PySAL, in the background.
+
+        Returns False (starting nothing) when no result can be checked; the outcome arrives
+        in ``verification`` with ``verification_changed``.
+        """
+        from hotspot.pipeline.registry import analyses
+        from hotspot.pipeline.verify import verify_results
+
+        keys = {key for s in analyses() for key, _, _ in s.verify}
+        if not any(self.results.get(k) is not None for k in keys):
+            return False
+        results = dict(self.results)
+
+        def done(found: Any) -> None:
+            if results.keys() == self.results.keys() and all(
+                results[k] is self.results[k] for k in results
+            ):  # still the results shown
+                self.verification = found
+                self.verification_changed.emit()
+
+        self.runner.submit(
+            "verify",
+            verify_results,
+            results,
+            on_success=done,
+            on_error=on_error,
+            message="Checking the results against PySAL (esda compiles on first use)",
+        )
+        return True

@@ -1,46 +1,43 @@
 """Persistent user settings (QSettings): last project, recent projects, basemap, geometry.
 
-Tests and benchmarks isolate the settings from the real user's by setting the
-environment variable ``HOTSPOT_SETTINGS_DIR`` (INI files in that folder) and
-``HOTSPOT_DATA_DIR`` (where the demo project is generated) before the window starts.
+Settings are an INI file, ``hotspot.ini``, in the platform's settings folder and the
+demo project lives in the platform's data folder (both from :mod:`hotspot.core.paths`,
+the same on every platform and easy for IT to find, pre-seed or remove). Tests and
+benchmarks isolate both from the real user's by setting ``HOTSPOT_SETTINGS_DIR`` and
+``HOTSPOT_DATA_DIR`` before the window starts.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, QStandardPaths
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings
+
+from hotspot.core import paths
 
 ORGANISATION = "Hotspot"
 APPLICATION = "Hotspot"
-ENV_SETTINGS_DIR = "HOTSPOT_SETTINGS_DIR"
-ENV_DATA_DIR = "HOTSPOT_DATA_DIR"
+SETTINGS_FILE = "hotspot.ini"
+ENV_SETTINGS_DIR = paths.ENV_SETTINGS_DIR
+ENV_DATA_DIR = paths.ENV_DATA_DIR
 MAX_RECENT = 8
 BASEMAPS = ("none", "osm")
 
 
 def configure() -> None:
-    """Name the application for QSettings and honour ``HOTSPOT_SETTINGS_DIR``.
-
-    Call before the first :class:`Settings` is made (``app.main`` does).
-    """
+    """Name the application for Qt (call before the window is made; ``app.main`` does)."""
     QCoreApplication.setOrganizationName(ORGANISATION)
     QCoreApplication.setApplicationName(APPLICATION)
-    folder = os.environ.get(ENV_SETTINGS_DIR)
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, folder)
+
+
+def settings_file() -> Path:
+    """The settings file: ``hotspot.ini`` in :func:`hotspot.core.paths.settings_dir`."""
+    return paths.settings_dir() / SETTINGS_FILE
 
 
 def data_dir() -> Path:
-    """The per-user data folder (the demo project lives in ``data_dir() / "demo"``)."""
-    folder = os.environ.get(ENV_DATA_DIR)
-    if not folder:
-        configure()
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    path = Path(folder or Path.home() / ".hotspot")
+    """The per-user data folder, created (the demo project lives in ``data_dir() / "demo"``)."""
+    path = paths.data_dir()
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -49,13 +46,9 @@ class Settings:
     """Typed access to the few settings Hotspot keeps between sessions."""
 
     def __init__(self) -> None:
-        if os.environ.get(ENV_SETTINGS_DIR):
-            configure()
-            self._qs = QSettings(
-                QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANISATION, APPLICATION
-            )
-        else:
-            self._qs = QSettings(ORGANISATION, APPLICATION)
+        path = settings_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._qs = QSettings(str(path), QSettings.Format.IniFormat)
 
     def sync(self) -> None:
         """Write pending changes to disk."""

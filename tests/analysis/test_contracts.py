@@ -13,10 +13,11 @@ import pytest
 import shapely
 from _analysis_helpers import X0, Y0, quiet, stops_during
 
-from hotspot.analysis import correlation, grid, kde, significance
+from hotspot.analysis import correlation, grid, kde_bandwidth, kernel_sum, permutation
 from hotspot.analysis.correlation import BivariateParams, run_bivariate
 from hotspot.analysis.gistar import GiStarParams, run_gistar_areas, run_gistar_grid
-from hotspot.analysis.kde import KdeParams, hotspot_areas, run_kde
+from hotspot.analysis.kde import KdeParams, run_kde
+from hotspot.analysis.kde_areas import hotspot_areas
 from hotspot.analysis.rates import area_rates, rates_from_counts
 from hotspot.analysis.vintage import join_indicators
 from hotspot.analysis.ward_summary import ward_summary
@@ -184,7 +185,7 @@ def test_results_record_every_parameter_actually_used():
     dens = quiet(run_kde, xy, KdeParams(), study_area=BOX)
     assert dens.params.bandwidth > 0 and dens.params.cell_size == 8.0  # 2000 / 250
     assert dens.params.method == "fft"
-    assert dens.params.bandwidth == pytest.approx(kde.silverman_bandwidth(xy)[0])
+    assert dens.params.bandwidth == pytest.approx(kde_bandwidth.silverman_bandwidth(xy)[0])
     again = run_kde(xy, dens.params, study_area=BOX)  # the stored params redo the surface
     np.testing.assert_array_equal(again.values, dens.values)
 
@@ -206,7 +207,7 @@ def test_results_record_every_parameter_actually_used():
 
 
 def test_cancel_stops_the_exact_density_sum_between_chunks(monkeypatch):
-    monkeypatch.setattr(kde, "_EXACT_PAIRS", 5_000)
+    monkeypatch.setattr(kernel_sum, "_EXACT_PAIRS", 5_000)
     assert (
         stops_during(
             run_kde,
@@ -233,7 +234,7 @@ def test_cancel_stops_the_fft_between_binning_phases():
 
 
 def test_cancel_stops_the_study_area_mask_and_the_grid_between_blocks(monkeypatch):
-    monkeypatch.setattr(kde, "_MASK_BLOCK", 100)
+    monkeypatch.setattr(kernel_sum, "_MASK_BLOCK", 100)
     assert (
         stops_during(
             run_kde,
@@ -258,7 +259,7 @@ def test_cancel_stops_the_study_area_mask_and_the_grid_between_blocks(monkeypatc
 
 
 def test_cancel_stops_gistar_permutations_between_chunks(monkeypatch):
-    monkeypatch.setattr(significance, "_CHUNK_ELEMENTS", 1)  # 256 cells per chunk
+    monkeypatch.setattr(permutation, "_CHUNK_ELEMENTS", 1)  # 256 cells per chunk
     assert (
         stops_during(
             run_gistar_grid,
@@ -284,7 +285,7 @@ def test_cancel_stops_bivariate_global_and_local_permutations(monkeypatch):
         )
         >= 2
     )
-    monkeypatch.setattr(significance, "_CHUNK_ELEMENTS", 1)  # 256 areas per chunk
+    monkeypatch.setattr(permutation, "_CHUNK_ELEMENTS", 1)  # 256 areas per chunk
     assert (
         stops_during(
             run_bivariate,

@@ -14,8 +14,9 @@ import scipy.sparse as sp
 import shapely
 from _analysis_helpers import X0, Y0, quiet
 
-from hotspot.analysis import significance
+from hotspot.analysis import p_values, permutation
 from hotspot.analysis._weights import grid_weights
+from hotspot.analysis.cell_counts import cell_positions
 from hotspot.analysis.errors import (
     AnalysisWarning,
     GeographicCrsError,
@@ -23,14 +24,9 @@ from hotspot.analysis.errors import (
     TooFewPointsError,
     WeightsError,
 )
-from hotspot.analysis.gistar import (
-    BIN_LABELS,
-    GiStarParams,
-    gi_star_z,
-    run_gistar_areas,
-    run_gistar_grid,
-)
-from hotspot.analysis.grid import cell_positions, make_grid
+from hotspot.analysis.gistar import GiStarParams, run_gistar_areas, run_gistar_grid
+from hotspot.analysis.gistar_inference import BIN_LABELS, gi_star_z
+from hotspot.analysis.grid import make_grid
 from hotspot.core.errors import AnalysisError, ProjectError
 from hotspot.core.params import from_dict, specs, to_dict
 
@@ -185,7 +181,7 @@ def _within_monte_carlo_error(ours, theirs, permutations):
 def test_permutation_p_values_match_esda_within_monte_carlo_error(esda_permutation_run):
     run = esda_permutation_run
     np.testing.assert_allclose(gi_star_z(run["y"], run["w"]), run["lg"].Zs, rtol=0, atol=1e-8)
-    counts = significance.permutation_test(run["w"], run["y"], permutations=999, seed=8)
+    counts = permutation.permutation_test(run["w"], run["y"], permutations=999, seed=8)
     directed = counts.p_values("directed")  # esda's default p_sim convention
     assert _within_monte_carlo_error(directed, run["lg"].p_sim, 999).all()
     assert np.corrcoef(directed, run["lg"].p_sim)[0, 1] > 0.97
@@ -203,7 +199,7 @@ def test_permutation_p_values_match_esda_within_monte_carlo_error(esda_permutati
 def test_permutation_reference_distribution_matches_esda(esda_permutation_run):
     run = esda_permutation_run
     lg = run["lg"]
-    counts = significance.permutation_test(run["w"], run["y"], permutations=999, seed=9)
+    counts = permutation.permutation_test(run["w"], run["y"], permutations=999, seed=9)
     # esda's simulated Gs are lags divided by the total: compare mean and spread per cell
     scale = run["y"].sum()
     mean_theirs = lg.rGs.mean(axis=1) * scale
@@ -220,14 +216,31 @@ def test_grid_permutations_are_reproducible_and_recorded():
     b = quiet(run_gistar_grid, xy, params, study_area=BOX)
     np.testing.assert_array_equal(a.cells["p_sim"], b.cells["p_sim"])
     assert a.seed == 42 and a.params.permutations == 199
-    np.testing.assert_allclose(a.cells["q_value"], significance.fdr_bh(a.cells["p_sim"]))
+    np.testing.assert_allclose(a.cells["q_value"], p_values.fdr_bh(a.cells["p_sim"]))
     assert (a.cells["p_sim"] >= 2 / 200 - 1e-12).all()
 
 
-def test_too_few_permutations_for_fdr_are_warned_about():
+def test_too_few_permutations_for_fdr_are_warned_about_before_the_test():
     _, xy = _planted(4)
-    with pytest.warns(AnalysisWarning, match="more permutations"):
-        run_gistar_grid(xy, GiStarParams(cell_size=100, permutations=19), study_area=BOX)
+    with pytest.warns(AnalysisWarning, match="smallest possible p-value is 0.1,") as caught:
+        res = run_gistar_grid(xy, GiStarParams(cell_size=100, permutations=19), study_area=BOX)
+    text = str(caught[0].message)
+    n = int(np.isfinite(res.cells["gi_z"]).sum())
+    # BH over n cells at 90%: all n cells would have to reach p = 2/20 together
+    assert f"at least {n:,} cells" in text
+    assert "analytical test (permutations = 0)" in text and "99,999 permutations" in text
+    assert res.power.needed == n and not res.power.alone
+    assert res.n_significant == 0  # and indeed none is called
+
+
+def test_enough_permutations_raise_no_power_warning_and_find_the_planted_hotspots():
+    centres, xy = _planted(4)
+    params = GiStarParams(cell_size=250, permutations=19999, fdr=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", AnalysisWarning)
+        res = run_gistar_grid(xy, params, study_area=BOX)
+    assert res.power.alone and res.power.tests == len(res.cells)
+    assert res.n_significant > 0
 
 
 # --------------------------------------------------------------------------- behaviour
@@ -269,7 +282,7 @@ def test_classes_and_labels_follow_the_arcgis_convention():
     _, xy = _planted(6)
     res = run_gistar_grid(xy, GiStarParams(fdr=False), study_area=BOX)
     cells = res.cells
-    expected = significance.confidence_bin(cells["gi_z"], cells["p_value"])
+    expected = p_values.confidence_bin(cells["gi_z"], cells["p_value"])
     np.testing.assert_array_equal(cells["gi_bin"], expected)
     assert set(cells["label"]) <= set(BIN_LABELS.values())
     for b, label in BIN_LABELS.items():

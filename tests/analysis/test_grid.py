@@ -14,17 +14,16 @@ from _analysis_helpers import X0, Y0
 from scipy.spatial import cKDTree
 
 from hotspot.analysis._weights import grid_weights
-from hotspot.analysis.errors import GeographicCrsError, GridTooLargeError
-from hotspot.analysis.grid import (
+from hotspot.analysis.cell_counts import count_points
+from hotspot.analysis.cell_size import (
     MAX_CELLS,
-    count_points,
     default_gistar_cell_size,
     default_kde_cell_size,
-    make_grid,
-    point_coordinates,
-    study_area_from,
     suggest_cell_size,
 )
+from hotspot.analysis.errors import GeographicCrsError, GridTooLargeError
+from hotspot.analysis.grid import make_grid
+from hotspot.analysis.study_points import point_coordinates, study_area_from
 from hotspot.model import AreaLayer
 
 
@@ -204,9 +203,9 @@ def test_hexagon_queen_neighbours_are_the_six_touching_cells():
 
 @pytest.mark.parametrize("shape", ["square", "hexagon"])
 def test_the_suggested_cell_size_makes_a_grid_that_fits(monkeypatch, shape):
-    import hotspot.analysis.grid as grid_module
+    import hotspot.analysis.cell_size as cell_size_module
 
-    monkeypatch.setattr(grid_module, "MAX_CELLS", 5_000)
+    monkeypatch.setattr(cell_size_module, "MAX_CELLS", 5_000)
     area = shapely.Point(X0, Y0).buffer(3_000)
     with pytest.raises(GridTooLargeError, match=r"at least \d+ m") as err:
         make_grid(area, 20, shape=shape)
@@ -255,7 +254,7 @@ def test_repeated_map_points_do_not_squeeze_out_a_nearby_point():
 
 
 def test_rows_without_a_location_are_counted_and_lon_lat_without_a_crs_refused():
-    from hotspot.analysis.grid import points_in_study_area
+    from hotspot.analysis.study_points import points_in_study_area
 
     gdf = gpd.GeoDataFrame(
         geometry=[shapely.Point(X0 + 10, Y0 + 10), None, shapely.Point(), shapely.Point(X0, Y0)],

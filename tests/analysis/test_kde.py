@@ -19,15 +19,10 @@ from hotspot.analysis.errors import (
     GridTooLargeError,
     NoPointsError,
 )
-from hotspot.analysis.kde import (
-    KERNELS,
-    KdeParams,
-    hotspot_areas,
-    kernel_radius,
-    kernel_value,
-    run_kde,
-    silverman_bandwidth,
-)
+from hotspot.analysis.kde import KdeParams, run_kde
+from hotspot.analysis.kde_areas import hotspot_areas
+from hotspot.analysis.kde_bandwidth import silverman_bandwidth
+from hotspot.analysis.kernel_sum import KERNELS, kernel_radius, kernel_value
 from hotspot.core.errors import AnalysisError, ProjectError
 from hotspot.core.params import from_dict, specs, to_dict
 from hotspot.core.progress import AnalysisCancelled, CallbackProgress, RecordingProgress
@@ -111,11 +106,28 @@ def test_weighted_silverman_equals_repeating_points():
 
 def test_identical_points_fall_back_with_a_warning():
     xy = np.full((40, 2), [X0 + 2000, Y0 + 1500])
-    with pytest.warns(AnalysisWarning, match="same place"):
+    with pytest.warns(AnalysisWarning, match="no spread to measure"):
+        res = run_kde(xy, KdeParams(cell_size=50), study_area=BOX)
+    assert res.params.bandwidth == 250.0  # 5 cells of 50 m
+    assert any("5 cells (at least 100 m) = 250 m" in w for w in res.warnings)
+    assert "= 250 m" in res.bandwidth_note
+    assert np.nanmax(res.values) > 0
+
+
+@pytest.mark.parametrize("jitter", [1e-9, 1e-4, 3.0])
+def test_near_identical_points_fall_back_instead_of_a_noise_bandwidth(jitter):
+    """Points a few nanometres to metres apart (lon/lat rounding noise after reprojection):
+    Silverman's rule gives a bandwidth of the size of the noise, which used to stop the run
+    on "kde.bandwidth ... below the minimum"; the fallback is 5 cells, said on the result."""
+    rng = np.random.default_rng(3)
+    xy = np.full((60, 2), [X0 + 2000.0, Y0 + 1500.0]) + rng.normal(0, jitter, (60, 2))
+    h, _ = silverman_bandwidth(xy)
+    assert h < 50  # the rule measures only the noise
+    with pytest.warns(AnalysisWarning, match="no spread to measure"):
         res = run_kde(xy, KdeParams(cell_size=50), study_area=BOX)
     assert res.params.bandwidth == 250.0
-    assert any("same place" in w for w in res.warnings)
-    assert np.nanmax(res.values) > 0
+    total = np.nansum(res.values) * (50 / 1000) ** 2  # offences per km² x km² per cell
+    assert total == pytest.approx(60, rel=0.02)  # the surface still holds every offence
 
 
 # --------------------------------------------------------------------------- accuracy
@@ -328,9 +340,9 @@ def test_errors_say_what_is_wrong():
 
 
 def test_the_suggested_cell_size_makes_a_raster_that_fits(monkeypatch):
-    import hotspot.analysis.grid as grid_module
+    import hotspot.analysis.cell_size as cell_size_module
 
-    monkeypatch.setattr(grid_module, "MAX_CELLS", 10_000)
+    monkeypatch.setattr(cell_size_module, "MAX_CELLS", 10_000)
     xy = np.random.default_rng(20).uniform([X0, Y0], [X0 + 4000, Y0 + 3000], size=(100, 2))
     with pytest.raises(GridTooLargeError, match="density raster of 20 m") as err:
         _quiet_kde(xy, KdeParams(cell_size=20, bandwidth=300), study_area=BOX)
@@ -462,18 +474,6 @@ def test_lewisham_hotspots_touch_the_known_top_wards(
     assert areas["offences"].is_monotonic_decreasing
     named = ", ".join(areas["wards"].head(3))
     assert "Lewisham Central" in named or "Rushey Green" in named
-
-
-def test_large_grid_binning_path_gives_the_same_surface(monkeypatch):
-    import hotspot.analysis.kde as kde
-
-    rng = np.random.default_rng(12)
-    xy = rng.normal([X0 + 2000, Y0 + 1500], 500, size=(3000, 2))
-    params = KdeParams(bandwidth=250, cell_size=40)
-    direct = _quiet_kde(xy, params, study_area=BOX)
-    monkeypatch.setattr(kde, "_FINE_GRID_LIMIT", 0)
-    phased = _quiet_kde(xy, params, study_area=BOX)
-    np.testing.assert_allclose(phased.values, direct.values, rtol=1e-9, atol=1e-12)
 
 
 def test_bandwidth_wider_than_the_study_area_matches_exact():

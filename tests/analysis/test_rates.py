@@ -11,15 +11,11 @@ from hypothesis import strategies as st
 from scipy import stats
 from shapely.geometry import Point, box
 
+from hotspot.analysis.empirical_bayes import empirical_bayes
 from hotspot.analysis.errors import GeographicCrsError, VintageMismatchError
-from hotspot.analysis.rates import (
-    AreaStats,
-    RatesParams,
-    area_rates,
-    change_test,
-    competition_rank,
-    empirical_bayes,
-)
+from hotspot.analysis.rate_change import change_test
+from hotspot.analysis.rate_table import competition_rank
+from hotspot.analysis.rates import AreaStats, RatesParams, area_rates
 from hotspot.core.errors import AnalysisError, ProjectError
 from hotspot.core.params import from_dict
 from hotspot.model import AreaLayer, Indicators, Period

@@ -8,15 +8,13 @@ import pytest
 import scipy.sparse as sp
 from scipy import stats
 
-from hotspot.analysis.significance import (
+from hotspot.analysis.p_values import confidence_bin, fdr_bh, two_sided_p
+from hotspot.analysis.permutation import (
     PermutationCounts,
-    confidence_bin,
-    fdr_bh,
     iter_permuted_lags,
     permutation_test,
     permuted_lags,
     pseudo_p_values,
-    two_sided_p,
 )
 
 
@@ -260,7 +258,7 @@ def test_fast_mode_gives_the_same_counts_without_moments():
 
 @pytest.mark.parametrize(("n", "size"), [(400, 9), (40, 9), (5000, 60)])
 def test_every_sampling_route_draws_distinct_uniform_indices(n, size):
-    from hotspot.analysis.significance import _draw_distinct
+    from hotspot.analysis.permutation import _draw_distinct
 
     ids = _draw_distinct(np.random.default_rng(0), n, size, 3000)
     assert ids.shape == (3000, size)
@@ -270,3 +268,61 @@ def test_every_sampling_route_draws_distinct_uniform_indices(n, size):
     # the first slot is uniform over range(n): compare its mean with (n - 1) / 2
     se = np.sqrt((n**2 - 1) / 12 / 3000)
     assert abs(ids[:, 0].mean() - (n - 1) / 2) < 5 * se
+
+
+# --------------------------------------------------------------------------- power
+
+
+@pytest.mark.parametrize(
+    ("tests", "permutations", "level", "fdr", "smallest", "needed"),
+    [
+        (3760, 999, 0.10, True, 0.002, 76),  # Lewisham's grid with the old README example
+        (175, 999, 0.05, True, 0.002, 7),  # Lewisham's LSOAs with 999 permutations
+        (175, 9999, 0.05, True, 0.0002, 1),
+        (175, 999, 0.05, False, 0.002, 1),
+        (175, 19, 0.05, False, 0.1, 176),  # 2/20 > 0.05: nothing can ever be significant
+        (100, 0, 0.05, True, 0.0, 1),  # analytical: no limit from permutations
+    ],
+)
+def test_power_is_the_benjamini_hochberg_arithmetic(
+    tests, permutations, level, fdr, smallest, needed
+):
+    from hotspot.analysis.permutation_power import power
+
+    p = power(tests, permutations, level, fdr=fdr)
+    assert p.smallest_p == pytest.approx(smallest)
+    assert p.needed == needed
+    assert p.alone == (needed == 1) and p.possible == (needed <= tests)
+
+
+def test_power_needed_agrees_with_fdr_bh_on_the_smallest_p_values():
+    """``needed`` tests at the smallest p-value are called by BH; one fewer are not."""
+    from hotspot.analysis.permutation_power import power
+
+    m, perms, level = 400, 999, 0.10
+    p = power(m, perms, level, fdr=True)
+    for k, called in ((p.needed, True), (p.needed - 1, False)):
+        pv = np.full(m, 1.0)
+        pv[:k] = p.smallest_p
+        q = fdr_bh(pv)
+        assert bool((q[:k] <= level).all()) is called
+
+
+def test_permutations_needed_lets_one_test_alone_reach_the_level():
+    from hotspot.analysis.permutation_power import permutations_needed, power
+
+    for m, level in ((175, 0.05), (1000, 0.10), (50, 0.01)):
+        n = permutations_needed(m, level, fdr=True)
+        assert power(m, n, level, fdr=True).alone
+        assert n in (999, 1999, 4999, 9999, 19999, 49999, 99999) or n > 99999
+
+
+def test_power_advice_offers_what_would_work_with_the_numbers():
+    from hotspot.analysis.permutation_power import power
+
+    text = power(175, 999, 0.05, fdr=True).advice("LSOAs")
+    assert "smallest possible p-value is 0.002" in text
+    assert "at least 7 LSOAs reach that smallest p-value together" in text
+    assert "9,999 permutations (enough for one LSOA alone)" in text
+    assert "no FDR correction" in text and "analytical" not in text  # no analytical test here
+    assert power(175, 9999, 0.05, fdr=True).advice("LSOAs") == ""

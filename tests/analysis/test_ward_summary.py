@@ -112,8 +112,9 @@ def test_ward_figures_are_sums_of_their_lsoas(lsoas, wards, deciles):
     )
     west = df.loc["West", "Summary"]
     assert west.startswith("West: 30 offences (12.0 per 1,000 residents, the highest of 2 wards).")
-    assert "1 of West's 2 LSOAs is in the most deprived IMD decile" in west
-    assert "All 2 of West's LSOAs are in SAMHI deciles 6-7" in west
+    assert "1 of West's 2 LSOAs is in IMD decile 1 (the 10% most deprived" in west
+    assert "All 2 of West's LSOAs are in SAMHI deciles 6-7 (the 30-50% of" in west
+    assert df["Residents"].dtype.kind == "i"  # people, in whole numbers
     assert list(df.index) == ["West", "East"]  # highest rate first
     assert any("sums of their LSOAs" in n for n in df.attrs["notes"])
 
@@ -143,14 +144,37 @@ def test_decile_table_counts_every_lsoa(lsoas, wards, deciles):
 def test_decile_sentences_read_like_a_needs_assessment():
     counts = pd.Series({5: 2, 6: 2, 7: 2, 8: 1})
     assert decile_sentence("Bellingham", counts, SAMHI) == (
-        "4 of Bellingham's 7 LSOAs are in SAMHI deciles 6-7 (10 = poorest mental health)."
+        "4 of Bellingham's 7 LSOAs are in SAMHI deciles 6-7 (the 30-50% of neighbourhoods in "
+        "England with the poorest mental health)."
     )
     counts = pd.Series({1: 1, 2: 4, 3: 2})
     assert decile_sentence("Bellingham", counts, IMD) == (
-        "1 of Bellingham's 7 LSOAs is in the most deprived IMD decile (1 = most deprived); "
-        "6 are in IMD deciles 2-3."
+        "1 of Bellingham's 7 LSOAs is in IMD decile 1 (the 10% most deprived neighbourhoods in "
+        "England); 6 are in IMD deciles 2-3 (the 10-30% most deprived neighbourhoods in England)."
     )
     assert "no IMD deciles" in decile_sentence("X", pd.Series({"unknown": 3}), IMD)
+
+
+@pytest.mark.parametrize(
+    ("scale", "counts", "says", "never"),
+    [
+        # Deptford on the real SAMHI table: deciles 1-2 are the best mental health, not a concern
+        ("SAMHI", {1: 2, 2: 5, 5: 1}, "the 20% of neighbourhoods in England with the best", "poor"),
+        ("SAMHI", {9: 3, 10: 1}, "with the poorest mental health", "best"),
+        ("SAMHI", {10: 3}, "All 3 of W's LSOAs are in SAMHI decile 10 (the 10% of", "best"),
+        ("IMD", {1: 3, 2: 1}, "the 10% most deprived neighbourhoods", "least"),
+        ("IMD", {9: 3, 10: 2}, "the 20% least deprived neighbourhoods in England", "most"),
+        ("IMD", {8: 2, 9: 2}, "the 10-30% least deprived", "most"),
+        ("IMD", {5: 2, 6: 2}, "around the middle for England", "deprived neighbourhoods"),
+    ],
+)
+def test_every_decile_sentence_says_which_end_of_its_scale_it_is(scale, counts, says, never):
+    """IMD decile 1 is the most deprived, SAMHI decile 10 the poorest mental health: a
+    sentence naming a decile says which, so the best is never read as the worst."""
+    text = decile_sentence("W", pd.Series(counts), SAMHI if scale == "SAMHI" else IMD)
+    assert says in text
+    assert never not in text
+    assert "= poorest" not in text and "= most deprived" not in text  # no bare scale notes
 
 
 def test_lsoa_stats_without_counts_need_ward_stats(lsoas, wards):

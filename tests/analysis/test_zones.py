@@ -139,7 +139,7 @@ def test_hot_cells_with_no_offence_make_no_zone():
     g = grid_result(["#..#"])
     z = gistar_zones(g, offences([(0, 0, "On or near A", 2)]), min_bin=1)
     assert z.zones["offences"].tolist() == [2]
-    assert any("fewer than 1" in w for w in z.warnings)
+    assert any("hold no offence" in w for w in z.warnings)
     assert set(z.cell_zone) == {0, 1}
 
 
@@ -235,6 +235,55 @@ def test_kde_zones_cover_the_top_class_and_count_the_offences_in_it():
     inside = pts[pts.within(first.geometry)]
     assert int(first["offences"]) == len(inside)  # counted with geopandas here
     assert z.places[z.places["zone"] == 1]["place"].iloc[0] == "Market Square"
+
+
+def test_no_hot_cell_gives_no_zone_and_says_why():
+    z = gistar_zones(grid_result(["...", "..."]), offences([(0, 0, "On or near A Road", 3)]))
+    assert len(z.zones) == 0 and z.places.empty and not z.sentences()
+    assert any("no gi* hot spot cells" in w.lower() for w in z.warnings)
+    from hotspot.pipeline.specs._zones import zone_tables
+
+    table = zone_tables({"z": z}, "z", title="Zones", csv="z.csv", gpkg="z")[0]
+    assert table.caption.startswith("No hot spot zones: there are no gi* hot spot cells")
+
+
+def test_published_zones_hide_small_counts_in_their_text():
+    g = grid_result(["##.", "..."])
+    pts = offences([(0, 0, "On or near High Street", 62), (0, 1, "On or near Mill Lane", 3)])
+    z = gistar_zones(g, pts, min_bin=1)
+    assert "Mill Lane (3)" in z.zones["places"].iloc[0]
+    shown = z.publishable(5)
+    assert shown.zones["places"].iloc[0] == "High Street (62), Mill Lane (<5)"
+    assert shown.sentences()[0].endswith("High Street (62), Mill Lane (<5).")
+    assert z.zones["places"].iloc[0].endswith("Mill Lane (3)")  # the result is unchanged
+    small = gistar_zones(grid_result(["#."]), offences([(0, 0, "On or near Lane", 2)]), min_bin=1)
+    sentence = small.publishable(5).sentences()[0]
+    assert sentence.startswith("Zone 1: <5 offences in") and "%" not in sentence
+
+
+def test_each_cell_names_its_busiest_streets_as_pandas_counts_them():
+    from hotspot.analysis.cell_groups import grid_of_cells
+    from hotspot.analysis.zone_names import cell_streets
+
+    g = grid_result(["...", "..."])
+    pts = offences(
+        [
+            (0, 0, "On or near High Street", 5),
+            (0, 0, "On or near Mill Lane", 2),
+            (0, 0, "On or near Back Lane", 1),
+            (1, 2, "On or near Supermarket", 1),
+            (1, 1, "No Location", 4),
+        ]
+    )
+    streets = cell_streets(grid_of_cells(g.cells, S, "square"), pts)
+    joined = gpd.sjoin(pts, g.cells[["geometry"]], predicate="within")
+    joined["place"] = joined["location"].str.replace("On or near ", "")
+    joined = joined[joined["place"] != "No Location"]
+    for i in range(len(g.cells)):
+        mine = joined[joined["index_right"] == g.cells.index[i]]["place"].value_counts()
+        expected = ", ".join(mine.index[:2]) if len(mine) else ""
+        assert streets[i] == expected
+    assert "High Street, Mill Lane" in streets and "Supermarket" in streets
 
 
 def test_an_areas_gi_star_result_is_refused():

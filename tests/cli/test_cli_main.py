@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import sys
 import types
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -46,18 +48,80 @@ def test_missing_source_file_exits_2_naming_it(demo, tmp_path, capsys):
     assert not (tmp_path / "out" / "load_report.txt").exists()
 
 
-def test_warnings_go_to_stderr_and_the_run_still_succeeds(demo, tmp_path, capsys):
+@contextlib.contextmanager
+def _variant(demo: Path, name: str, **changes) -> Iterator[Path]:
+    """The demo project with other settings, saved beside it for the test's length."""
     project = Project.load(demo / "project.toml")
-    project.selection = SelectionParams(end="2019-12", months=12, compare=False)
-    path = project.save(demo / "old_period.toml")
+    for key, value in changes.items():
+        if key == "analysis":
+            project.analysis.update(value)
+        else:
+            setattr(project, key, value)
+    path = project.save(demo / name)
     try:
-        assert cli.main(["run", str(path), "--out", str(tmp_path)]) == 0
-        err = capsys.readouterr().err
-        assert "hotspot: warning: the offence data hold no month of the selected period" in err
-        assert cli.main(["run", str(path), "--out", str(tmp_path / "q"), "--quiet"]) == 0
-        assert capsys.readouterr().err == ""
+        yield path
     finally:
         path.unlink()
+
+
+def test_a_period_without_data_exits_2_naming_the_months_before_anything_is_written(
+    demo, tmp_path, capsys
+):
+    old = SelectionParams(end="2019-12", compare=False)
+    with _variant(demo, "old_period.toml", selection=old) as path:
+        code = cli.main(["run", str(path), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "the period 12 months to December 2019 (2019-01 to 2019-12) holds no month" in err
+    assert "the offence data cover 2023-10 to 2025-09 (24 months)" in err
+    out = tmp_path / "out"
+    assert not out.exists() or not any(out.iterdir())  # nothing computed, nothing written
+
+
+def test_warnings_go_to_stderr_once_without_python_lines_and_strict_exits_3(demo, tmp_path, capsys):
+    from hotspot.model import OutputParams
+
+    with _variant(
+        demo,
+        "partial_period.toml",
+        selection=SelectionParams(end="2025-09", months=27, compare=False),
+        outputs=OutputParams(analyses=("gistar", "bivariate"), csv=False, gpkg=False),
+    ) as path:
+        assert cli.main(["run", str(path), "--out", str(tmp_path / "a")]) == 0
+        err = capsys.readouterr().err
+        assert "hotspot: warning: the offence data miss 3 of the 27 months" in err
+        lines = [line for line in err.splitlines() if line]
+        assert all(line.startswith("hotspot: warning: ") for line in lines), err
+        assert len(lines) == len(set(lines))  # each warning once
+        assert "AnalysisWarning" not in err and ".py:" not in err  # no Python warning lines
+        summary = (tmp_path / "a" / "summary.txt").read_text(encoding="utf-8")
+        for line in lines:  # every warning of the terminal is in summary.txt, once
+            assert summary.count(line.removeprefix("hotspot: warning: ")) == 1
+        assert cli.main(["run", str(path), "--out", str(tmp_path / "q"), "--quiet"]) == 0
+        assert capsys.readouterr().err == ""
+        assert cli.main(["run", str(path), "--out", str(tmp_path / "s"), "--strict"]) == 3
+        assert "--strict" in capsys.readouterr().err
+
+
+def test_an_analysis_refused_for_its_grid_size_exits_2(demo, tmp_path, capsys):
+    """A run whose only analysis, KDE, is refused (a 1 m grid over a borough) used to exit 0."""
+    from hotspot.analysis.kde import KdeParams
+    from hotspot.model import OutputParams
+
+    with _variant(
+        demo,
+        "tiny_cells.toml",
+        analysis={"kde": KdeParams(cell_size=1.0)},
+        outputs=OutputParams(analyses=("kde",), csv=False, gpkg=False),
+    ) as path:
+        code = cli.main(["run", str(path), "--out", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "could not be produced (see the warnings above)" in err
+    assert err.count("kde: not run") == 1  # said once
+    assert not (tmp_path / "kde.tif").exists()
+    summary = tmp_path / "summary.txt"
+    assert not summary.exists() or "Not produced" in summary.read_text(encoding="utf-8")
 
 
 def test_missing_project_file_exits_2(tmp_path, capsys):

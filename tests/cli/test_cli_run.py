@@ -112,10 +112,23 @@ def test_broken_project_file_exits_2_with_a_clear_message(tmp_path):
     assert not (tmp_path / "out" / "load_report.txt").exists()
 
 
-def test_version():
+def test_version_names_hotspot_python_qt_gdal_and_proj():
+    import platform
+
+    import pyproj
+    import rasterio
+    from PySide6 import QtCore
+
     result = _hotspot("--version")
-    assert result.returncode == 0
-    assert result.stdout.strip() == f"hotspot {hotspot.__version__}"
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"hotspot {hotspot.__version__}"
+    found = {line.split(" ", 1)[0]: line.split(" ", 1)[1] for line in lines[1:]}
+    assert found["Python"] == platform.python_version()
+    assert found["Qt"].startswith(f"{QtCore.qVersion()} (PySide6 ")
+    assert f"{pyogrio.__gdal_version_string__} (pyogrio" in found["GDAL"]
+    assert f"{rasterio.__gdal_version__} (" in found["GDAL"] and "rasterio)" in found["GDAL"]
+    assert f"{pyproj.proj_version_str} (pyproj" in found["PROJ"]
 
 
 def test_hotspot_run_never_loads_qt(demo_run):

@@ -43,7 +43,8 @@ def test_bom_file_loads_with_clean_header(tmp_path):
     p = write(tmp_path, "bom.csv", [HEADER, row("a1"), row("a2")], encoding="utf-8-sig")
     data = read_offences(p)
     assert data.report.rows_kept == 2
-    assert "Crime ID" in data.gdf.columns
+    assert "Reported by" in data.gdf.columns
+    assert not any("\ufeff" in c for c in data.gdf.columns)
     assert list(data.gdf["crime_id"]) == ["a1", "a2"]
 
 
@@ -123,7 +124,8 @@ def test_unknown_category_kept_and_noted(tmp_path):
     lines = [HEADER, row("a", cat="Fraud"), row("b", cat="robbery")]
     data = read_offences(write(tmp_path, "cats.csv", lines))
     assert set(data.gdf["category"]) == {"Fraud", "Robbery"}
-    assert any("'Fraud'" in n for n in data.report.notes)
+    assert data.report.unknown_categories == {"Fraud": 1}
+    assert "'Fraud' (1 rows)" in data.report.summary()
 
 
 def test_header_only_file_is_empty_data(tmp_path):
@@ -237,7 +239,9 @@ def test_geopackage_points_in_bng(tmp_path):
     data = read_offences(p)
     assert list(data.gdf.geometry.x) == [537000, 537100]
     assert data.report.months == ("2024-01",)
-    assert "category_original" in data.gdf.columns
+    # the category column is the canonical one; the dates say more than the month: kept
+    assert "category_original" not in data.gdf.columns
+    assert list(data.gdf["date"]) == ["2024-01-05", "2024-01-20"]
 
 
 def test_polygons_are_not_offences(tmp_path):
@@ -417,11 +421,21 @@ def test_empty_and_nested_archives_are_named(tmp_path):
     outer = tmp_path / "all-months.zip"
     with zipfile.ZipFile(outer, "w") as z:
         z.write(inner, "2024-01.zip")
-    with pytest.raises(InputError, match=r"all-months\.zip: no offence files.*unzip the outer"):
-        read_offences(outer)
-    with zipfile.ZipFile(outer, "a") as z:
         z.writestr("2024-02/2024-02-met-street.csv", "\n".join([HEADER, row("b", "2024-02")]))
-    data = read_offences(outer)
+    data = read_offences(outer)  # a zip inside the zip is opened: one level
+    assert data.report.rows_kept == 2
+    assert "all-months.zip/2024-01.zip/2024-01/2024-01-met-street.csv" in data.report.files
+    middle = tmp_path / "middle.zip"
+    with zipfile.ZipFile(middle, "w") as z:
+        z.write(inner, "2024-01.zip")
+    deeper = tmp_path / "deeper.zip"
+    with zipfile.ZipFile(deeper, "w") as z:
+        z.write(middle, "middle.zip")
+    with pytest.raises(InputError, match=r"deeper\.zip: no offence files.*unzip the outer ones"):
+        read_offences(deeper)
+    with zipfile.ZipFile(deeper, "a") as z:
+        z.writestr("2024-03/2024-03-met-street.csv", "\n".join([HEADER, row("c", "2024-03")]))
+    data = read_offences(deeper)
     assert data.report.rows_kept == 1
     assert any("ignored 1 file of other kinds" in n for n in data.report.notes)
 

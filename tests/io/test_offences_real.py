@@ -109,8 +109,12 @@ def test_canonical_and_original_columns(col_offences, col_raw):
     gdf = col_offences.gdf
     canonical = ["crime_id", "month", "category", "location", "lsoa_code", "lsoa_name"]
     assert list(gdf.columns[:8]) == [*canonical, "outcome", "source_file"]
+    # the file's other columns follow; those a canonical column holds are not repeated
+    held = {"Crime ID", "Month", "Location", "LSOA code", "LSOA name", "Crime type"}
+    held.add("Last outcome category")
     for original in col_raw[0]:
-        assert original in gdf.columns
+        assert (original in gdf.columns) == (original not in held)
+    assert gdf["crime_id"].iloc[0] == col_raw[0]["Crime ID"]
     assert gdf["source_file"].astype(str).str.endswith("-street.csv").all()
     # anti-social behaviour: no Crime ID, kept as missing
     asb = gdf[gdf["category"] == "Anti-social behaviour"]
@@ -181,7 +185,8 @@ def test_lewisham_json_slugs_mapped(lewisham_offences, lewisham_raw):
     assert cats["Anti-social behaviour"] == slugs["anti-social-behaviour"]
     assert cats["Possession of weapons"] == slugs["possession-of-weapons"]
     assert sum(cats.values()) == 73_260
-    assert not [n for n in lewisham_offences.report.notes if "not police.uk categories" in n]
+    assert not lewisham_offences.report.unknown_categories
+    assert not lewisham_offences.report.relabelled  # the API slugs are police.uk's own
 
 
 def test_lewisham_json_missing_month_reported(lewisham_offences):

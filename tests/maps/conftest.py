@@ -154,3 +154,91 @@ def bivariate(lsoa_stats):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return run_bivariate(table, "rate", "imd_score", BivariateParams(permutations=199, seed=11))
+
+
+@pytest.fixture(scope="module")
+def ctx(wards):
+    """The map context of the print-map tests: the borough's wards and outline."""
+    from hotspot.maps import static
+
+    return static.MapContext(
+        offence_group="Serious violence",
+        period="12 months to October 2024",
+        wards=wards,
+        outline=wards.dissolve(),
+        boundary_year=2024,
+    )
+
+
+@pytest.fixture(scope="module")
+def located(points, period):
+    """The selected offences, each with a police.uk location name (a street per 500 m column)."""
+    sel = points[period.contains(points["month"])].copy()
+    col = ((sel.geometry.x - sel.geometry.x.min()) // 500).astype(int)
+    names = np.where(col % 2 == 0, "On or near " + ("Street " + col.astype(str)), "Supermarket")
+    sel["location"] = names
+    return sel
+
+
+@pytest.fixture(scope="module")
+def summary(lsoa_stats, wards, stats):
+    """The ward summary, with IMD deciles rising with deprivation and SAMHI deciles by hand."""
+    from hotspot.analysis.ward_summary import ward_summary
+
+    lsoa, table = lsoa_stats
+    rank = table["imd_score"].rank(ascending=False, method="first")
+    deciles = pd.DataFrame(
+        {
+            "lsoa_code": table["code"],
+            "imd_decile": np.ceil(rank / len(rank) * 10).astype(int),  # 1 = most deprived
+            "samhi_decile": np.tile([1, 2, 9, 10], len(table) // 4),
+        }
+    )
+    return ward_summary(lsoa, wards=wards, indicators=deciles, ward_stats=stats), deciles
+
+
+@pytest.fixture(scope="module")
+def gistar_named(gistar, wards):
+    """The Gi* result with each cell's ward, as the analysis's declaration makes it."""
+    import dataclasses
+
+    from hotspot.pipeline.specs._common import with_ward_names
+
+    return dataclasses.replace(gistar, cells=with_ward_names(gistar.cells, wards))
+
+
+@pytest.fixture(scope="module")
+def pack(density, gistar_named, stats, bivariate, wards, period, summary, located):
+    """A briefing pack with every section, two ward pages, marked, versioned and dated."""
+    import datetime as dt
+
+    from hotspot.maps.briefing import Briefing
+    from hotspot.maps.briefing_sections import (
+        bivariate_section,
+        gistar_section,
+        kde_section,
+        rates_section,
+    )
+
+    return Briefing(
+        title="Serious violence in Testham",
+        offence_group="Serious violence",
+        period=period,
+        wards=wards,
+        outline=wards.dissolve(),
+        comparison=stats.comparison,
+        sections=[
+            kde_section(density),
+            gistar_section(gistar_named),
+            rates_section(stats, summary[0]),
+            bivariate_section(bivariate),
+        ],
+        ward_pages=["Marsh", "e05000000"],  # a name and a code (any case)
+        marking="OFFICIAL",
+        version="2.1",
+        imd=True,
+        load_report="Rows read: 1,000\nRows kept: 1,000",
+        boundary_year=2024,
+        offences=located,
+        produced=dt.date(2024, 11, 20),
+    )

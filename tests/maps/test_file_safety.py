@@ -2,7 +2,8 @@
 
 For each writer: an existing file is refused without ``overwrite``; a failure at any
 point (here: while the file is being written, and at the final rename) leaves no file
-and no temporary file behind, and leaves an existing file exactly as it was.
+and no temporary file behind, and leaves an existing file exactly as it was. What the
+system refuses (a full disk, a locked file) comes back as an ExportError naming the file.
 """
 
 from __future__ import annotations
@@ -75,13 +76,13 @@ def test_failure_at_the_rename_leaves_nothing_new(writers, tmp_path, monkeypatch
         raise OSError("the file is open in another program")
 
     monkeypatch.setattr(atomic.os, "replace", refuse)
-    with pytest.raises(OSError, match="another program"):
+    with pytest.raises(ExportError, match="another program"):
         writers[name](tmp_path / name, False)
     assert seen and seen[0] > 0  # something had really been written
     assert list(tmp_path.iterdir()) == []
     old = tmp_path / name
     old.write_bytes(OLD)
-    with pytest.raises(OSError, match="another program"):
+    with pytest.raises(ExportError, match="another program"):
         writers[name](old, True)
     assert old.read_bytes() == OLD
     assert [p.name for p in tmp_path.iterdir()] == [name]
@@ -106,7 +107,7 @@ def test_failure_half_way_through_writing_leaves_nothing(writers, tmp_path, monk
     monkeypatch.setattr(Path, "write_text", half_text)
     old = tmp_path / name
     real_bytes(old, OLD)
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(ExportError, match="No space"):
         writers[name](old, True)
     assert old.read_bytes() == OLD
     assert [p.name for p in tmp_path.iterdir()] == [name]
@@ -119,7 +120,7 @@ def test_failed_geotiff_leaves_nothing(density, tmp_path, monkeypatch):
         raise OSError("No space left on device")
 
     monkeypatch.setattr(rasterio.io.DatasetWriter, "write", fails)
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(ExportError, match="No space"):
         export.write_geotiff(density, tmp_path / "kde.tif")
     assert list(tmp_path.iterdir()) == []
 

@@ -19,17 +19,6 @@ from hotspot.maps import static, style
 
 
 @pytest.fixture(scope="module")
-def ctx(wards):
-    return static.MapContext(
-        offence_group="Serious violence",
-        period="12 months to October 2024",
-        wards=wards,
-        outline=wards.dissolve(),
-        boundary_year=2024,
-    )
-
-
-@pytest.fixture(scope="module")
 def kde_fig(density, ctx):
     return static.kde_map(density, ctx)
 

@@ -4,26 +4,16 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from _chromium import dump_dom, needs_chromium
 
 from hotspot.maps import layers as L
 from hotspot.maps import web
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="headless Chromium not installed at /usr/bin/chromium "
-        "(apt-get install chromium; .ci/run installs it)",
-    ),
-]
+pytestmark = [pytest.mark.browser, needs_chromium]
 
 
 # Chromium's own background requests (clock, updates, accounts), not the page's
@@ -51,34 +41,8 @@ def open_in_chromium(html: str, tmp_path: Path) -> tuple[str, str, list[str]]:
     """
     page = tmp_path / "map.html"
     page.write_text(html, encoding="utf-8")
-    profile = tmp_path / "profile"
     net_log = tmp_path / "net-log.json"
-    cmd = [
-        str(CHROMIUM),
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-dev-shm-usage",
-        f"--user-data-dir={profile}",
-        "--proxy-server=127.0.0.1:9",  # nothing listens there: every request fails
-        "--proxy-bypass-list=<-loopback>",
-        f"--log-net-log={net_log}",
-        "--enable-logging=stderr",
-        "--v=0",
-        "--window-size=1200,800",
-        "--virtual-time-budget=5000",
-        "--dump-dom",
-        page.as_uri(),
-    ]
-    try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=90, check=False)
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    assert done.returncode == 0, done.stderr[-2000:]
+    done = dump_dom(page, tmp_path, f"--log-net-log={net_log}", "--enable-logging=stderr", "--v=0")
     return done.stdout, done.stderr, network_requests(net_log)
 
 

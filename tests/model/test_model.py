@@ -230,6 +230,26 @@ def test_first_save_stores_sources_relative_to_the_project(tmp_path, monkeypatch
     assert q.sources[1].resolve(q.folder) == (tmp_path / "data" / "wards.gpkg").resolve()
 
 
+def test_a_project_written_on_windows_opens_on_every_platform(tmp_path):
+    """Paths typed with Windows' separators and another case of extension still load."""
+    from hotspot.demo import write_demo
+    from hotspot.pipeline import load_workspace
+
+    demo = write_demo(tmp_path / "demo")
+    wards = demo.folder / "boundaries" / "wrenmoor_wards_2024.geojson"
+    wards.rename(wards.with_suffix(".GeoJSON"))
+    text = demo.project.read_text(encoding="utf-8")
+    text = text.replace(
+        '"boundaries/wrenmoor_wards_2024.geojson"', "'boundaries\\wrenmoor_wards_2024.GeoJSON'"
+    )
+    text = text.replace('path = "police-uk"', "path = 'police-uk\\'")
+    demo.project.write_text(text, encoding="utf-8")
+    project = Project.load(demo.project)
+    ws = load_workspace(project)
+    assert ws.wards is not None and len(ws.wards.gdf) == 18
+    assert ws.offences is not None and len(ws.offences.gdf) > 1000
+
+
 def test_copy_is_independent():
     p = Project()
     p.add_source("offences", "/data/a.csv")

@@ -269,7 +269,9 @@ def test_steps_share_results_and_a_failing_step_leaves_no_partial_file(
         pipeline.run_outputs(project, workspace, tmp_path, steps=steps)
     assert (tmp_path / "count.txt").read_text() == str(seen["count"])
     assert seen["count"] > 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["count.txt"]
+    # the finished file, no half file, and the note that the set is incomplete
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["RUN-INCOMPLETE.txt", "count.txt"]
+    assert "stopped" in (tmp_path / "RUN-INCOMPLETE.txt").read_text(encoding="utf-8")
 
 
 def test_periods_the_data_do_not_cover_are_warned_about(project, workspace, tmp_path):
@@ -279,7 +281,10 @@ def test_periods_the_data_do_not_cover_are_warned_about(project, workspace, tmp_
     sel = pipeline.select(p, workspace)
     assert len(sel.warnings) == 2
     assert "miss 6 of the 12 months of the selected period" in sel.warnings[0]
-    assert "no month of the comparison period" in sel.warnings[1]
+    # a comparison period without data would give change figures from nothing: dropped
+    assert "no change figures" in sel.warnings[1]
+    assert "0 of the 12 months of the comparison period" in sel.warnings[1]
+    assert sel.comparison_period is None and sel.comparison is None
     heard: list[str] = []
     pipeline.run_outputs(p, workspace, tmp_path, log=heard.append)
     assert heard[:2] == list(sel.warnings)

@@ -20,13 +20,32 @@ def demo(tmp_path_factory):
 
 def test_the_analyses_are_declared_once_in_order():
     ids = registry.analysis_ids()
-    assert ids == ("kde", "gistar", "map_points", "rates", "named_areas", "bivariate")
+    assert ids == (
+        "kde",
+        "gistar",
+        "map_points",
+        "rates",
+        "named_areas",
+        "bivariate",
+        "emerging",
+        "evaluation",
+    )
     for s in registry.analyses():
         assert s.id in s.result_keys() and s.result_keys()[0] == s.id
         assert s.title and s.intro and s.methods
         assert registry.params(Project(), s.id) == s.params()  # defaults when absent
     maps = [m.id for m in registry.print_maps()]
-    assert maps == ["kde", "gistar", "rates", "change", "named_areas", "clusters", "bivariate"]
+    assert maps == [
+        "kde",
+        "gistar",
+        "rates",
+        "change",
+        "named_areas",
+        "clusters",
+        "bivariate",
+        "emerging",
+        "stability",
+    ]
 
 
 def test_an_analysis_added_as_one_module_reaches_every_output(with_monthly, demo, tmp_path):

@@ -18,6 +18,7 @@ import pyogrio
 import pytest
 import rasterio
 import scipy.stats
+import shapely
 from PIL import Image
 from pypdf import PdfReader
 
@@ -26,7 +27,17 @@ from hotspot.core.errors import ExportError
 from hotspot.demo import write_demo
 from hotspot.model import OutputParams, Project
 
-ALL_MAPS = ("kde", "gistar", "rates", "change", "clusters", "bivariate", "named_areas")
+ALL_MAPS = (
+    "kde",
+    "gistar",
+    "rates",
+    "change",
+    "clusters",
+    "bivariate",
+    "emerging",
+    "stability",
+    "named_areas",
+)
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +58,8 @@ def full_project(demo) -> Project:
         html=True,
         briefing=True,
         briefing_wards=("Alderbrook",),
+        marking="OFFICIAL-SENSITIVE",
+        version="0.3 draft",
     )
     return p
 
@@ -92,10 +105,61 @@ def test_every_requested_output_is_written(run):
         "map_points.csv",
         "zones_before_after_exclusions.csv",
         "named_areas.csv",
+        "emerging_hot_spots.csv",
+        "emerging_cube.csv",
+        "evaluation_scores.csv",
+        "evaluation_capture.csv",
+        "evaluation_stability.csv",
     } | {f"map_{k}.{f}" for k in ALL_MAPS for f in ("png", "pdf")}
     assert names == expected
     assert all((out / n).stat().st_size > 0 for n in names)
     assert not [p for p in out.iterdir() if ".part" in p.name], "temporary files left behind"
+
+
+def test_emerging_outputs_hold_the_cube_the_categories_and_the_months(run, demo):
+    out, _, _ = run
+    layer = pyogrio.read_dataframe(out / "results.gpkg", layer="emerging_hot_spots")
+    cube = pd.read_csv(out / "emerging_cube.csv", encoding="utf-8-sig")
+    table = pd.read_csv(out / "emerging_hot_spots.csv", encoding="utf-8-sig")
+    assert list(table["cell_id"]) == list(layer["cell_id"])
+    # the cube in long format: every cell in each of the 24 monthly steps
+    assert len(cube) == len(layer) * 24 and sorted(set(cube["step"])) == list(range(24))
+    assert {"cell_id", "step", "start", "end", "n"} <= set(cube.columns)
+    assert cube.columns[0] == "n" and cube.columns[-1] == "cell_id"  # offences first, key last
+    per_cell = cube.groupby("cell_id")["n"].sum()
+    assert (per_cell.reindex(layer["cell_id"]).to_numpy() == layer["n"].to_numpy()).all()
+    truth = json.loads((demo / "ground_truth.json").read_text())
+    for site in truth["temporal_hotspots"]:
+        hit = layer[layer.geometry.intersects(shapely.Point(site["x"], site["y"]).buffer(0.01))]
+        assert hit["pattern"].iloc[0] == site["expected_category"]
+    params = pyogrio.read_dataframe(out / "results.gpkg", layer="hotspot_params")
+    stored = params[params["layer"] == "emerging_hot_spots"].set_index("parameter")["value"]
+    assert json.loads(stored["window"]) == "2023-10 to 2025-09"
+    summary = (out / "summary.txt").read_text(encoding="utf-8")
+    assert "Emerging hot spots: 24 months, 2023-10 to 2025-09, in 24 monthly steps" in summary
+
+
+def test_evaluation_scores_are_worked_out_from_the_offences(run, demo):
+    """PAI and hit rate of the Gi* hot spots, recomputed here from the written cells."""
+    out, _, _ = run
+    scores = pd.read_csv(out / "evaluation_scores.csv", encoding="utf-8-sig").set_index("method")
+    assert set(scores.index) == {"Kernel density", "Gi*"}
+    shares = ["area_share", "hit_rate", "hit_rate_t1", "capture_1", "capture_5", "capture_10"]
+    assert scores[shares].apply(lambda c: c.str.fullmatch(r"\d+\.\d%")).all().all()
+    scores[shares] = scores[shares].apply(lambda c: c.str.rstrip("%").astype(float) / 100)
+    rounded = 0.06  # shares to 0.1 percentage point, PAI to 0.1, ratios to 0.01
+    for _, r in scores.iterrows():
+        assert r["pai"] == pytest.approx(r["hit_rate"] / r["area_share"], rel=rounded)
+        assert r["rri"] == pytest.approx(r["pai"] / r["pai_t1"], rel=rounded)
+        assert r["pei"] == pytest.approx(r["pai"] / r["ppai"], rel=rounded)
+        assert 0 < r["capture_1"] <= r["capture_5"] <= r["capture_10"] <= 1
+        assert r["pai"] > 3  # the demo's hot spots stay put
+    stability = pd.read_csv(out / "evaluation_stability.csv", encoding="utf-8-sig")
+    same = stability[stability["factor"] == 1.0]
+    assert (same["jaccard"] == 1.0).all() and (stability["jaccard"] <= 1.0).all()
+    cells = pyogrio.read_dataframe(out / "results.gpkg", layer="hotspot_stability")
+    assert set(cells["agreement"]) <= {"all", "most", "few", "none"}
+    assert (cells["agreement"] == "all").sum() > 0
 
 
 def test_geotiff_is_the_surface_the_window_shows(run, window_results):
@@ -170,7 +234,8 @@ def test_ward_rates_count_every_selected_offence_inside_the_wards(
 
 def test_summary_states_the_correlation_that_scipy_gives(run):
     out, _, _ = run
-    table = pd.read_csv(out / "bivariate_lsoas.csv", encoding="utf-8-sig")
+    # from the GIS layer, which keeps every decimal (the CSV is rounded for reading)
+    table = pyogrio.read_dataframe(out / "results.gpkg", layer="bivariate_local")
     rho = scipy.stats.spearmanr(table["rate"], table["imd_score"], nan_policy="omit").statistic
     text = (out / "summary.txt").read_text()
     assert f"Spearman's rho = {rho:.3f}" in text
@@ -221,30 +286,6 @@ def test_an_analysis_without_its_inputs_is_skipped_with_a_message(demo, tmp_path
 
 
 # --------------------------------------------------------------------------- real data
-
-
-@pytest.fixture(scope="module")
-def lewisham(shared_data, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("lewisham")
-    p = Project(name="Lewisham violence", path=folder / "project.toml")
-    b, c = shared_data / "boundaries", shared_data / "context"
-    p.add_source("offences", shared_data / "police-uk" / "lewisham-api-json")
-    p.add_source("areas", b / "lewisham_wards_2022.geojson", role="wards")
-    p.add_source("areas", b / "lewisham_lsoa_2021.geojson", role="lsoas")
-    p.add_source("areas", b / "lewisham_borough_bng.geojson", role="study_area")
-    p.add_source("indicators", c / "imd2019_london_lsoa11.xlsx", indicator="imd")
-    p.add_source("indicators", c / "samhi_london_lsoa21.csv", indicator="samhi")
-    p.add_source("indicators", c / "population_london_lsoa11_mid2019.csv", indicator="population")
-    p.add_source("lookup", c / "lookup_lsoa11_lsoa21_lad22_ew.csv")
-    p.selection = type(p.selection)(end="2018-06", months=12)
-    p.outputs = OutputParams(
-        maps=("gistar", "clusters"), html=True, briefing=True, briefing_wards=("Rushey Green",)
-    )
-    p.save()
-    out = folder / "out"
-    messages: list[str] = []
-    written = pipeline.run_project(Project.load(p.path), out, log=messages.append)
-    return out, written, messages
 
 
 @pytest.mark.realdata
@@ -352,3 +393,101 @@ def test_zones_are_named_and_tie_out_in_every_file(run, window_results):
     assert named["zones_gistar"].notna().all()  # a Gi* zone in every town centre
     summary = (out / "summary.txt").read_text(encoding="utf-8")
     assert re.search(r"Zone 1, [A-Za-z ]+: [\d,]+ offences \(\d+% of the borough\) in", summary)
+
+
+@pytest.mark.realdata
+def test_lewisham_defaults_find_hot_spots_and_clusters_and_say_nothing_is_missing(lewisham):
+    """The real files with the defaults: every output made, Gi* hot spots and local clusters
+    found (the correlation's permutations scale with the 175 LSOAs), no empty-map note."""
+    out, written, messages = lewisham
+    assert written.unmade == []
+    summary = (out / "summary.txt").read_text(encoding="utf-8")
+    hot = re.search(r"Hot spot, 99% confidence: (\d+) cells", summary)
+    assert hot and int(hot.group(1)) > 10
+    clusters = re.search(
+        r"Local clusters \(175 LSOAs, 9,999 permutations, seed \d+\): (.*)\.", summary
+    )
+    assert clusters and "none significant" not in clusters.group(1)
+    assert "No significant" not in summary
+    assert not [m for m in messages if "reach far beyond" in m or "smallest possible" in m]
+
+
+# --------------------------------------------------------------------------- for reading
+
+
+def test_csv_tables_are_rounded_and_ordered_for_reading(run):
+    """No 59.33999394489857, no "13212.0", shares as %, p-values as "< 0.001"."""
+    out, _, _ = run
+    for path in sorted(out.glob("*.csv")):
+        text = path.read_text(encoding="utf-8-sig")
+        assert not re.search(r"\d\.\d{4,}", text), f"{path.name}: an unrounded number"
+        assert not re.search(r"e-\d\d", text), f"{path.name}: a number in e-notation"
+    wards = pd.read_csv(out / "rates_wards.csv", encoding="utf-8-sig", dtype=str)
+    assert list(wards.columns[:3]) == ["name", "code", "count"]
+    assert wards["population"].str.fullmatch(r"\d+").all()  # residents, whole
+    assert wards["share"].str.fullmatch(r"\d+\.\d%").all()
+    assert wards["rate"].str.fullmatch(r"\d+\.\d").all()
+    assert wards["rank"].astype(int).is_monotonic_increasing  # ranked, 1 first
+    cells = pd.read_csv(out / "gistar_cells.csv", encoding="utf-8-sig", dtype=str)
+    assert list(cells.columns[:4]) == ["ward", "streets", "n", "label"]
+    assert list(cells.columns[-3:]) == ["cell_id", "row", "col"]
+    assert cells["gi_z"].astype(float).is_monotonic_decreasing  # hot spots first
+    assert cells["ward"].notna().mean() > 0.95
+    assert (cells["p_value"] == "< 0.001").any()
+    summary = pd.read_csv(out / "ward_summary.csv", encoding="utf-8-sig", dtype=str)
+    assert summary["Residents"].str.fullmatch(r"\d+").all()
+
+
+def test_marking_version_and_date_from_the_project_are_on_every_page(run):
+    import datetime as dt
+
+    out, _, _ = run
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(out / "briefing.pdf").pages]
+    today = f"{dt.date.today():%d %B %Y}".lstrip("0")
+    for i, text in enumerate(pages, start=1):
+        assert text.count("OFFICIAL-SENSITIVE") >= 2, i
+        assert f"Version 0.3 draft · {today}" in text, i
+        assert f"Page {i} of {len(pages)}" in text
+
+
+def test_no_folder_of_the_project_is_printed_in_the_pack(run, demo):
+    out, _, _ = run
+    text = " ".join(p.extract_text() for p in PdfReader(out / "briefing.pdf").pages)
+    assert str(demo) not in text and str(demo.parent) not in text
+    assert not re.search(r"(?<![\w.])/(tmp|home|root|Users)/", text)
+    assert "wrenmoor_wards_2024.geojson" in text  # sources by file name
+
+
+def test_window_html_and_print_maps_carry_the_same_attribution_year(run, full_project):
+    from hotspot.maps.style import os_copyright
+
+    out, _, _ = run
+    ws = pipeline.load_workspace(full_project)
+    year = pipeline.boundary_year(ws)
+    assert year == ws.wards.vintage
+    line = os_copyright(year)
+    html = (out / "map.html").read_text(encoding="utf-8")
+    assert f"database right {year}" in html and f"Crown copyright {year}" in html  # full, short
+    assert line in PdfReader(out / "map_gistar.pdf").pages[0].extract_text()
+    assert line in pipeline.map_attributions(ws)  # what the window's map is given
+
+
+def test_summary_counts_are_whole_numbers_without_populations():
+    """Wards ranked by count said "784.0 offences"."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from hotspot.analysis.rates import area_rates
+    from hotspot.pipeline.registry import spec
+
+    wards = gpd.GeoDataFrame(
+        {"code": ["E1", "E2"], "name": ["West", "East"]},
+        geometry=[box(0, 0, 100, 100), box(100, 0, 200, 100)],
+        crs=27700,
+    )
+    pts = gpd.GeoDataFrame(
+        geometry=gpd.points_from_xy([10] * 784 + [150] * 3, [50] * 787), crs=27700
+    )
+    stats = area_rates(pts, wards)
+    lines = spec("rates").summary({"rates_ward": stats})
+    assert "  West: 784 offences" in lines and "  East: 3 offences" in lines

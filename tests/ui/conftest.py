@@ -34,14 +34,6 @@ def _configure_settings(qapp):
     yield
 
 
-@pytest.fixture(scope="session")
-def demo_project(tmp_path_factory) -> Path:
-    """The demo data set, written once per test session."""
-    from hotspot.demo import write_demo
-
-    return write_demo(tmp_path_factory.mktemp("demo")).project
-
-
 @pytest.fixture
 def fresh_settings():
     """A Settings object whose storage is emptied first."""
@@ -81,3 +73,11 @@ def no_modal_questions(monkeypatch):
 
     monkeypatch.setattr(project_actions, "ask_discard", ask)
     return asked
+
+
+@pytest.fixture(scope="session")
+def demo_project(tmp_path_factory) -> Path:
+    """The demo data set, written once per test session."""
+    from hotspot.demo import write_demo
+
+    return write_demo(tmp_path_factory.mktemp("demo")).project

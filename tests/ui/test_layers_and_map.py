@@ -109,3 +109,32 @@ def test_map_view_loads_an_offline_page_with_the_layers(qtbot):
     )
     qtbot.waitUntil(lambda: "overlays" in names, timeout=10000)
     assert "Wards" in names["overlays"].split("|")
+
+
+def test_closing_while_a_map_refresh_is_pending_raises_nothing(qtbot, monkeypatch):
+    """The page's answer to "which view should the next page keep?" can arrive after the
+    window has let go of its web view (closing); it raised AttributeError: 'NoneType'
+    object has no attribute 'load'."""
+    from hotspot.maps.layers import AreaBoundaries
+    from hotspot.ui.map_view import MapView, build_page
+
+    view = MapView()
+    qtbot.addWidget(view)
+    view.resize(600, 400)
+    view.show()
+    html = build_page([AreaBoundaries(_wards(), name="Wards")], "none")
+    with qtbot.waitSignal(view.page_loaded, timeout=20000):
+        view.show_html(html)
+    questions = []
+
+    class Page:  # holds the question until the test answers it
+        def runJavaScript(self, script, world, answer):  # noqa: N802 - Qt's name
+            questions.append(answer)
+
+    monkeypatch.setattr(view.web, "page", Page)
+    view.show_html(html.replace("Wards", "Wards again"), keep_view=True)  # asks the page
+    monkeypatch.undo()
+    assert len(questions) == 1
+    view.dispose()  # the window closes
+    questions[0]([51.5, -0.1, 14.0])  # and then the answer comes
+    assert view.web is None and view.loaded_html == html

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from _window import LOAD_TIMEOUT, wait_for_map
 
 from hotspot.model import Project, SelectionParams
 from hotspot.pipeline import registry
@@ -15,18 +16,9 @@ from hotspot.ui import dropping
 from hotspot.ui.main_window import MainWindow
 from hotspot.ui.settings import Settings
 from hotspot.ui.widgets.param_editors import display_number
+from hotspot.ui.widgets.sparkline import SERIES_ROLE, SparklineDelegate
 
 ROOT = Path(__file__).resolve().parents[2]
-LOAD_TIMEOUT = 60_000
-
-
-def wait_for_map(qtbot, window: MainWindow) -> None:
-    """Wait until no job runs and the map page reflects the current layers."""
-    qtbot.waitUntil(lambda: not window.runner.busy, timeout=LOAD_TIMEOUT)
-    qtbot.waitUntil(lambda: not window._map_timer.isActive(), timeout=5000)
-    qtbot.waitUntil(lambda: not window.runner.busy, timeout=LOAD_TIMEOUT)
-    if window.map.html:
-        qtbot.waitUntil(lambda: window.map.loaded_html == window.map.html, timeout=30_000)
 
 
 def js(qtbot, window: MainWindow, script: str):
@@ -282,8 +274,18 @@ def test_menus_and_toolbar_offer_every_action(window):
         "add_context",
         "export",
         "osm",
+        "map_only",
     ]
     assert all(not a.icon().isNull() for a in shown)  # every toolbar button has an icon
+    assert texts(menus["View"]) == [
+        "OpenStreetMap basemap",
+        "Map only",
+        "Data",
+        "Layers",
+        "Analysis",
+        "Results",
+        "Show all panels",
+    ]
 
 
 def test_methods_and_about_open(qtbot, window, monkeypatch):
@@ -308,19 +310,25 @@ def test_recent_projects_list_the_opened_project(window, demo_project):
 
 
 def test_the_window_stays_responsive_while_loading(qtbot, window, demo_project):
-    """The GUI thread keeps processing events while the demo loads on a worker."""
+    """The GUI thread keeps processing events while the demo loads on a worker.
+
+    Measured as the CPU time the GUI thread itself spends between two ticks of a 20 ms
+    timer: work done on the GUI thread freezes the window however idle the machine is,
+    and unlike wall-clock gaps this does not grow when a shared CI machine is busy.
+    """
     ticks = []
     from PySide6.QtCore import QTimer
 
     timer = QTimer(interval=20)
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.timeout.connect(lambda: ticks.append((time.perf_counter(), time.thread_time())))
     timer.start()
     window.session.load(window.session.project.copy())
     qtbot.waitUntil(lambda: not window.runner.is_running("load"), timeout=LOAD_TIMEOUT)
+    qtbot.wait(200)  # and the window's own work once the data arrive
     timer.stop()
-    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
     assert len(ticks) > 5
-    assert max(gaps) < 0.5  # never frozen for half a second
+    busy = [b[1] - a[1] for a, b in zip(ticks, ticks[1:], strict=False)]
+    assert max(busy) < 0.5, f"the window's own thread worked {max(busy):.2f} s without a break"
 
 
 # --------------------------------------------------------------------------- analyses
@@ -344,7 +352,16 @@ def result_entries(window: MainWindow, section: str):
 def test_each_analysis_runs_and_its_layers_reach_the_map(qtbot, window):
     select_serious_violence_12_months(window)
     sections = list(window.analysis)
-    assert sections == ["kde", "gistar", "map_points", "rates", "named_areas", "bivariate"]
+    assert sections == [
+        "kde",
+        "gistar",
+        "map_points",
+        "rates",
+        "named_areas",
+        "bivariate",
+        "emerging",
+        "evaluation",
+    ]
     for section in sections:
         run_panel(qtbot, window, section)
         assert section in window.session.results
@@ -391,6 +408,20 @@ def test_each_analysis_runs_and_its_layers_reach_the_map(qtbot, window):
     assert biv.y == "imd_score" and ax.get_xlabel().startswith("Deprivation (IMD")
     assert biv.x == "rate"
     assert ax.get_ylabel().replace("\n", " ") == "Offences per 1,000 residents"
+    # emerging hot spots: each location's z-scores drawn as a line in the table
+    emerging = window.session.results["emerging"]
+    table = window.results_panel.tables["emerging"]
+    column = list(table.model.frame.columns).index("z_series")
+    assert table.model.series_columns == [column]
+    assert isinstance(table.view.itemDelegateForColumn(column), SparklineDelegate)
+    index = table.model.index(0, column)
+    assert len(index.data(SERIES_ROLE)) == len(emerging.steps.steps)
+    assert index.data() == ""  # drawn, not written
+    # the evaluation's capture curve is a tab of its own
+    chart = window.results_panel.result_charts["evaluation_capture_chart"]
+    window.results_panel.tabs.setCurrentWidget(chart)
+    qtbot.waitUntil(lambda: chart.axes is not None, timeout=10_000)
+    assert {line.get_label() for line in chart.axes.get_lines()} >= {"Kernel density", "Gi*"}
 
 
 def test_window_results_equal_what_hotspot_run_writes(qtbot, window, tmp_path):
@@ -419,22 +450,30 @@ def test_window_results_equal_what_hotspot_run_writes(qtbot, window, tmp_path):
     pipeline.run_project(project, out)
     shown = window.session.results
 
+    # CSVs are rounded for reading (z to 2 decimals, rates to 1, p to 3 or "< 0.001")
     gi = pd.read_csv(out / "gistar_cells.csv", encoding="utf-8-sig").set_index("cell_id")
     cells = shown["gistar"].cells.set_index("cell_id")
-    assert list(gi.index) == list(cells.index)
-    np.testing.assert_allclose(gi["gi_z"], cells["gi_z"], rtol=1e-9)
+    assert sorted(gi.index) == sorted(cells.index)
+    assert gi["gi_z"].is_monotonic_decreasing  # hot spots first
+    gi = gi.loc[cells.index]
+    np.testing.assert_allclose(gi["gi_z"], cells["gi_z"], atol=0.005 + 1e-12)
     assert (gi["gi_bin"].to_numpy() == cells["gi_bin"].to_numpy()).all()
-    np.testing.assert_allclose(gi["p_sim"], cells["p_sim"], rtol=0)  # same seed, same draws
+    assert list(gi["ward"].fillna("")) == list(cells["ward"].fillna(""))
+    small = cells["p_sim"] < 0.001
+    assert (gi.loc[small, "p_sim"] == "< 0.001").all()  # same seed, same draws
+    np.testing.assert_allclose(
+        gi.loc[~small, "p_sim"].astype(float), cells.loc[~small, "p_sim"], atol=0.0005
+    )
 
     rates = shown["rates"]
     written = pd.read_csv(out / f"rates_{rates.level}s.csv", encoding="utf-8-sig")
     written = written.set_index("code").loc[rates.table["code"]]
     np.testing.assert_array_equal(written["count"], rates.table["count"])
-    np.testing.assert_allclose(written["rate"], rates.table["rate"], rtol=1e-9)
+    np.testing.assert_allclose(written["rate"], rates.table["rate"], atol=0.05 + 1e-9)
 
     biv = pd.read_csv(out / "bivariate_lsoas.csv", encoding="utf-8-sig").set_index("code")
     local = shown["bivariate"].local.set_index("code")
-    np.testing.assert_allclose(biv.loc[local.index, "local_i"], local["local_i"], rtol=1e-9)
+    np.testing.assert_allclose(biv.loc[local.index, "local_i"], local["local_i"], atol=5e-4)
     assert list(biv.loc[local.index, "cluster"]) == list(local["cluster"])
 
     with rasterio.open(out / "kde.tif") as src:
@@ -511,8 +550,9 @@ def test_an_unexpected_error_shows_the_dialog_and_the_window_keeps_working(
     qtbot.waitUntil(lambda: bool(unexpected_errors), timeout=LOAD_TIMEOUT)
     summary, text = unexpected_errors.pop()  # one dialog, with details to copy
     assert summary == "RuntimeError: simulated bug"
-    head, saved = text.splitlines()[:2]
-    assert head.startswith("Hotspot ") and "Traceback" in text
+    lines = text.splitlines()  # the versions first, then where the log is
+    assert lines[0].startswith("Hotspot ") and "Traceback" in text
+    saved = next(line for line in lines if line.startswith("The details were saved to "))
     log = Path(saved.removeprefix("The details were saved to "))
     assert log.is_file() and "simulated bug" in log.read_text(encoding="utf-8")
     assert not panel.message.text()  # not dressed up as an input problem
@@ -523,8 +563,11 @@ def test_an_unexpected_error_shows_the_dialog_and_the_window_keeps_working(
 
 
 def test_screenshot_of_the_window_after_analysis(qtbot, window, tmp_path):
-    """The README's picture: written to a temporary folder, or to
-    ``HOTSPOT_SCREENSHOT_DIR`` when set (``HOTSPOT_SCREENSHOT_DIR=docs pytest -k screenshot``)."""
+    """The README's picture, at a council laptop's 1366 x 768: written to a temporary
+    folder, or to ``HOTSPOT_SCREENSHOT_DIR`` when set
+    (``HOTSPOT_SCREENSHOT_DIR=docs pytest -k screenshot``), for a person to look at."""
+    window.resize(1366, 768)
+    window.show_all_panels()  # the default layout for that size
     select_serious_violence_12_months(window)
     for section in ("rates", "gistar"):
         run_panel(qtbot, window, section)
@@ -538,6 +581,7 @@ def test_screenshot_of_the_window_after_analysis(qtbot, window, tmp_path):
     target = folder / "screenshot-window.png"
     tmp = target.with_name(".screenshot-window.part.png")
     image = window.grab().toImage()
+    assert (image.width(), image.height()) == (1366, 768)
     assert image.save(str(tmp))
     tmp.replace(target)
     assert target.stat().st_size > 10_000
@@ -545,6 +589,15 @@ def test_screenshot_of_the_window_after_analysis(qtbot, window, tmp_path):
         image.pixel(x, y) for x in range(0, image.width(), 23) for y in range(0, image.height(), 23)
     }
     assert len(colours) > 50  # a painted window with a map, not a blank frame
+    # the map's part of the picture is painted (cells, wards, legend) and is most of it
+    origin = window.map.mapTo(window, window.map.rect().topLeft())
+    inside = {
+        image.pixel(origin.x() + x, origin.y() + y)
+        for x in range(0, window.map.width(), 17)
+        for y in range(0, window.map.height(), 17)
+    }
+    assert len(inside) > 20
+    assert window.map.width() * window.map.height() > 0.5 * 1366 * 768
 
 
 def test_export_writes_what_hotspot_run_writes_and_asks_before_replacing(
@@ -738,6 +791,8 @@ def test_an_analysis_added_as_one_module_gets_its_panel_and_tables(
         "rates",
         "named_areas",
         "bivariate",
+        "emerging",
+        "evaluation",
         "monthly",
     ]
     tab = w.analysis_tabs.indexOf(w.analysis["monthly"])

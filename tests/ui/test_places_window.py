@@ -35,7 +35,10 @@ def test_zones_zoom_the_map_and_a_facility_point_is_left_out_in_one_click(
     # clicking zone 2 fits the map to it
     sent = []
     monkeypatch.setattr(window.map, "run_js", lambda script, cb=None: sent.append(script))
-    row = next(r for r in range(table.proxy.rowCount()) if table.proxy.index(r, 0).data() == "2")
+    zone = next(
+        c for c in range(table.model.columnCount()) if table.model.frame.columns[c] == "zone"
+    )
+    row = next(r for r in range(table.proxy.rowCount()) if table.proxy.index(r, zone).data() == "2")
     rect = table.view.visualRect(table.proxy.index(row, 1))
     qtbot.mouseClick(table.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert len(sent) == 1 and "fitBounds" in sent[0]

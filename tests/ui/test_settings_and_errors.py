@@ -51,6 +51,10 @@ def test_basemap_choice_persists_and_rejects_unknown_values(fresh_settings):
 
 
 def test_unexpected_errors_reach_the_one_dialog(qtbot, unexpected_errors):
+    import pyogrio
+    import pyproj
+    from PySide6 import QtCore
+
     try:
         raise RuntimeError("boom in a slot")
     except RuntimeError:
@@ -59,6 +63,13 @@ def test_unexpected_errors_reach_the_one_dialog(qtbot, unexpected_errors):
     summary, text = unexpected_errors.pop()
     assert summary == "RuntimeError: boom in a slot"
     assert "Traceback" in text and "test_unexpected_errors_reach_the_one_dialog" in text
+    # the details start with the versions support asks for first
+    assert text.splitlines()[0].startswith("Hotspot ")
+    assert f"Qt {QtCore.qVersion()} (PySide6 " in text
+    assert f"GDAL {pyogrio.__gdal_version_string__} (pyogrio" in text
+    assert f"PROJ {pyproj.proj_version_str} (pyproj" in text
+    log = Path(text.split("The details were saved to ", 1)[1].splitlines()[0])
+    assert log.is_file() and "RuntimeError: boom in a slot" in log.read_text("utf-8")
 
 
 def test_expected_errors_go_to_the_panel_not_the_dialog(qtbot, monkeypatch):
@@ -90,6 +101,20 @@ def test_methods_page_lists_every_parameter_with_its_help():
         for s in specs(cls):
             assert f"<code>{s.name}</code>" in page
     assert "Which offences" in page
+
+
+def test_methods_page_defines_each_emerging_hot_spot_category_in_a_paragraph():
+    import html
+
+    from hotspot.analysis.emerging_categories import DEFINITIONS, PATTERNS
+    from hotspot.ui.help import methods_html
+
+    page = html.unescape(methods_html())
+    for p in PATTERNS:
+        title = f"{p[:1].upper()}{p[1:]} hot spot"
+        assert f"<p>{title}: {DEFINITIONS[p]}</p>" in page
+    assert "<p>No pattern detected: none of these.</p>" in page
+    assert "PPAI" in page and "Jaccard" in page
 
 
 def test_about_page_has_versions_and_attributions():

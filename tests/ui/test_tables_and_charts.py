@@ -126,11 +126,44 @@ def test_headers_read_plainly_while_copies_keep_the_column_names(qtbot):
     qtbot.addWidget(t)
     t.set_frame(pd.DataFrame({"cell_id": [1, 2], "gi_z": [2.5, -0.3]}), "cells")
     header = t.model.headerData
-    assert header(1, Qt.Orientation.Horizontal) == "Gi* z"
-    assert "gi_z" in header(1, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
-    assert header(0, Qt.Orientation.Horizontal) == "cell_id"  # no label: the name itself
+    assert header(0, Qt.Orientation.Horizontal) == "Gi* z"  # grid numbers go last
+    assert "gi_z" in header(0, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert header(1, Qt.Orientation.Horizontal) == "cell_id"  # no label: the name itself
     t.copy()
-    assert QGuiApplication.clipboard().text().splitlines()[0] == "cell_id\tgi_z"
+    assert QGuiApplication.clipboard().text().splitlines()[0] == "gi_z\tcell_id"
+
+
+def test_cells_show_what_each_measure_deserves(qtbot):
+    """The Gi* cells table read "4.639e-25", "13212.0" and its first rows had 0 offences."""
+    t = ResultsTable("gistar")
+    qtbot.addWidget(t)
+    cells = pd.DataFrame(
+        {
+            "cell_id": [7, 8],
+            "row": [0, 0],
+            "col": [7, 8],
+            "n": [0.0, 31.0],
+            "gi_z": [-0.5552823866733555, 10.3],
+            "p_value": [0.5787015243515683, 4.639e-25],
+            "share": [0.0, 0.0897],
+            "population": [np.nan, 13212.0],
+            "ward": ["Ladywell", "Lewisham Central"],
+        }
+    )
+    t.set_frame(cells.sort_values("gi_z", ascending=False), "cells")
+    model = t.model
+    shown = {
+        str(model.frame.columns[c]): model.data(model.index(0, c))
+        for c in range(model.columnCount())
+    }
+    assert list(model.frame.columns[:2]) == ["ward", "n"]  # places and offences first
+    assert list(model.frame.columns[-3:]) == ["cell_id", "row", "col"]
+    assert shown["ward"] == "Lewisham Central" and shown["n"] == "31"
+    assert shown["p_value"] == "< 0.001" and shown["gi_z"] == "10.30"
+    assert shown["share"] == "9.0%" and shown["population"] == "13,212"
+    t.copy()
+    copied = QGuiApplication.clipboard().text()
+    assert "13212.0" not in copied and "4.639e-25" not in copied and "< 0.001" in copied
 
 
 def test_ranking_labels_every_bar_with_its_value():

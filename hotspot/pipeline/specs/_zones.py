@@ -95,7 +95,9 @@ def zone_tables(results: Any, key: str, *, title: str, csv: str, gpkg: str) -> l
             zones.zones,
             description=f"Hot spot zones: {zones.source}, merged with their neighbours "
             "(diagonals included) and named by the streets and places of their offences",
-            caption=f"{zones.source}, merged into zones. Click a zone to zoom to it.",
+            caption=f"{zones.source}, merged into zones. Click a zone to zoom to it."
+            if len(zones.zones)
+            else f"No hot spot zones: there are no {zones.source[:1].lower()}{zones.source[1:]}.",
             csv=csv,
             gpkg=gpkg,
             params=params,

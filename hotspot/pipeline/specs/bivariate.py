@@ -20,6 +20,7 @@ from hotspot.pipeline.registry import (
     with_warnings,
 )
 from hotspot.pipeline.specs._common import needs_offences
+from hotspot.pipeline.verify import verify_bivariate
 
 
 def _needs(workspace: Any) -> Missing | None:
@@ -76,16 +77,18 @@ def _layers(results: Any) -> list[ResultLayer]:
 
 def _tables(results: Any) -> list[ResultTable]:
     from hotspot.export import result_params
+    from hotspot.maps.wording import clusters_empty
 
     b = results["bivariate"]
     lsoa = results.get("bivariate_rates")
+    empty = clusters_empty(b)
     return [
         ResultTable(
             "bivariate",
             "Local correlation",
             b.local,
             description="Local bivariate Moran's I and clusters",
-            caption=b.caveat,
+            caption=f"{empty} {b.caveat}" if empty else b.caveat,
             csv="bivariate_lsoas.csv",
             gpkg="bivariate_local",
             params=result_params(b),
@@ -104,6 +107,9 @@ def _summary(results: Any) -> list[str]:
         f"Local clusters ({b.n:,} LSOAs, {b.params.permutations:,} permutations, seed {b.seed}): "
         f"{'; '.join(shown) or 'none significant'}."
     )
+    empty = wording.clusters_empty(b)
+    if empty:
+        lines.append(empty)
     if b.caveat:
         lines.append(b.caveat)
     return lines
@@ -187,6 +193,7 @@ SPEC = AnalysisSpec(
     methods_lines=_methods,
     briefing=_briefing,
     csv_names=("bivariate_lsoas.csv",),
+    verify=(("bivariate", "Correlation (bivariate Moran)", verify_bivariate),),
     form=FormHints(
         choice_labels={
             "measure": {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from hotspot.analysis.gistar import GiStarParams, run_gistar_grid
@@ -17,7 +18,8 @@ from hotspot.pipeline.registry import (
     with_warnings,
 )
 from hotspot.pipeline.specs import _zones
-from hotspot.pipeline.specs._common import needs_offences
+from hotspot.pipeline.specs._common import needs_offences, with_street_names, with_ward_names
+from hotspot.pipeline.verify import verify_gistar
 
 ZONES = "gistar_zones"
 
@@ -30,7 +32,11 @@ def _run(project: Any, workspace: Any, params: GiStarParams, progress: Any) -> d
         study_area=workspace.study_area(),
         progress=SubProgress(progress, 0.0, 0.9),
     )
-    result = with_warnings(result, sel.warnings)
+    # each cell says which ward it is in: a table of cell numbers means nothing to a reader
+    cells = with_ward_names(result.cells, workspace.wards)
+    if result.kind == "grid":  # and the streets and places its offences are at
+        cells = with_street_names(cells, result.params, sel.offences.gdf)
+    result = with_warnings(dataclasses.replace(result, cells=cells), sel.warnings)
     zones = None
     if result.kind == "grid":
         result, zones = _zones.make_zones(
@@ -53,15 +59,19 @@ def _layers(results: Any) -> list[ResultLayer]:
 
 def _tables(results: Any) -> list[ResultTable]:
     from hotspot.export import result_params
+    from hotspot.maps.wording import gistar_empty
 
     g = results["gistar"]
+    empty = gistar_empty(g)
     return [
         ResultTable(
             "gistar",
             "Gi* cells",
             g.cells,
             description="Getis-Ord Gi* z-scores, p-values and hot/cold spot classes",
-            caption="Every cell, highest Gi* z first",
+            caption=f"{empty} Every cell with its ward, highest Gi* z first"
+            if empty
+            else "Every cell with its ward, hot spots (highest Gi* z) first",
             csv="gistar_cells.csv",
             gpkg="gistar_cells",
             params=result_params(g),
@@ -74,6 +84,8 @@ def _tables(results: Any) -> list[ResultTable]:
 
 
 def _summary(results: Any) -> list[str]:
+    from hotspot.maps.wording import gistar_empty
+
     g = results["gistar"]
     fdr = "FDR-corrected" if g.fdr_corrected else "not corrected for multiple tests"
     lines = [
@@ -81,6 +93,9 @@ def _summary(results: Any) -> list[str]:
         f"{g.params.cell_size:,.0f} m ({fdr})."
     ]
     lines += [f"{label}: {n:,} cells" for label, n in g.counts_by_label().items() if n]
+    empty = gistar_empty(g)
+    if empty:
+        lines.append(empty)
     if getattr(g, "n_outside", 0):
         lines.append(f"{g.n_outside:,} offences fell outside the study area.")
     return lines + _zones.zone_summary(results, ZONES)
@@ -134,6 +149,7 @@ SPEC = AnalysisSpec(
     methods_lines=_methods,
     briefing=_briefing,
     csv_names=("gistar_cells.csv", "hotspot_zones.csv", "hotspot_zones_places.csv"),
+    verify=(("gistar", "Gi* hot spots", verify_gistar),),
     form=FormHints(
         choice_labels={
             "shape": {"square": "Squares", "hexagon": "Hexagons"},

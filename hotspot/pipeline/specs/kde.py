@@ -6,7 +6,8 @@ from typing import Any
 
 import pandas as pd
 
-from hotspot.analysis.kde import KdeParams, hotspot_areas, run_kde
+from hotspot.analysis.kde import KdeParams, run_kde
+from hotspot.analysis.kde_areas import hotspot_areas
 from hotspot.core.errors import AnalysisError
 from hotspot.core.progress import SubProgress
 from hotspot.pipeline.inputs import selected_points
@@ -113,6 +114,7 @@ def _summary(results: Any) -> list[str]:
     ]
     lines += [f"{label}: {value:,.3g} {k.units}" for label, value in k.hotspot_thresholds().items()]
     areas = results.get("kde_areas")
+    areas = areas.dropna(subset=["offences"]) if areas is not None else None  # shown counts
     if areas is not None and len(areas):
         top = areas.sort_values("offences", ascending=False).iloc[0]
         lines.append(
@@ -139,7 +141,7 @@ def _print_map(results: Any, context: Any) -> Any:
 def _briefing(results: Any) -> Any:
     from hotspot.maps.briefing_sections import kde_section
 
-    return kde_section(results["kde"], zones=results.get(ZONES))
+    return kde_section(results["kde"], areas=results.get("kde_areas"), zones=results.get(ZONES))
 
 
 def _write_geotiff(results: Any, path: Any, overwrite: bool) -> None:

@@ -9,6 +9,7 @@ import numpy as np
 
 from hotspot.analysis.map_points import MapPointsParams, busiest_points, change_lines, zone_changes
 from hotspot.core.errors import AnalysisError
+from hotspot.core.formats import published_count
 from hotspot.core.progress import SubProgress
 from hotspot.model.places import exclusion_masks
 from hotspot.pipeline import registry
@@ -131,7 +132,8 @@ def _summary(results: Any) -> list[str]:
         lines.append(
             "Facility points among the busiest: "
             + "; ".join(
-                f"{f['place']} ({f['ward'] or 'no ward'}): {int(f['offences']):,}"
+                f"{f['place']} ({f['ward'] or 'no ward'}): "
+                f"{published_count(f['offences'], r.suppress_below)}"
                 for _, f in facilities.iterrows()
             )
         )
@@ -140,7 +142,7 @@ def _summary(results: Any) -> list[str]:
         lines += [f"  {line}" for line in r.excluded]
     if r.changes is not None:
         lines.append("Gi* hot spot zones with those points left out:")
-        lines += [f"  {line}" for line in change_lines(r.changes)]
+        lines += [f"  {line}" for line in change_lines(r.changes, r.suppress_below)]
     return lines
 
 
@@ -166,7 +168,7 @@ def _briefing(results: Any) -> Any:
     if r.excluded:
         figures.append(f"Map points left out as facility artefacts: {len(r.excluded):,}")
     if r.changes is not None:
-        figures += change_lines(r.changes)[:2]
+        figures += change_lines(r.changes, r.suppress_below)[:2]
     return BriefingSection(
         "Map points", key_figures=figures, methods=_methods(results), warnings=r.warnings
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 from hotspot.analysis.rates import RatesParams
 from hotspot.core.errors import AnalysisError
+from hotspot.core.formats import display
 from hotspot.core.labels import level_name
 from hotspot.core.progress import SubProgress
 from hotspot.pipeline import registry
@@ -21,6 +22,7 @@ from hotspot.pipeline.registry import (
     with_warnings,
 )
 from hotspot.pipeline.specs._common import needs_offences
+from hotspot.pipeline.verify import verify_gistar
 
 LEVELS = ("ward", "lsoa")
 
@@ -118,14 +120,18 @@ def _run(project: Any, workspace: Any, params: RatesParams, progress: Any) -> di
 
 
 def _layers(results: Any) -> list[ResultLayer]:
-    from hotspot.maps.layers import AreaChoropleth
+    from hotspot.maps.layers import AreaChoropleth, ChangeSignificance
 
     stats = results["rates"]
     level = level_name(stats.level)
     table = stats.table
     out = []
     if "change" in table.columns:
-        change = AreaChoropleth(stats, column="change", visible=False)
+        change = (
+            ChangeSignificance(stats, visible=False)
+            if "change_flag" in table.columns
+            else AreaChoropleth(stats, column="change", visible=False)
+        )
         out.append(
             ResultLayer(
                 "result:rates:change", f"Change since previous period ({level})", change, False
@@ -204,8 +210,9 @@ def _summary(results: Any) -> list[str]:
         lines.append(
             f"Rates by {level_name(level, singular=True)} ({stats.n_counted:,} offences counted)"
         )
-        for _, row in t.sort_values(by, ascending=False).head(5).iterrows():
-            lines.append(f"  {row['name']}: {row[by]:,.1f} {unit}")
+        # rows without the figure (hidden small numbers) are not listed
+        for _, row in t.dropna(subset=[by]).sort_values(by, ascending=False).head(5).iterrows():
+            lines.append(f"  {row['name']}: {display(by, row[by])} {unit}")
         if "change_flag" in t.columns:
             flagged = t[t["change_flag"].fillna(False).astype(bool)]
             up, down = int((flagged["change"] > 0).sum()), int((flagged["change"] < 0).sum())
@@ -215,12 +222,17 @@ def _summary(results: Any) -> list[str]:
             )
     g = results.get("gistar_lsoas")
     if g is not None:
+        from hotspot.maps.wording import gistar_empty
+
         lines.append(f"Getis-Ord Gi* of the LSOA {g.value_column}s ({len(g.cells):,} LSOAs)")
         lines += [
-            f"  {label}: {n:,} LSOAs"
+            f"  {label}: {n:,} {'LSOA' if n == 1 else 'LSOAs'}"
             for label, n in g.counts_by_label().items()
             if n and label != "Not significant"
         ]
+        empty = gistar_empty(g)
+        if empty:
+            lines.append(f"  {empty}")
     return lines
 
 
@@ -250,7 +262,7 @@ def _briefing(results: Any) -> Any:
     from hotspot.maps.briefing_sections import rates_section
 
     stats = results.get("rates_ward")
-    return rates_section(stats) if stats is not None else None
+    return rates_section(stats, results.get("ward_summary")) if stats is not None else None
 
 
 SPEC = AnalysisSpec(
@@ -283,6 +295,7 @@ SPEC = AnalysisSpec(
     methods_lines=_methods,
     briefing=_briefing,
     csv_names=("rates_wards.csv", "rates_lsoas.csv", "ward_summary.csv", "gistar_lsoas.csv"),
+    verify=(("gistar_lsoas", "Gi* of the LSOA rates", verify_gistar),),
     form=FormHints(
         choice_labels={
             "count_by": {

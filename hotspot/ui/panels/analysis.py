@@ -6,6 +6,11 @@ built from its params dataclass with the spec's presentation hints
 (:class:`~hotspot.ui.widgets.params_form.ParamsForm`), what inputs it needs, and
 the summary lines of its result (the lines ``summary.txt`` gives). The run goes
 through :meth:`hotspot.ui.session.Session.run`, i.e. through the pipeline.
+
+Run is disabled, with the reason shown, while an input is missing or the selection
+gives nothing to analyse (a period without data ...). The result's warnings (and, when
+nothing is significant, why) are shown beside it. Analyses PySAL can recompute get a
+"Verify with PySAL" button.
 """
 
 from __future__ import annotations
@@ -74,6 +79,18 @@ class AnalysisPanel(QWidget):
         self.cancel_button.setEnabled(False)
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.cancel_button)
+        self.verify_button = None
+        if spec.verify:
+            self.verify_button = QPushButton("Verify with PySAL")
+            self.verify_button.setObjectName("verifyButton")
+            self.verify_button.setToolTip(
+                "Recompute this result with PySAL (esda, on libpysal weights built "
+                "independently) and show the largest difference; esda compiles on first use "
+                "(about 15 s)"
+            )
+            self.verify_button.clicked.connect(self.verify)
+            self.verify_button.setEnabled(False)
+            buttons.addWidget(self.verify_button)
         buttons.addStretch(1)
         buttons.setContentsMargins(9, 4, 9, 6)
         self.summary = QLabel()
@@ -85,6 +102,8 @@ class AnalysisPanel(QWidget):
         layout.addStretch(1)
         outer.addLayout(buttons)  # below the scrolled form: Run is always in reach
         session.result_changed.connect(self._result_changed)
+        session.selection_changed.connect(self._refresh_run)
+        session.verification_changed.connect(self._verified)
         session.runner.started.connect(self._job_state)
         session.runner.finished.connect(self._job_state)
         self.set_workspace(None)
@@ -121,11 +140,22 @@ class AnalysisPanel(QWidget):
     def set_workspace(self, workspace: Any) -> None:
         """Enable Run when the inputs the analysis needs are loaded."""
         self.workspace = workspace
-        missing = self.missing_inputs(workspace)
-        self.run_button.setEnabled(missing is None)
-        self.run_button.setToolTip(missing or f"Run {self.label} on the selected offences")
-        if missing and workspace is not None:
-            self.message.show_message(missing, "info")
+        self._refresh_run()
+
+    def blocked(self) -> tuple[str, str] | None:
+        """Why Run is disabled, as (reason, level), or None when it may run."""
+        missing = self.missing_inputs(self.workspace)
+        if missing:
+            return missing, "info"
+        problems = self.session.selection_problems() if self.workspace is not None else []
+        return (problems[0], "error") if problems else None
+
+    def _refresh_run(self) -> None:
+        why = self.blocked()
+        self.run_button.setEnabled(why is None)
+        self.run_button.setToolTip(why[0] if why else f"Run {self.label} on the selected offences")
+        if why and self.workspace is not None:
+            self.message.show_message(f"Run is disabled: {why[0]}", why[1])
         else:
             self.message.clear()
 
@@ -170,10 +200,36 @@ class AnalysisPanel(QWidget):
         self.summary.setText(text)
         self.summary.setVisible(bool(text))
 
+    # ---------------------------------------------------------------- PySAL
+
+    def verify(self) -> None:
+        """Recompute this result with PySAL (in the background, with progress)."""
+        self.message.show_message("Checking against PySAL (esda compiles on first use)…")
+        started = self.session.verify(on_error=self._failed)
+        if not started:
+            self.message.show_message(f"Run {self.label} first: there is nothing to check.")
+
+    def verification_lines(self) -> list[str]:
+        """The check against PySAL of this analysis's results ([] when not checked)."""
+        check = self.session.verification
+        if check is None:
+            return []
+        keys = {key for key, _, _ in self.spec.verify}
+        lines = check.lines(keys)
+        return [check.heading + ":", *lines] if lines else []
+
+    def _verified(self) -> None:
+        lines = self.verification_lines()
+        if lines:
+            problems = list(self.session.verification.warnings)
+            self.message.show_message(" ".join(lines + problems), "warning" if problems else "info")
+
     def _result_changed(self, section: str) -> None:
         if section != self.section:
             return
         result = self.session.results.get(section)
+        if self.verify_button is not None:
+            self.verify_button.setEnabled(result is not None)
         if result is None:
             self._set_summary("")
             self.form.show_computed(self.form.cls(), {})

@@ -1,7 +1,9 @@
 """Data panel: the load report, months and categories, and the selection.
 
-The selection (offence group, period "12 months to ...", comparison) is what every
-analysis uses; it is stored in the project's ``[selection]`` and ``[groups]``.
+The selection (offence group, period "12 months to ...", comparison, study area) is what
+every analysis uses; it is stored in the project's ``[selection]`` and ``[groups]``. The
+panel says which months hold data, what the group leaves out, and why the selection
+cannot be analysed (a period without data ...) or the boundaries overreach the offences.
 """
 
 from __future__ import annotations
@@ -26,13 +28,14 @@ from PySide6.QtWidgets import (
 from hotspot.core.errors import HotspotError
 from hotspot.core.params import specs
 from hotspot.model import OffenceData, SelectionParams, month_label, parse_month
-from hotspot.model.taxonomy import all_groups, make_group
+from hotspot.model.taxonomy import all_groups, left_out_text, make_group
 from hotspot.ui.panels.group_dialog import GroupDialog
 from hotspot.ui.widgets.message_bar import MessageBar
 from hotspot.ui.widgets.params_form import tooltip
 
 _SPECS = {s.name: s for s in specs(SelectionParams)}
 LATEST = "Latest month in the data"
+EVERY_AREA = "Every area loaded"
 
 
 class DataPanel(QWidget):
@@ -81,6 +84,7 @@ class DataPanel(QWidget):
     def _selection_box(self) -> QGroupBox:
         box = QGroupBox("Selection")
         form = QFormLayout(box)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow panels
         self.group = QComboBox()
         self.group.setToolTip(tooltip(_SPECS["group"]))
         new_group = QPushButton("New group…")
@@ -106,6 +110,11 @@ class DataPanel(QWidget):
         self.compare = QCheckBox(_SPECS["compare"].label)
         self.compare.setToolTip(tooltip(_SPECS["compare"]))
         form.addRow("", self.compare)
+        self.study_area = QComboBox()
+        self.study_area.setObjectName("studyArea")
+        self.study_area.setToolTip(tooltip(_SPECS["local_authorities"]))
+        self.study_area.addItem(EVERY_AREA, ())
+        form.addRow(_SPECS["local_authorities"].label, self.study_area)
         self.period_label = QLabel()
         self.period_label.setObjectName("periodLabel")
         self.period_label.setWordWrap(True)
@@ -125,6 +134,7 @@ class DataPanel(QWidget):
             self.end.currentIndexChanged,
             self.months.valueChanged,
             self.compare.toggled,
+            self.study_area.currentIndexChanged,
         ):
             signal.connect(self._changed)
         return box
@@ -182,9 +192,40 @@ class DataPanel(QWidget):
             self.months.setValue(selection.months)
             self.compare.setChecked(selection.compare)
             self.excluded = tuple(selection.exclude_locations)
+            self._choose_area(tuple(selection.local_authorities))
         finally:
             self._updating = False
         self._describe()
+
+    def set_authorities(self, authorities: list[tuple[str, str]]) -> None:
+        """List the local authorities the boundaries can be restricted to (does not emit)."""
+        current = self.study_area.currentData() or ()
+        self._updating = True
+        try:
+            self.study_area.clear()
+            self.study_area.addItem(EVERY_AREA, ())
+            for code, name in authorities:
+                label = f"{name} ({code})" if code else name
+                self.study_area.addItem(label, (name,))
+            self._choose_area(tuple(current))
+        finally:
+            self._updating = False
+
+    def _choose_area(self, chosen: tuple[str, ...]) -> None:
+        index = self.study_area.findData(chosen)
+        if index < 0:  # several authorities, or one the boundaries loaded do not name
+            self.study_area.addItem(", ".join(chosen), chosen)
+            index = self.study_area.count() - 1
+        self.study_area.setCurrentIndex(index)
+
+    def set_checks(self, problems: list[str], warnings: list[str]) -> None:
+        """Show why the selection cannot be analysed (errors), else what to know about it."""
+        if problems:
+            self.message.show_message(" ".join(problems), "error")
+        elif warnings:
+            self.message.show_message(" ".join(warnings), "warning")
+        else:
+            self.message.clear()
 
     def _fill_groups(self, current: str) -> None:
         self.group.clear()
@@ -205,6 +246,7 @@ class DataPanel(QWidget):
             months=self.months.value(),
             compare=self.compare.isChecked(),
             exclude_locations=self.excluded,
+            local_authorities=tuple(self.study_area.currentData() or ()),
         )
 
     def clear_exclusions(self) -> None:
@@ -234,13 +276,22 @@ class DataPanel(QWidget):
         if period is None:
             self.period_label.setText("Add offence data to choose a period.")
             return
+        from hotspot.pipeline.selection import covered_months, months_available
+
         text = f"{period.label} ({period.span})"
         if sel.compare:
             text += f"\nCompared with: {period.previous().label}"
         if self.offences is not None:
+            months = self.offences.report.months
+            have = len(covered_months(period, months))
+            text += f"\nMonths with data: {have} of {period.n_months}; " + months_available(months)
             group = all_groups(self.groups).get(name)
-            n = len(self.offences.select(group, period))
+            counts = self.offences.category_counts(period)
+            n = sum(k for c, k in counts.items() if group is None or group.includes(c))
             text += f"\nOffences selected: {n:,}"
+            left = left_out_text(group, counts) if group is not None else ""
+            if left:
+                text += f" (the group {left})"
         self.period_label.setText(text)
 
     # ---------------------------------------------------------------- groups

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QSlider,
     QVBoxLayout,
     QWidget,
@@ -53,6 +54,8 @@ class LayersPanel(QWidget):
         self.down.clicked.connect(lambda: self._move(1))
         self.remove.clicked.connect(self._remove)
         for b in (self.up, self.down, self.remove):
+            b.setMinimumWidth(40)  # a narrow panel leaves the map its room
+            b.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             buttons.addWidget(b)
         layout.addLayout(buttons)
         stack.changed.connect(self.refresh)

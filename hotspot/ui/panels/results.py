@@ -103,6 +103,7 @@ class ResultsPanel(QWidget):
         self.tabs.addTab(self.ranking, "Areas ranked")
         self.tabs.addTab(self.scatter, "Rate vs context")
         self.tables: dict[str, ResultsTable] = {}
+        self.result_charts: dict[str, charts.ChartWidget] = {}  # declared by the analyses
         self._keys: dict[str, list[str]] = {}  # analysis -> the keys of its tables
         session.workspace_changed.connect(self.update_trend)
         session.selection_changed.connect(self.update_trend)
@@ -150,10 +151,10 @@ class ResultsPanel(QWidget):
     def update_result(self, section: str) -> None:
         """Show an analysis's tables (and chart), or remove them when its result is gone."""
         for key in self._keys.pop(section, []):
-            table = self.tables.pop(key, None)
-            if table is not None:
-                self.tabs.removeTab(self.tabs.indexOf(table))
-                table.deleteLater()
+            widget = self.tables.pop(key, None) or self.result_charts.pop(key, None)
+            if widget is not None:
+                self.tabs.removeTab(self.tabs.indexOf(widget))
+                widget.deleteLater()
         result = self.session.results.get(section)
         if result is None:
             if section == "rates":
@@ -171,12 +172,40 @@ class ResultsPanel(QWidget):
             table.set_exclusions(shown.exclude)
             table.zoom_requested.connect(self.zoom_requested)
             table.exclude_requested.connect(self.exclude_requested)
+            if shown.key == "rates_ward":  # pick the briefing's ward pages where wards are ranked
+                table.add_row_action("Give a page in the briefing pack", self._ward_pages(True))
+                table.add_row_action("No page in the briefing pack", self._ward_pages(False))
             keys.append(shown.key)
+        for chart in registry.spec(section).charts(self.session.results):
+            widget = charts.ChartWidget(chart.title)
+            self.result_charts[chart.key] = widget
+            self.tabs.addTab(widget, chart.title)
+            widget.set_plot(chart.draw)
+            keys.append(chart.key)
         self._keys[section] = keys
         if section == "rates":
             self._rank(result)
         if section == "bivariate":
             self._scatter(result)
+
+    def _ward_pages(self, on: bool):
+        """Add (or take off) the selected wards to the project's briefing ward pages."""
+
+        def act(rows: pd.DataFrame) -> None:
+            import dataclasses
+
+            project = self.session.project
+            names = [str(n) for n in rows.get("name", ())]
+            pages = list(project.outputs.briefing_wards)
+            if on:
+                pages += [n for n in names if n not in pages]
+            else:
+                pages = [p for p in pages if p not in names]
+            if tuple(pages) != project.outputs.briefing_wards:
+                project.outputs = dataclasses.replace(project.outputs, briefing_wards=tuple(pages))
+                self.session.dirty = True
+
+        return act
 
     def _rank(self, result: Any) -> None:
         table = result.table

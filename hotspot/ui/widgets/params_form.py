@@ -99,6 +99,8 @@ class ParamsForm(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         main = QFormLayout()
+        # in a narrow panel (a laptop's screen) a label goes above its field, not beside it
+        main.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         layout.addLayout(main)
         advanced_specs = [s for s in self.specs.values() if s.advanced]
         self.advanced_toggle = QToolButton(text="Advanced")
@@ -107,6 +109,7 @@ class ParamsForm(QWidget):
         self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
         self.advanced_box = QWidget(self)
         advanced = QFormLayout(self.advanced_box)
+        advanced.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         advanced.setContentsMargins(0, 0, 0, 0)
         for spec in self.specs.values():
             target = advanced if spec.advanced else main

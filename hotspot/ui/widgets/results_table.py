@@ -1,9 +1,14 @@
-"""A sortable table of a DataFrame, with Copy (to the clipboard) and Save CSV."""
+"""A sortable table of a DataFrame, with Copy (to the clipboard) and Save CSV.
+
+Copied and saved tables go to spreadsheets: text that a spreadsheet would run as a
+formula (a ward called ``=HYPERLINK(...)``) is written with a leading single quote,
+as in ``hotspot run``'s CSV files (:func:`hotspot.export.formula_safe`).
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -19,8 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hotspot.core.atomic import atomic_write_text
 from hotspot.core.errors import HotspotError
+from hotspot.core.formats import column_order, display
+from hotspot.export import formula_safe, readable_table, write_csv
+from hotspot.ui.widgets.sparkline import SERIES_ROLE, SparklineDelegate, is_series
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 
@@ -30,19 +37,18 @@ def ask_csv_path(parent: QWidget, suggested: str) -> str:
     return QFileDialog.getSaveFileName(parent, "Save table as CSV", suggested, "CSV (*.csv)")[0]
 
 
-def _display(value: Any) -> str:
-    if value is None:
+def _display(column: Any, value: Any) -> str:
+    """A cell as the table shows it: rounded as the column deserves (``core.formats``)."""
+    if value is None or is_series(value):  # a series is drawn, not written
         return ""
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        return f"{value:,.0f}" if value.is_integer() and abs(value) < 1e15 else f"{value:,.4g}"
     if isinstance(value, pd.Timestamp):
         return f"{value:%Y-%m}"
-    return str(value)
+    return display(column, value)
 
 
 def _sort_key(value: Any) -> Any:
+    if is_series(value):  # a series sorts by its last value
+        value = next((float(v) for v in reversed(value) if math.isfinite(float(v))), None)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return float("-inf")
     return value if isinstance(value, int | float | str) else str(value)
@@ -66,19 +72,24 @@ class DataFrameModel(QAbstractTableModel):
         self._text: list[list[str]] = []
         self._keys: list[list[Any]] = []
         self._numeric: list[bool] = []
+        self.series_columns: list[int] = []
         if frame is not None:
             self.set_frame(frame)
 
     def set_frame(self, frame: pd.DataFrame) -> None:
         self.beginResetModel()
         cols = [c for c in frame.columns if c != "geometry" and not str(c).startswith("_")]
-        self.frame = pd.DataFrame(frame[cols]).reset_index(drop=True)
+        self.frame = pd.DataFrame(frame[column_order(cols)]).reset_index(drop=True)
         self._text, self._keys, self._numeric = [], [], []
-        for c in self.frame.columns:
+        self._series: dict[int, list[Any]] = {}
+        for i, c in enumerate(self.frame.columns):
             values = [v.item() if hasattr(v, "item") else v for v in self.frame[c].tolist()]
-            self._text.append([_display(v) for v in values])
+            if values and is_series(values[0]):
+                self._series[i] = values
+            self._text.append([_display(c, v) for v in values])
             self._keys.append([_sort_key(v) for v in values])
             self._numeric.append(pd.api.types.is_numeric_dtype(self.frame[c].dtype))
+        self.series_columns = sorted(self._series)
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
@@ -95,6 +106,8 @@ class DataFrameModel(QAbstractTableModel):
             return self._text[col][row]
         if role == SORT_ROLE:
             return self._keys[col][row]
+        if role == SERIES_ROLE and col in self._series:
+            return self._series[col][row]
         if role == Qt.ItemDataRole.TextAlignmentRole and self._numeric[col]:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -180,20 +193,42 @@ class ResultsTable(QWidget):
         self.view.clicked.connect(self._clicked)
         self.exclude_action = QAction("Leave this map point out of every analysis", self.view)
         self.exclude_action.triggered.connect(self.exclude_selected)
-        self.view.addAction(self.exclude_action)
+        self.sparklines = SparklineDelegate(self.view)
         layout.addWidget(self.view, 1)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.set_frame(pd.DataFrame(), "")
+
+    def add_row_action(self, text: str, act: Callable[[pd.DataFrame], None]) -> QAction:
+        """A right-click action on the selected rows: ``act(rows)`` gets them (all columns)."""
+        action = QAction(text, self.view)
+        action.triggered.connect(lambda: act(self.selected_rows()))
+        self.view.addAction(action)
+        return action
+
+    def selected_rows(self) -> pd.DataFrame:
+        """The selected rows, unrounded, in the order shown (none selected: no rows)."""
+        return self.model.frame.iloc[self._selected_positions()]
+
+    def _selected_positions(self) -> list[int]:
+        """Rows of the frame (not of the sorted view) that are selected, in the order shown."""
+        chosen = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
+        return [self.proxy.mapToSource(self.proxy.index(r, 0)).row() for r in chosen]
 
     def set_frame(self, frame: pd.DataFrame, caption: str = "") -> None:
         """Show a table (geometry dropped); row extents and map points are forgotten."""
         self._bounds = self._exclude = None
         self.exclude_button.setVisible(False)
-        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.DefaultContextMenu)
+        self.view.removeAction(self.exclude_action)
         self.model.set_frame(frame)
+        for column in range(self.model.columnCount()):
+            series = column in self.model.series_columns
+            self.view.setItemDelegateForColumn(column, self.sparklines if series else None)
         self.caption.setText(caption)
         self.copy_button.setEnabled(not frame.empty)
         self.save_button.setEnabled(not frame.empty)
         self.view.resizeColumnsToContents()
+        for column in self.model.series_columns:
+            self.view.setColumnWidth(column, 160)
 
     def set_row_bounds(self, bounds: list | None) -> None:
         """Per row of the frame shown, ``(south, west, north, east)`` in degrees, or None."""
@@ -204,17 +239,10 @@ class ResultsTable(QWidget):
         self._exclude = list(entries) if entries is not None else None
         on = self._exclude is not None
         self.exclude_button.setVisible(on)
-        policy = (
-            Qt.ContextMenuPolicy.ActionsContextMenu
-            if on
-            else Qt.ContextMenuPolicy.DefaultContextMenu
-        )
-        self.view.setContextMenuPolicy(policy)
-
-    def selected_rows(self) -> list[int]:
-        """Rows of the frame (not of the sorted view) that are selected."""
-        chosen = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
-        return [self.proxy.mapToSource(self.proxy.index(r, 0)).row() for r in chosen]
+        if on:  # offered on the right-click menu of tables of map points only
+            self.view.addAction(self.exclude_action)
+        else:
+            self.view.removeAction(self.exclude_action)
 
     def _clicked(self, index: QModelIndex) -> None:
         if self._bounds is None:
@@ -227,23 +255,26 @@ class ResultsTable(QWidget):
         """Ask for the selected rows' map points to be left out of every analysis."""
         if self._exclude is None:
             return
-        entries = [self._exclude[r] for r in self.selected_rows() if self._exclude[r]]
+        entries = [self._exclude[r] for r in self._selected_positions() if self._exclude[r]]
         if entries:
             self.exclude_requested.emit(entries)
 
     def visible_frame(self, selected_only: bool = False) -> pd.DataFrame:
-        """The table in the order shown (optionally only the selected rows)."""
+        """The table in the order shown (optionally only the selected rows), rounded as
+        ``hotspot run``'s CSV files are (:func:`hotspot.export.readable_table`)."""
         rows = range(self.proxy.rowCount())
         if selected_only:
             chosen = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
             rows = chosen or rows
         order = [self.proxy.mapToSource(self.proxy.index(r, 0)).row() for r in rows]
-        return self.model.frame.iloc[order]
+        return readable_table(self.model.frame.iloc[order])
 
     def copy(self) -> None:
         """Copy the selected rows (or the whole table) as tab-separated text."""
-        frame = self.visible_frame(selected_only=True)
-        QGuiApplication.clipboard().setText(frame.to_csv(sep="\t", index=False))
+        frame = formula_safe(self.visible_frame(selected_only=True))
+        # "\r\n" (as spreadsheets expect): a cell holding a line break is then quoted
+        text = frame.to_csv(sep="\t", index=False, lineterminator="\r\n")
+        QGuiApplication.clipboard().setText(text)
 
     def save_csv(self, path: str | None = None) -> str | None:
         """Save the whole table as CSV (atomically); returns the path written."""
@@ -251,7 +282,7 @@ class ResultsTable(QWidget):
         if not path:
             return None
         try:
-            atomic_write_text(path, self.visible_frame().to_csv(index=False))
+            write_csv(self.visible_frame(), path, overwrite=True)  # the user chose the file
         except HotspotError as exc:
             self.caption.setText(str(exc))
             return None

@@ -1,18 +1,13 @@
-"""Significance for local spatial statistics: FDR, conditional permutations, confidence bins.
+"""Conditional permutation inference for local spatial statistics.
 
-Shared by Getis-Ord Gi* (:mod:`hotspot.analysis.gistar`) and the local (bivariate) Moran
-(:mod:`hotspot.analysis.correlation`). Pure numpy/scipy: no compiler, so the first call in a
-fresh process is as fast as the next one.
+Shared by Getis-Ord Gi* (:mod:`hotspot.analysis.gistar`), emerging hot spots and the local
+(bivariate) Moran (:mod:`hotspot.analysis.correlation`); the p-value corrections and
+confidence bins are in :mod:`hotspot.analysis.p_values`, what a test of a given size can find
+in :mod:`hotspot.analysis.permutation_power`. Pure numpy/scipy: no compiler, so the first call
+in a fresh process is as fast as the next one.
 
-Public API (stable; other analyses import these names)
--------------------------------------------------------
-``fdr_bh(p) -> q``
-    Benjamini-Hochberg adjusted p-values (q-values); NaN stays NaN and is not counted.
-``two_sided_p(z) -> p``
-    Two-sided p-values of standard-normal z-scores, ``2 * P(Z > |z|)``.
-``confidence_bin(z_or_sign, p_or_q, *, levels=(0.01, 0.05, 0.10)) -> int8 array``
-    -3..3: +3/+2/+1 for positive z significant at 99/95/90 % confidence (``p <= 0.01 / 0.05 /
-    0.10``), negative for negative z, 0 otherwise (the ArcGIS ``Gi_Bin`` convention).
+Public API
+----------
 ``iter_permuted_lags(weights, values, *, permutations, seed, chunk_size=None, progress=...)``
     Yields ``(rows, lags)`` with ``lags[r, k]`` the spatial lag of observation ``rows[r]`` in
     permutation ``k`` under conditional randomisation (see below), chunk by chunk.
@@ -75,15 +70,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from scipy import special
 
 from hotspot.core.progress import NO_PROGRESS, Progress
 
 ALTERNATIVES = ("two-sided", "greater", "lesser", "directed", "folded")
 """Accepted values of ``alternative`` for pseudo p-values."""
-
-CONFIDENCE_LEVELS = (0.01, 0.05, 0.10)
-"""p (or q) thresholds of the bins ±3, ±2, ±1 (99, 95 and 90 % confidence)."""
 
 # Observations per chunk are chosen so that a chunk of lags holds about this many numbers
 # (8 bytes each): the working memory of a permutation test stays near 100 MB.
@@ -92,93 +83,6 @@ _CHUNK_ELEMENTS = 2_000_000
 # sorting random keys (exact and cheap for small n).
 _SMALL_N = 4096
 _TIE_RTOL = 1e-9
-
-
-# --------------------------------------------------------------------------- multiple testing
-
-
-def fdr_bh(p: np.ndarray) -> np.ndarray:
-    """Benjamini-Hochberg adjusted p-values (q-values).
-
-    ``q_(i) = min_{j >= i} min(1, m * p_(j) / j)`` over the ``m`` finite p-values sorted
-    ascending; rejecting where ``q <= alpha`` controls the false discovery rate at ``alpha``
-    for independent or positively dependent tests. Computed by
-    ``scipy.stats.false_discovery_control(p, method="bh")`` over the finite p-values.
-
-    Parameters
-    ----------
-    p : array_like
-        p-values in ``[0, 1]``, any shape. NaN entries (no test) stay NaN and do not count
-        towards ``m``.
-
-    Returns
-    -------
-    numpy.ndarray
-        q-values, same shape as ``p``, float64, each ``>=`` its p-value.
-
-    Raises
-    ------
-    ValueError
-        When a p-value lies outside ``[0, 1]``.
-    """
-    from scipy import stats
-
-    p = np.asarray(p, dtype=float)
-    q = np.full(p.shape, np.nan)
-    flat = p.ravel()
-    ok = np.isfinite(flat)
-    pv = flat[ok]
-    if pv.size and (pv.min() < 0 or pv.max() > 1):
-        raise ValueError("fdr_bh: p-values must lie between 0 and 1")
-    if pv.size:
-        qf = q.ravel()
-        qf[ok] = stats.false_discovery_control(pv, method="bh")
-        q = qf.reshape(p.shape)
-    return q
-
-
-def two_sided_p(z: np.ndarray) -> np.ndarray:
-    """Two-sided p-values of standard-normal z-scores: ``2 * P(Z > |z|)``.
-
-    Accurate far into the tails (uses ``erfc``); NaN stays NaN.
-    """
-    z = np.asarray(z, dtype=float)
-    return special.erfc(np.abs(z) / np.sqrt(2.0))
-
-
-def confidence_bin(
-    z_or_sign: np.ndarray,
-    p_or_q: np.ndarray,
-    *,
-    levels: tuple[float, float, float] = CONFIDENCE_LEVELS,
-) -> np.ndarray:
-    """Classify local statistics into confidence bins -3..3 (ArcGIS ``Gi_Bin`` convention).
-
-    Parameters
-    ----------
-    z_or_sign : array_like
-        z-scores, or anything whose sign gives the direction (positive = hot / high).
-    p_or_q : array_like
-        p-values, or FDR q-values when the correction is on.
-    levels : tuple of three floats, optional
-        Thresholds for 99, 95 and 90 % confidence (default 0.01, 0.05, 0.10). A value is
-        significant at a level when ``p <= level`` (valid for permutation pseudo p-values).
-
-    Returns
-    -------
-    numpy.ndarray of int8
-        ``+3`` / ``+2`` / ``+1``: positive and significant at 99 / 95 / 90 % confidence;
-        negative values likewise for negative signs; ``0``: not significant, zero sign or NaN.
-    """
-    sign = np.sign(np.nan_to_num(np.asarray(z_or_sign, dtype=float), nan=0.0))
-    p = np.asarray(p_or_q, dtype=float)
-    p = np.where(np.isnan(p), np.inf, p)
-    l99, l95, l90 = sorted(levels)
-    level = np.where(p <= l99, 3, np.where(p <= l95, 2, np.where(p <= l90, 1, 0)))
-    return (sign * level).astype(np.int8)
-
-
-# --------------------------------------------------------------------------- permutations
 
 
 @dataclass(frozen=True)
@@ -525,13 +429,9 @@ def permutation_test(
 
 __all__ = [
     "ALTERNATIVES",
-    "CONFIDENCE_LEVELS",
     "PermutationCounts",
-    "confidence_bin",
-    "fdr_bh",
     "iter_permuted_lags",
     "permutation_test",
     "permuted_lags",
     "pseudo_p_values",
-    "two_sided_p",
 ]
