@@ -13,7 +13,9 @@ from hotspot.analysis.study_points import CRS, inside_mask, point_coordinates
 from hotspot.core.progress import NO_PROGRESS, Progress
 
 
-def _area_names(wards: Any) -> tuple[np.ndarray, np.ndarray]:
+def area_names(wards: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The geometries (EPSG:27700) and names (``name``, else ``code``, else the index) of
+    an area layer."""
     gdf = getattr(wards, "gdf", wards)
     if gdf.crs is not None and gdf.crs.to_epsg() != 27700:
         gdf = gdf.to_crs(27700)
@@ -124,7 +126,7 @@ def hotspot_areas(
         pai = np.where(share_area > 0, share_off / share_area, np.nan)
     if wards is not None:
         progress.update(0.8, "Naming the wards hotspots touch")
-        ward_geoms, ward_names = _area_names(wards)
+        ward_geoms, ward_names = area_names(wards)
         tree = shapely.STRtree(ward_geoms)
         hs_idx, ward_idx = tree.query(geoms, predicate="intersects")
         overlap = shapely.area(shapely.intersection(geoms[hs_idx], ward_geoms[ward_idx]))
@@ -155,5 +157,6 @@ def hotspot_areas(
 
 
 __all__ = [
+    "area_names",
     "hotspot_areas",
 ]

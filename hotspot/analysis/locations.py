@@ -12,20 +12,7 @@ from typing import Any
 import pandas as pd
 
 from hotspot.analysis.errors import AnalysisError
-
-_PREFIXES = ("on or near ",)
-
-
-def location_name(text: Any) -> str:
-    """A police.uk location as a reader says it: "On or near Rushey Green" -> "Rushey Green"."""
-    if text is None or (isinstance(text, float) and text != text):
-        return ""
-    name = " ".join(str(text).split())
-    low = name.lower()
-    for prefix in _PREFIXES:
-        if low.startswith(prefix):
-            return name[len(prefix) :].strip()
-    return name
+from hotspot.model.places import place_names
 
 
 def top_locations(
@@ -58,7 +45,7 @@ def top_locations(
     pts = offences
     if area is not None:
         pts = offences[offences.geometry.intersects(area)]
-    names = pts[column].map(location_name)
+    names = pd.Series(place_names(pts[column]), index=pts.index)
     names = names[names != ""]
     if names.empty:
         return empty
@@ -68,4 +55,4 @@ def top_locations(
     return table.head(n).reset_index(drop=True).astype({"offences": int})
 
 
-__all__ = ["location_name", "top_locations"]
+__all__ = ["top_locations"]

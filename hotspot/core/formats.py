@@ -259,6 +259,15 @@ def count_text(n: Any) -> str:
     return "" if v is None else f"{v:,.0f}"
 
 
+def published_count(n: Any, suppress_below: int = 0) -> str:
+    """A count as it may be published: "<5" for 1 .. ``suppress_below`` - 1, else as
+    :func:`count_text` (``suppress_below`` 0 or 1: every count shown)."""
+    v = _number(n)
+    if v is not None and suppress_below > 1 and 0 < v < suppress_below:
+        return f"<{suppress_below}"
+    return count_text(n)
+
+
 def share_text(share: Any, decimals: int = 1) -> str:
     """A fraction as a percentage ("9.0%"; "< 0.1%" for a small non-zero share)."""
     v = _number(share)

@@ -10,7 +10,11 @@ real data:
 * ``context/``: IMD-like deprivation, SAMHI-like mental health, population and an
   LSOA -> ward lookup (CSV keyed by LSOA code);
 * ``police-uk/YYYY-MM/YYYY-MM-wrenmoor-street.csv``: 24 months of offences in the
-  police.uk download layout;
+  police.uk download layout, each at a map point named after its nearest street ("On or
+  near Maple Road"), a kind of place, or a facility (one hospital, two police stations
+  where extra offences are recorded);
+* ``reference/``: the street network (OS Open Roads fields ``name1``, ``roadNumber``,
+  ``roadClassification``) and the town-centre boundaries (GeoJSON, EPSG:27700);
 * ``ground_truth.json``: the planted town-centre hotspots (centres and radii, BNG);
 * ``project.toml``: a project using all of the above.
 
@@ -22,6 +26,7 @@ far beyond any ONS code); no third-party data is involved.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import os
@@ -38,6 +43,7 @@ from hotspot.core.progress import NO_PROGRESS, Progress
 from hotspot.demo.context import AGE_BANDS, Context, make_context
 from hotspot.demo.geography import BOROUGH_CODE, BOROUGH_NAME, Geography, make_geography
 from hotspot.demo.offences import FORCE, FORCE_SLUG, HEADER, OffenceSet, make_offences
+from hotspot.demo.streets import Streets, facility_rows, make_streets
 from hotspot.demo.temporal import TemporalSet, plant_temporal
 from hotspot.demo.temporal import ground_truth as temporal_truth
 from hotspot.model import MapParams, Project, SelectionParams
@@ -55,6 +61,8 @@ SAMHI_FILE = "context/wrenmoor_samhi_lsoa21.csv"
 POPULATION_FILE = "context/wrenmoor_population_lsoa21.csv"
 LOOKUP_FILE = "context/wrenmoor_lookup_lsoa21_ward24.csv"
 OFFENCES_FOLDER = "police-uk"
+ROADS_FILE = "reference/wrenmoor_roads.geojson"
+TOWN_CENTRES_FILE = "reference/wrenmoor_town_centres.geojson"
 GROUND_TRUTH_FILE = "ground_truth.json"
 README_FILE = "README.txt"
 PROJECT_FILE = "project.toml"
@@ -84,8 +92,10 @@ class DemoData:
     context : Context
         Population and the IMD-like and SAMHI-like measures per LSOA.
     offences : OffenceSet
-        police.uk-layout rows month by month (the temporal patterns included), and the
-        planted counts.
+        police.uk-layout rows month by month (the temporal patterns and the facility map
+        points included), and the planted counts.
+    streets : Streets
+        Roads, town centres and the facility map points.
     temporal : TemporalSet or None
         The hot spots that change over time (:mod:`hotspot.demo.temporal`).
     """
@@ -94,6 +104,7 @@ class DemoData:
     geography: Geography
     context: Context
     offences: OffenceSet
+    streets: Streets
     temporal: TemporalSet | None = None
 
 
@@ -115,6 +126,8 @@ class DemoFiles:
         Context tables.
     ground_truth : Path
         The planted hotspots (JSON).
+    roads, town_centres : Path
+        Reference layers: the street network and the town-centre boundaries.
     files : tuple of Path
         Every file written.
     """
@@ -130,6 +143,8 @@ class DemoFiles:
     population: Path
     lookup: Path
     ground_truth: Path
+    roads: Path
+    town_centres: Path
     files: tuple[Path, ...]
 
 
@@ -145,19 +160,27 @@ def generate(seed: int = DEFAULT_SEED) -> DemoData:
     -------
     DemoData
     """
-    # a fourth stream for the temporal patterns: the first three are as before
-    geo_seed, ctx_seed, off_seed, time_seed = np.random.SeedSequence(seed).spawn(4)
+    # later children of a seed sequence leave the earlier ones unchanged: a fourth stream
+    # for the temporal patterns, a fifth and sixth for the streets and facility points
+    seeds = np.random.SeedSequence(seed).spawn(6)
+    geo_seed, ctx_seed, off_seed, time_seed, street_seed, facility_seed = seeds
     geo = make_geography(np.random.default_rng(geo_seed))
     ctx = make_context(np.random.default_rng(ctx_seed), geo)
+    streets = make_streets(np.random.default_rng(street_seed), geo)
+    geo = dataclasses.replace(geo, point_names=streets.point_names)
     offences = make_offences(np.random.default_rng(off_seed), geo, ctx, seed)
     temporal = plant_temporal(
         np.random.default_rng(time_seed), geo, offences.months, seed, force=FORCE
+    )
+    extra = facility_rows(
+        np.random.default_rng(facility_seed), geo, streets, offences.months, seed, FORCE
     )
     return DemoData(
         seed=seed,
         geography=geo,
         context=ctx,
-        offences=_with_rows(offences, temporal.rows),
+        offences=_with_rows(_with_rows(offences, temporal.rows), extra),
+        streets=streets,
         temporal=temporal,
     )
 
@@ -182,6 +205,8 @@ def planned_files(folder: str | os.PathLike) -> list[Path]:
         GROUND_TRUTH_FILE,
         README_FILE,
         PROJECT_FILE,
+        ROADS_FILE,
+        TOWN_CENTRES_FILE,
     ]
     from hotspot.demo.offences import month_range
 
@@ -294,6 +319,26 @@ def write_demo(
     population = put_bytes(POPULATION_FILE, _population_csv(geo, ctx))
     lookup = put_bytes(LOOKUP_FILE, _lookup_csv(geo))
     ground_truth = put_text(GROUND_TRUTH_FILE, _ground_truth(data))
+    st = data.streets
+    roads = put_text(
+        ROADS_FILE,
+        _geojson(
+            f"{BOROUGH_NAME.lower()}_roads",
+            list(st.roads),
+            [
+                {"name1": n, "roadNumber": num, "roadClassification": c}
+                for n, num, c in zip(st.names, st.numbers, st.classes, strict=True)
+            ],
+        ),
+    )
+    town_centres = put_text(
+        TOWN_CENTRES_FILE,
+        _geojson(
+            f"{BOROUGH_NAME.lower()}_town_centres",
+            list(st.centres),
+            [{"tc_name": n, "type": "Town centre"} for n in st.centre_names],
+        ),
+    )
     put_text(README_FILE, _readme(data))
 
     offences_dir = base / OFFENCES_FOLDER
@@ -322,6 +367,8 @@ def write_demo(
         population=population,
         lookup=lookup,
         ground_truth=ground_truth,
+        roads=roads,
+        town_centres=town_centres,
         files=tuple(written),
     )
 
@@ -359,6 +406,8 @@ def demo_project(folder: str | os.PathLike, *, last_month: str) -> Project:
     )
     project.add_source("indicators", POPULATION_FILE, indicator="population", label="Population")
     project.add_source("lookup", LOOKUP_FILE, label="LSOA to ward lookup")
+    project.add_source("reference", ROADS_FILE, label="Roads")
+    project.add_source("reference", TOWN_CENTRES_FILE, label="Town centres")
     return project
 
 
@@ -541,6 +590,7 @@ def _readme(data: DemoData) -> str:
         "boundaries/         borough outline, wards (2024 fields), LSOAs (2021 fields)\n"
         "context/            deprivation (IMD-like), mental health (SAMHI-like), population,\n"
         "                    LSOA to ward lookup\n"
+        "reference/          roads (OS Open Roads fields) and town-centre boundaries\n"
         f"{GROUND_TRUTH_FILE}   where the town-centre hotspots and the hot spots that change\n"
         "                    over time (new, intensifying, persistent ...) were planted\n"
     )

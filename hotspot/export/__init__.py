@@ -18,6 +18,7 @@ from hotspot.export.disclosure import (
     SuppressionPlan,
     publishable,
     publishable_results,
+    self_published,
     suppress_small_counts,
     suppression_plan,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "result_layers",
     "publishable",
     "publishable_results",
+    "self_published",
     "result_params",
     "suppress_small_counts",
     "suppression_plan",

@@ -280,6 +280,20 @@ def publishable(
 _TABLE_FIELDS = ("table", "cells")
 
 
+def self_published(results: Mapping[str, Any], threshold: int | None) -> dict[str, Any]:
+    """The results, those that hold counts in their text (hot spot zones naming their
+    streets "High Street (3)", map points) replaced by their own ``publishable(threshold)``
+    copy; the others as they are. The writers suppress the tables' count columns."""
+    out = dict(results)
+    if threshold is None or threshold <= 1:
+        return out
+    for key, value in results.items():
+        own = getattr(value, "publishable", None)
+        if callable(own) and not isinstance(value, type):
+            out[key] = own(threshold)
+    return out
+
+
 def publishable_results(results: Mapping[str, Any], threshold: int | None) -> dict[str, Any]:
     """The results of a run as they may be published, for text made from them (the summary).
 
@@ -294,10 +308,12 @@ def publishable_results(results: Mapping[str, Any], threshold: int | None) -> di
     threshold : int or None
         As for :func:`publishable`; 0, 1 or None returns the results unchanged.
     """
-    out = dict(results)
+    out = self_published(results, threshold)
     if threshold is None or threshold <= 1:
         return out
     for key, value in results.items():
+        if out[key] is not value:  # published by itself
+            continue
         if isinstance(value, pd.DataFrame):
             out[key] = publishable(value, threshold, text=False)
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):

@@ -292,6 +292,25 @@ def expand(
     return members
 
 
+def vector_layers(path: Path) -> list:
+    """The layers of a vector file, as pyogrio lists them (name, geometry type).
+
+    Raises
+    ------
+    InputError
+        When GDAL cannot read the file (naming it and what to check).
+    """
+    import pyogrio
+
+    try:
+        return list(pyogrio.list_layers(path))
+    except Exception as exc:  # GDAL raises its own types for unreadable files
+        raise InputError(
+            f"{path.name}: not a readable GeoJSON, GeoPackage or Shapefile ({_detail(exc)}); "
+            "check the file (and, for a shapefile, its .shx and .dbf beside it)"
+        ) from exc
+
+
 def _detail(exc: BaseException) -> str:
     """What went wrong, without quoting the file: the first line of the parser's message,
     cut after a count of fields ("... got 14", where parsers append the row itself) and

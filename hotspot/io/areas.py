@@ -20,7 +20,7 @@ from hotspot.core.errors import InputError
 from hotspot.io._catalogue import Catalogue, Product, catalogue
 from hotspot.io._columns import find, norm
 from hotspot.io._coords import BNG, EAST_RANGE, LAT_RANGE, LON_RANGE, NORTH_RANGE, WGS84
-from hotspot.io._sources import check_shapefile, guard
+from hotspot.io._sources import check_shapefile, guard, vector_layers
 from hotspot.model import AREA_LEVELS, AreaLayer
 
 _POLYGON_TYPES = ("Polygon", "MultiPolygon", "Polygon Z", "MultiPolygon Z", "3D Polygon")
@@ -28,13 +28,7 @@ _POLYGONAL = (3, 6)  # shapely type ids of Polygon, MultiPolygon
 
 
 def _layer(path: Path) -> str | None:
-    try:
-        layers = pyogrio.list_layers(path)
-    except Exception as exc:  # GDAL raises its own types for unreadable files
-        raise InputError(
-            f"{path.name}: not a readable GeoJSON, GeoPackage or Shapefile ({exc}); "
-            "check the file (and, for a shapefile, its .shx and .dbf beside it)"
-        ) from exc
+    layers = vector_layers(path)
     if len(layers) == 0:
         raise InputError(f"{path.name}: holds no layers; choose the file with the boundaries")
     if len(layers) == 1:

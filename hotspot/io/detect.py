@@ -25,7 +25,7 @@ from hotspot.io._table import header_of
 from hotspot.io.indicators import EXCEL_SUFFIXES, detect_indicator_kind
 from hotspot.io.lookups import detect_lookup_kind
 
-KINDS = ("offences", "areas", "indicators", "lookup")
+KINDS = ("offences", "areas", "indicators", "lookup", "reference")
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class FileKind:
     Attributes
     ----------
     kind : str or None
-        "offences", "areas", "indicators" or "lookup"; None when the file could be
+        "offences", "areas", "indicators", "lookup" or "reference"; None when the file could be
         more than one of these (see ``candidates``) or none.
     detail : str or None
         More precisely: "policeuk_csv", "policeuk_api", "points" (offences);
@@ -86,16 +86,20 @@ def _vector_kind(path: str) -> FileKind:
     if info is None:
         return UNKNOWN
     gtypes = {str(g) for _, g in layers}
+    fields = [str(f) for f in info["fields"]]
+    if any("Line" in g for g in gtypes) and not any("Polygon" in g for g in gtypes):
+        return FileKind("reference", "lines", ("reference",))
     if any("Point" in g for g in gtypes) and not any("Polygon" in g for g in gtypes):
-        return FileKind("offences", "points", ("offences",))
+        if find(fields, FIELDS["month"]) is None:  # places of interest, not offences
+            return FileKind("reference", "points", ("reference", "offences"))
+        return FileKind("offences", "points", ("offences", "reference"))
     if any("Polygon" in g for g in gtypes) or "Unknown" in gtypes:
-        fields = [str(f) for f in info["fields"]]
         levels = [
             p.level for p in catalogue().products if find(fields, [norm(p.code_field)]) is not None
         ]
         if info.get("features") == 1:  # a single outline: the coarsest product, as read_areas
             levels.sort(key=lambda lv: {"other": 0, "ward": 1, "lsoa": 2}.get(lv, 0))
-        return FileKind("areas", levels[0] if levels else "other", ("areas",))
+        return FileKind("areas", levels[0] if levels else "other", ("areas", "reference"))
     return UNKNOWN
 
 

@@ -114,6 +114,10 @@ class Briefing:
     samhi, imd : bool
         The pack uses SAMHI / IMD (adds their citations to the cover and the data
         page).
+    reference : sequence
+        Reference layers (roads, town centres) drawn beneath every map.
+    map_notes : sequence of str
+        Lines added to every map's text box (e.g. the map points left out).
     page : {"A4-landscape", "A4-portrait"}
         The orientation of every page.
     basemap : {"none", "osm"}
@@ -156,6 +160,8 @@ class Briefing:
     page: str = "A4-landscape"
     basemap: str = "none"
     produced: _dt.date = field(default_factory=_dt.date.today)
+    reference: Sequence[Any] = ()
+    map_notes: Sequence[str] = ()
     notices: Sequence[str] = ()
     checks: tuple[str, Sequence[str]] | None = None
     frame: tuple[float, float, float, float] | None = None
@@ -176,6 +182,8 @@ class Briefing:
             boundary_year=self.boundary_year,
             page=self.page,
             basemap=self.basemap,
+            reference=self.reference,
+            notes=self.map_notes,
             footer=0.018,
             suppress_below=self.suppress_below,
             frame=self.frame,

@@ -43,7 +43,39 @@ def _kde_share_line(kde: Any, geom) -> str:
     return f"Ward area in a density hotspot class: {hot / n:.0%}"
 
 
-def _kde_summary(kde: Any, areas: Any, b: Any) -> list[SummaryPoint]:
+def _zone_figures(zones: Any, what: str) -> list[KeyFigure]:
+    """A key figure on the hot spot zones (none when there are none)."""
+    if zones is None or not len(zones.zones):
+        return []
+    return [KeyFigure(f"{len(zones.zones):,}", what)]
+
+
+def _zone_ward_lines(zones: Any, ward: Any, b: Any) -> list[str]:
+    if zones is None:
+        return []
+    lines = zones.lines_for_area(ward.geometry.iloc[0], suppress_below=b.suppress_below)
+    return lines or ["Hot spot zones: none in this ward"]
+
+
+def _zones_summary(zones: Any, b: Any, what: str, rank: int) -> list[SummaryPoint]:
+    """Where the hot spots are, by name: the largest zones in one line each."""
+    if zones is None or not len(zones.zones):
+        return []
+    n = len(zones.zones)
+    lines = zones.sentences(limit=3, suppress_below=b.suppress_below)
+    head = f"{what} form {n:,} hot spot zone{'s' if n != 1 else ''}"
+    text = head + (": " if n > 1 else ". ") + " ".join(lines)
+    return [SummaryPoint("where", text, rank=rank)]
+
+
+def _with_zones(layer: Any, zones: Any) -> list[Any]:
+    """A ward page's layers: the result and the numbered zones over it."""
+    return [layer, *static.zone_layers(zones)]
+
+
+def _kde_summary(kde: Any, areas: Any, b: Any, zones: Any = None) -> list[SummaryPoint]:
+    if zones is not None and len(zones.zones):
+        return _zones_summary(zones, b, "The densest concentrations (kernel density)", 1)
     if areas is None or not len(areas):
         return []
     top = areas.sort_values("offences", ascending=False).iloc[0]
@@ -59,20 +91,30 @@ def _kde_summary(kde: Any, areas: Any, b: Any) -> list[SummaryPoint]:
     return [SummaryPoint("where", text, rank=-1)]
 
 
-def kde_section(kde: Any, areas: Any = None) -> BriefingSection:
-    """The kernel density map, the share of each ward in a hotspot class, methods.
+def kde_section(kde: Any, areas: Any = None, zones: Any = None) -> BriefingSection:
+    """The kernel density map (zones numbered), the share of each ward in a hotspot class
+    and the zones it touches, methods.
 
-    ``areas`` are the contiguous hotspots (:func:`hotspot.analysis.kde.hotspot_areas`),
-    named on the summary page.
+    ``areas`` are the contiguous hotspots (:func:`hotspot.analysis.kde_areas.hotspot_areas`),
+    ``zones`` the named hot spot zones (:func:`hotspot.analysis.zones.kde_zones`): the
+    summary page names the zones where there are any, else the largest area.
     """
     return BriefingSection(
         "Kernel density",
-        pages=[map_page(lambda ctx: static.kde_map(kde, ctx, title=KDE_TITLE), KDE_TITLE)],
+        key_figures=_zone_figures(zones, "density hot spot zones"),
+        pages=[
+            map_page(lambda ctx: static.kde_map(kde, ctx, title=KDE_TITLE, zones=zones), KDE_TITLE)
+        ],
         methods=[("Kernel density", wording.kde_methods(kde))],
         warnings=result_warnings(kde),
-        ward_lines=lambda b, ward: [_kde_share_line(kde, ward.geometry.iloc[0])],
-        ward_layer=lambda: L.DensitySurface(kde, name="Kernel density", opacity=0.85),
-        summary=lambda b: _kde_summary(kde, areas, b),
+        ward_lines=lambda b, ward: [
+            _kde_share_line(kde, ward.geometry.iloc[0]),
+            *_zone_ward_lines(zones, ward, b),
+        ],
+        ward_layer=lambda: _with_zones(
+            L.DensitySurface(kde, name="Kernel density", opacity=0.85), zones
+        ),
+        summary=lambda b: _kde_summary(kde, areas, b, zones),
     )
 
 
@@ -131,8 +173,9 @@ def _gistar_summary(gistar: Any, b: Any) -> list[SummaryPoint]:
     return [SummaryPoint("where", text)]
 
 
-def gistar_section(gistar: Any) -> BriefingSection:
-    """The Gi* map, hot and cold cells per ward, where the hot spots are, methods."""
+def gistar_section(gistar: Any, zones: Any = None) -> BriefingSection:
+    """The Gi* map (zones numbered), hot and cold cells and hot spot zones per ward, where
+    the hot spots are (by name, from the zones where there are any), methods."""
     bins = gistar.cells["gi_bin"].astype(int)
     unit = "areas" if getattr(gistar, "kind", "grid") == "areas" else "cells"
     return BriefingSection(
@@ -141,22 +184,35 @@ def gistar_section(gistar: Any) -> BriefingSection:
             KeyFigure(
                 f"{(bins > 0).sum():,}",
                 f"Gi* hot spot {unit} ({(bins == 3).sum():,} at 99% confidence)",
-            )
+            ),
+            *_zone_figures(zones, "Gi* hot spot zones"),
         ],
         pages=[
-            map_page(lambda ctx: static.gistar_map(gistar, ctx, title=GISTAR_TITLE), GISTAR_TITLE)
+            map_page(
+                lambda ctx: static.gistar_map(gistar, ctx, title=GISTAR_TITLE, zones=zones),
+                GISTAR_TITLE,
+            )
         ],
         methods=[("Getis-Ord Gi* hot and cold spots", wording.gistar_methods(gistar))],
         warnings=result_warnings(gistar),
-        ward_lines=lambda b, ward: _gistar_ward_lines(gistar, ward),
-        ward_layer=lambda: L.GiStarCells(
-            gistar,
-            name="Gi* hot spots",
-            opacity=0.85,
-            show_not_significant=False,
-            legend_counts=False,  # the borough's counts would mislead on a ward's page
+        ward_lines=lambda b, ward: [
+            *_gistar_ward_lines(gistar, ward),
+            *_zone_ward_lines(zones, ward, b),
+        ],
+        ward_layer=lambda: _with_zones(
+            L.GiStarCells(
+                gistar,
+                name="Gi* hot spots",
+                opacity=0.85,
+                show_not_significant=False,
+                legend_counts=False,  # the borough's counts would mislead on a ward's page
+            ),
+            zones,
         ),
-        summary=lambda b: _gistar_summary(gistar, b),
+        summary=lambda b: [
+            *_gistar_summary(gistar, b),
+            *_zones_summary(zones, b, "The Gi* hot spot cells", 2),
+        ],
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-from hotspot.core.formats import count_text
+from hotspot.core.formats import published_count
 from hotspot.maps import static
 from hotspot.maps.pages import mark_page
 
@@ -149,14 +149,7 @@ def result_warnings(result: Any) -> list[str]:
 
 def names_and_counts(pairs: Sequence[tuple[str, Any]], suppress_below: int = 0) -> str:
     """ "Deptford (25), New Cross (12) and Brockley (9)"; small counts as "<5"."""
-    parts = []
-    for name, n in pairs:
-        shown = (
-            f"<{suppress_below}"
-            if suppress_below > 1 and 0 < int(n) < suppress_below
-            else count_text(n)
-        )
-        parts.append(f"{name} ({shown})")
+    parts = [f"{name} ({published_count(n, suppress_below)})" for name, n in pairs]
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + " and " + parts[-1]

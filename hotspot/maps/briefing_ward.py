@@ -137,8 +137,10 @@ def _ward_map(fig: Figure, b: Any, i: int, section: Any, ward: Any, extent: Any)
     lay = _LAYOUT[is_landscape(b)]
     rect, legend_rect = lay["maps"][i], lay["legends"][i]
     ctx = b.context()
-    layer = section.ward_layer() if section is not None else None
-    layers: list[L.MapLayer] = [layer] if layer is not None else []
+    made = section.ward_layer() if section is not None else None
+    made = made if isinstance(made, list) else [] if made is None else [made]
+    layer = made[0] if made else None  # the result; the rest (numbered zones) go over it
+    layers: list[L.MapLayer] = [*ctx.reference_layers(), *made]
     layers += ctx.boundary_layers()
     selected = L.AreaBoundaries(
         ward, name="Ward on this page", show_labels=False, colour=WARD_COLOUR, width=2.4
@@ -211,6 +213,7 @@ def ward_page(b: Any, key: str, number: int) -> Figure:
         if s.ward_lines is not None:
             figures += s.ward_lines(b, ward)
     figures.append(f"Area: {ward.geometry.iloc[0].area / 1e6:,.2f} km²")
+    figures += list(getattr(b, "map_notes", ()))
     fx, fy, fw = lay["figures"]
     below = _text_block(fig, fx, fy, fw, "Ward figures", figures, 8.3)
     _text_block(fig, fx, below, fw, "Streets and places with most offences", _streets(b, ward), 8.3)

@@ -113,6 +113,11 @@ class MapContext:
         Seconds to wait for basemap tiles before giving up.
     ward_labels : bool
         Label wards with their names.
+    reference : sequence
+        Reference layers (roads, places, town centres: :class:`hotspot.model.ReferenceLayer`
+        or map layers) drawn beneath the results.
+    notes : sequence of str
+        Lines added to every methods box (e.g. the map points left out of the analyses).
     suppress_below : int
         For publication: areas with counts 1 .. N-1 (or figures that would reveal
         one) are left uncoloured on rate and change maps, as in the tables
@@ -135,6 +140,8 @@ class MapContext:
     basemap: str = "none"
     basemap_timeout: float = 8.0
     ward_labels: bool = True
+    reference: Sequence[Any] = ()
+    notes: Sequence[str] = ()
     suppress_below: int = 0
     frame: tuple[float, float, float, float] | None = None
     footer: float = 0.0
@@ -149,6 +156,12 @@ class MapContext:
         """ "Serious violence · 12 months to October 2024 · Data: police.uk"."""
         source = f"Data: {self.data_source}" if self.data_source else ""
         return style.join_nonempty([self.offence_group, self.period_label, extra, source])
+
+    def reference_layers(self) -> list[L.MapLayer]:
+        """The reference layers as map layers, to draw beneath the results."""
+        from hotspot.maps.reference import reference_map_layer
+
+        return [reference_map_layer(r) for r in self.reference]
 
     def boundary_layers(self) -> list[L.MapLayer]:
         """Ward boundaries (with names) and the borough outline, as layers."""
@@ -291,7 +304,11 @@ def _rings(geoms) -> list[np.ndarray]:
     return [ring for geom in geoms if geom is not None for ring in _ring_arrays(geom)]
 
 
-def _draw_layer(ax, layer: L.MapLayer, zorder: int) -> None:
+def _draw_layer(ax, layer: L.MapLayer, zorder: int, box=None) -> None:
+    own = getattr(layer, "draw_static", None)
+    if own is not None:  # layers that draw themselves (reference roads and places)
+        own(ax, zorder, box)
+        return
     if layer.kind == "raster":
         ax.imshow(
             layer.rgba(),
@@ -341,19 +358,22 @@ def _draw_layer(ax, layer: L.MapLayer, zorder: int) -> None:
             autolim=False,
         )
     halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
+    look = getattr(layer, "label_style", None) or {
+        "fontsize": 6.5,
+        "color": "#222222",
+        "path_effects": halo,
+    }
     for x, y, text in layer.labels():
         ax.text(
             x,
             y,
             text,
-            fontsize=6.5,
             ha="center",
             va="center",
-            color="#222222",
-            path_effects=halo,
             zorder=zorder + 50,
             clip_on=True,
             gid="area-label",
+            **look,
         )
 
 
@@ -695,11 +715,12 @@ def draw_map(
         spine.set_edgecolor("#888888")
         spine.set_linewidth(0.6)
     ax.set_facecolor("#ffffff")
-    for i, layer in enumerate(layers):
-        _draw_layer(ax, layer, zorder=10 + 10 * i)
     box = extent or L.layers_bounds(list(layers))
     if box is not None:
         box = _fit_to_axes(_padded(box) if extent is None else box, fig, rect)
+    for i, layer in enumerate(layers):
+        _draw_layer(ax, layer, zorder=10 + 10 * i, box=box)
+    if box is not None:
         ax.set_xlim(box[0], box[2])
         ax.set_ylim(box[1], box[3])
     ax.set_aspect("equal", adjustable="box")
@@ -708,6 +729,11 @@ def draw_map(
         note = _draw_basemap(ax, box, basemap_timeout)
         ax.set_xlim(box[0], box[2])
         ax.set_ylim(box[1], box[3])
+    if box is not None:  # labels that depend on the scale (road names along roads)
+        for i, layer in enumerate(layers):
+            annotate = getattr(layer, "annotate_static", None)
+            if annotate is not None:
+                annotate(ax, box, zorder=10 + 10 * i)
     literal_text(fig)  # names and titles come from the user's files: measured as drawn
     _hide_cut_labels(fig, ax)
     if scale_bar:
@@ -798,8 +824,10 @@ def _one_layer_map(
     subtitle_extra: str = "",
     imd: bool = False,
     samhi: bool = False,
+    over: Sequence[L.MapLayer] = (),
 ) -> Figure:
-    """A page with one result layer under the context's boundaries (the map helpers)."""
+    """A page with one result layer (and ``over`` it, e.g. numbered zones) between the
+    context's reference layers and its boundaries (the map helpers)."""
     if extent is None and ctx.frame is not None:
         extent = _padded(ctx.frame, 0.08)
     if extent is None and ctx.outline is not None:
@@ -807,10 +835,10 @@ def _one_layer_map(
     elif extent is None and ctx.wards is not None:
         extent = _padded(L.AreaBoundaries(ctx.wards).bounds())
     return print_map(
-        [layer, *ctx.boundary_layers()],
+        [*ctx.reference_layers(), layer, *over, *ctx.boundary_layers()],
         title=title,
         subtitle=ctx.subtitle(subtitle_extra),
-        methods=methods,
+        methods=[*methods, *ctx.notes],
         attributions=style.attribution_lines(year=ctx.boundary_year, imd=imd, samhi=samhi),
         page=ctx.page,
         extent=extent,
@@ -820,8 +848,37 @@ def _one_layer_map(
     )
 
 
+def layer_map(
+    layer: L.MapLayer,
+    ctx: MapContext,
+    *,
+    title: str,
+    methods: Sequence[str],
+    extent=None,
+    over: Sequence[L.MapLayer] = (),
+) -> Figure:
+    """A print map of any result layer in the context's frame (reference layers beneath,
+    boundaries above), e.g. offences in named areas."""
+    return _one_layer_map(layer, ctx, title=title, methods=methods, extent=extent, over=over)
+
+
+def zone_layers(zones: Any) -> list[L.MapLayer]:
+    """Numbered zone outlines, when there are zones."""
+    if zones is None or not len(getattr(zones, "zones", zones)):
+        return []
+    from hotspot.maps.zone_layers import ZoneOutlines
+
+    return [ZoneOutlines(zones)]
+
+
 def kde_map(
-    result: Any, ctx: MapContext, *, title: str | None = None, display: str = "classes", extent=None
+    result: Any,
+    ctx: MapContext,
+    *,
+    title: str | None = None,
+    display: str = "classes",
+    extent=None,
+    zones: Any = None,
 ) -> Figure:
     """KDE hotspot map: the density surface in k x mean classes (or continuous).
 
@@ -834,6 +891,8 @@ def kde_map(
     display : {"classes", "continuous"}
     extent : tuple, optional
         (xmin, ymin, xmax, ymax) in EPSG:27700 (default the borough).
+    zones : ZoneResult, optional
+        Hot spot zones, outlined and numbered over the surface.
     """
     return _one_layer_map(
         L.DensitySurface(result, display=display, opacity=0.85),
@@ -841,17 +900,28 @@ def kde_map(
         title=title or "Where offences concentrate: kernel density hotspots",
         methods=wording.kde_methods(result),
         extent=extent,
+        over=zone_layers(zones),
     )
 
 
-def gistar_map(result: Any, ctx: MapContext, *, title: str | None = None, extent=None) -> Figure:
-    """Gi* hot and cold spot map (ArcGIS colours, three confidence levels)."""
+def gistar_map(
+    result: Any, ctx: MapContext, *, title: str | None = None, extent=None, zones: Any = None
+) -> Figure:
+    """Gi* hot and cold spot map (ArcGIS colours, three confidence levels), with the hot
+    spot zones numbered when given. Over reference layers (roads, town centres) the cells
+    that are not significant are left clear, so the streets show through."""
     return _one_layer_map(
-        L.GiStarCells(result, opacity=0.85, suppress_below=ctx.suppress_below),
+        L.GiStarCells(
+            result,
+            opacity=0.85,
+            suppress_below=ctx.suppress_below,
+            show_not_significant=not ctx.reference,
+        ),
         ctx,
         title=title or "Statistically significant hot and cold spots (Getis-Ord Gi*)",
         methods=wording.gistar_methods(result),
         extent=extent,
+        over=zone_layers(zones),
     )
 
 
@@ -1001,6 +1071,8 @@ __all__ = [
     "draw_map",
     "gistar_map",
     "kde_map",
+    "layer_map",
+    "zone_layers",
     "print_map",
     "rates_map",
     "save_figure",

@@ -148,12 +148,13 @@ def _add_vector(group: folium.FeatureGroup, layer: MapLayer) -> None:
         from pyproj import Transformer
 
         to_ll = Transformer.from_crs(27700, 4326, always_xy=True)
+        css = getattr(layer, "label_class", "hotspot-label")
         for x, y, text in labels:
             lon, lat = to_ll.transform(x, y)
             folium.Marker(
                 [lat, lon],
                 icon=folium.DivIcon(
-                    html=f'<div class="hotspot-label">{_html.escape(text)}</div>',
+                    html=f'<div class="{css}">{_html.escape(text)}</div>',
                     icon_size=(0, 0),
                     icon_anchor=(0, 0),
                     class_name="hotspot-label-icon",
@@ -385,6 +386,13 @@ class _PageExtras(MacroElement):
             font: 600 11px sans-serif; color: #222; pointer-events: none;
             text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff; }
           .hotspot-label-icon { background: none; border: none; }
+          .hotspot-zone-label { transform: translate(-50%, -50%); font: 700 11px sans-serif;
+            color: #111; background: #fff; border: 1.5px solid #111; border-radius: 50%;
+            min-width: 16px; height: 16px; line-height: 16px; text-align: center;
+            pointer-events: none; }
+          .hotspot-area-label { transform: translate(-50%, -50%); white-space: nowrap;
+            font: italic 600 11px sans-serif; color: #2c7fb8; pointer-events: none;
+            text-shadow: 0 0 3px #fff, 0 0 3px #fff; }
           .hotspot-raster { image-rendering: pixelated; image-rendering: crisp-edges; }
           .hotspot-title { background: rgba(255,255,255,0.92); padding: 6px 10px;
             font: 14px/1.3 sans-serif; border-radius: 4px; box-shadow: 0 1px 4px #0004;
@@ -573,6 +581,9 @@ def build_map(
         ).add_to(m)
     legends: list[tuple[str, Legend, bool]] = []
     for layer in layers:
+        light = getattr(layer, "for_web", None)
+        if light is not None:  # large reference layers send a lighter copy
+            layer = light()
         # Leaflet's layer control shows names as HTML: give it the name as text
         label = _html.escape(layer.name)
         group = folium.FeatureGroup(name=label, show=layer.visible, overlay=True)

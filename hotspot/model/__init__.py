@@ -10,7 +10,9 @@ Readers in :mod:`hotspot.io` produce :class:`OffenceData`, :class:`AreaLayer`,
 * :mod:`~hotspot.model.data`: the data containers;
 * :mod:`~hotspot.model.settings`: selection, outputs and map settings;
 * :mod:`~hotspot.model.project`: the project file;
-* :mod:`~hotspot.model.taxonomy`: police.uk offence categories and groups.
+* :mod:`~hotspot.model.taxonomy`: police.uk offence categories and groups;
+* :mod:`~hotspot.model.places`: map-point names, snap-point facilities, exclusions;
+* :mod:`~hotspot.model.reference`: reference layers (roads, places, named areas).
 """
 
 from hotspot.model.data import (
@@ -32,6 +34,7 @@ from hotspot.model.project import (
     Project,
     Source,
 )
+from hotspot.model.reference import ReferenceLayer
 from hotspot.model.report import (
     DROP_BAD_MONTH,
     DROP_DUPLICATE,
@@ -66,6 +69,7 @@ __all__ = [
     "OutputParams",
     "Period",
     "Project",
+    "ReferenceLayer",
     "SelectionParams",
     "Source",
     "month_label",

@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
 # --------------------------------------------------------------------------- project file
 
 PROJECT_FORMAT = 1
-SOURCE_KINDS = ("offences", "areas", "indicators", "lookup")
+SOURCE_KINDS = ("offences", "areas", "indicators", "lookup", "reference")
 #: Keys of an offence source's ``columns`` table (``read_offences(columns=...)``).
 OFFENCE_COLUMN_KEYS = (
     "x",
@@ -54,6 +54,7 @@ _SOURCE_OPTIONS: dict[str, dict[str, type | tuple]] = {
     },
     "indicators": {"indicator": INDICATOR_KINDS, "year": int, "label": str},
     "lookup": {"label": str},
+    "reference": {"label": str, "layer": str, "name_field": str, "class_field": str},
 }
 
 
@@ -64,7 +65,8 @@ class Source:
     Attributes
     ----------
     kind : str
-        "offences", "areas", "indicators" or "lookup".
+        "offences", "areas", "indicators", "lookup" or "reference" (roads, places, town
+        centres drawn beneath the results).
     path : str
         As written in the project file: relative to the project file's folder
         when it lies beneath it, else absolute.
@@ -73,7 +75,7 @@ class Source:
         ``max_compression_ratio`` (offences: how far a compressed file or zip member
         may expand); ``level``, ``role``,
         ``code_field``, ``name_field`` (areas); ``indicator``, ``year``
-        (indicators); ``label`` (any).
+        (indicators); ``layer``, ``name_field``, ``class_field`` (reference); ``label`` (any).
     """
 
     kind: str

@@ -9,6 +9,7 @@ import pandas as pd
 
 from hotspot.core.params import param, validate
 from hotspot.model.period import Period, parse_month
+from hotspot.model.places import LocationExclusion, parse_exclusion
 
 if TYPE_CHECKING:  # pragma: no cover
     pass
@@ -42,6 +43,15 @@ class SelectionParams:
         label="Compare with previous period",
         help="Also count the period of equal length just before, for change figures.",
     )
+    exclude_locations: tuple[str, ...] = param(
+        (),
+        label="Excluded map points",
+        help="police.uk map points or location names left out of every analysis, e.g. a "
+        "hospital or police station where offences are recorded rather than committed: "
+        "'On or near Hospital' (every point of that name) or 'On or near Hospital @ 537878 "
+        "174605' (one point, British National Grid metres). Every output says what was left out.",
+        advanced=True,
+    )
     local_authorities: tuple[str, ...] = param(
         (),
         label="Study area",
@@ -53,6 +63,12 @@ class SelectionParams:
         validate(self, where="selection")
         if self.end is not None:
             parse_month(self.end, key="selection.end")
+        for i, text in enumerate(self.exclude_locations):
+            parse_exclusion(text, key=f"selection.exclude_locations[{i}]")
+
+    def exclusions(self) -> tuple[LocationExclusion, ...]:
+        """The exclusions, read (:func:`hotspot.model.places.parse_exclusion`)."""
+        return tuple(parse_exclusion(t) for t in self.exclude_locations)
 
     def period(self, last_month: pd.Timestamp | None) -> Period | None:
         """The selected period, given the data's latest month (for a computed end)."""

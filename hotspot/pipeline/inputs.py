@@ -22,7 +22,7 @@ from hotspot.core.progress import NO_PROGRESS, Progress
 from hotspot.model import AreaLayer, Project
 from hotspot.pipeline import registry
 from hotspot.pipeline.registry import Missing, MissingInput, with_warnings
-from hotspot.pipeline.selection import Selection, select
+from hotspot.pipeline.selection import Selection, group_offences, select
 from hotspot.pipeline.workspace import Workspace
 
 #: Context measures the pipeline carries onto the LSOA boundaries.
@@ -171,7 +171,7 @@ def rates_for(
             extra.append(note[0].upper() + note[1:] + ".")
     params = dataclasses.replace(registry.params(project, "rates"), level=level)
     result = area_rates(
-        workspace.offences.select(sel.group),  # both periods: area_rates splits them
+        group_offences(project, workspace.offences),  # both periods: area_rates splits them
         layer,
         population=population,
         period=sel.period,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from hotspot.core.text import one_line
 from hotspot.model import OFFENCE_COLUMNS, OffenceData, Project
 from hotspot.pipeline.context import RunContext
@@ -71,6 +73,7 @@ def load_report_text(project: Project, workspace: Workspace, selection: Selectio
         ("areas", "Areas"),
         ("indicators", "Context tables"),
         ("lookup", "Lookups"),
+        ("reference", "Reference layers"),
     )
     seen_offence_summary = False
     for kind, title in sections:
@@ -105,6 +108,46 @@ def load_report_text(project: Project, workspace: Workspace, selection: Selectio
                 f"({selection.comparison_period.span}): {len(selection.comparison):,} offences"
             )
     lines += [f"Warning: {w}" for w in selection.warnings]
+    lines += map_points_section(workspace, selection)
     # one line per entry whatever the names, labels and paths hold (the blocks above
     # are split into their lines, each escaped where it was made)
     return "\n".join(one_line(line) for line in lines) + "\n"
+
+
+REPORT_POINTS = 15
+"""Map points the load report lists."""
+
+
+def map_points_section(workspace: Workspace, selection: Selection) -> list[str]:
+    """The load report's "Map points" section: the busiest points of the selection, the
+    facility points among them, and what the project leaves out."""
+    if selection.offences is None or workspace.offences is None or selection.period is None:
+        return []
+    from hotspot.analysis.map_points import busiest_points
+    from hotspot.model.places import exclusion_masks
+
+    gdf = workspace.offences.gdf
+    chosen = gdf["category"].isin(selection.group.categories) & selection.period.contains(
+        gdf["month"]
+    )
+    everything = gdf.loc[chosen.to_numpy(), [c for c in ("location", "geometry") if c in gdf]]
+    if not len(everything):
+        return []
+    masks = exclusion_masks(everything, [e.exclusion for e in selection.excluded.entries])
+    left_out = np.logical_or.reduce(masks) if masks else None
+    points = busiest_points(everything, wards=workspace.wards, excluded=left_out, top=REPORT_POINTS)
+    lines = ["", "== Map points (the selected offences, busiest first) =="]
+    lines += points.lines(top=REPORT_POINTS)
+    n_fac = len(points.facilities)
+    if n_fac:
+        lines.append(
+            f"{n_fac} of these points stand for a facility rather than a street: offences there "
+            "may have been recorded where they were reported or dealt with. To leave a point "
+            "out of every analysis, add its name or point to [selection] exclude_locations "
+            '(e.g. "' + str(points.facilities["exclude"].iloc[0]) + '"), or use the Map points '
+            "table in the window."
+        )
+    if selection.excluded:
+        lines.append("Left out of every analysis:")
+        lines += [f"- {line}" for line in selection.excluded.lines()]
+    return lines

@@ -102,7 +102,12 @@ def summary_text(ctx: RunContext) -> str:
     from hotspot.export import publishable_results
 
     shown = publishable_results(ctx.results, ctx.project.outputs.suppress_below)
-    lines = [f"Hotspot results: {ctx.project.name}", *selection_lines(ctx.selection), ""]
+    lines = [f"Hotspot results: {ctx.project.name}", *selection_lines(ctx.selection)]
+    excluded = ctx.selection.excluded
+    if excluded:
+        lines.append("Left out of every analysis (selection.exclude_locations):")
+        lines += [f"  - {line}" for line in excluded.lines()]
+    lines.append("")
     for spec in _ran(ctx.results):
         lines.append(spec.title)
         lines += [f"  {line}" for line in spec.summary(shown)]
@@ -172,10 +177,10 @@ def result_tables(results: registry.Results) -> list[registry.ResultTable]:
 
 def write_csv_step(ctx: RunContext) -> None:
     """The tables as CSV (UTF-8 with BOM, for Excel), rounded and ordered for reading."""
-    from hotspot.export import readable_table, write_csv
+    from hotspot.export import readable_table, self_published, write_csv
 
     suppress = ctx.project.outputs.suppress_below
-    for table in result_tables(ctx.results):
+    for table in result_tables(self_published(ctx.results, suppress)):
         if table.csv is None:
             continue
         _export(
@@ -193,16 +198,17 @@ def write_csv_step(ctx: RunContext) -> None:
 
 def write_gpkg_step(ctx: RunContext) -> None:
     """``results.gpkg``: every result layer with its parameters."""
-    from hotspot.export import GpkgLayer, write_geopackage
+    from hotspot.export import GpkgLayer, self_published, write_geopackage
 
+    o = ctx.project.outputs
+    shown = self_published(ctx.results, 0 if o.gpkg_exact_counts else o.suppress_below)
     layers = [
         GpkgLayer(t.gpkg, t.data(), dict(t.params), t.description or t.title, counts=t.counts)
-        for t in result_tables(ctx.results)
+        for t in result_tables(shown)
         if t.gpkg is not None
     ]
     if not layers:
         return
-    o = ctx.project.outputs
     _export(
         ctx,
         GPKG_FILE,
@@ -274,9 +280,17 @@ def map_context(project: Project, workspace: Any, selection: Any) -> Any:
         boundary_year=boundary_year(workspace),
         page=project.outputs.page,
         basemap=project.map.basemap,
+        reference=tuple(workspace.references),
+        notes=map_notes(selection),
         suppress_below=project.outputs.suppress_below,
         frame=map_frame(workspace),
     )
+
+
+def map_notes(selection: Any) -> tuple[str, ...]:
+    """What every map's methods box adds: the map points left out of the analyses."""
+    sentence = selection.excluded.sentence() if selection is not None else ""
+    return (sentence,) if sentence else ()
 
 
 def write_maps_step(ctx: RunContext) -> None:
@@ -310,23 +324,33 @@ def result_layers(results: registry.Results) -> list[registry.ResultLayer]:
 def web_layers(
     workspace: Any, results: registry.Results, *, points: Any = None, suppress_below: int = 0
 ) -> list[Any]:
-    """The interactive map's layers: results first, boundaries on top.
+    """The interactive map's layers: reference layers at the bottom, then results,
+    boundaries on top.
 
-    One result is shown when the page opens (the first, in registry order): result
-    layers are opaque and would hide each other; the others are a click away in the
-    layer control. Offence points are included only when ``points`` is given (they are
-    sensitive). ``suppress_below`` hides small counts in the layers that show counts
-    (tooltips and colours), as in the tables.
+    One result is shown when the page opens (the first, in registry order, with the
+    zones drawn over it): result layers are opaque and would hide each other; the others
+    are a click away in the layer control. Offence points, and result layers that show
+    where offences are (the busiest map points), are included only when ``points`` is
+    given (they are sensitive). ``suppress_below`` hides small counts in the layers that
+    show counts (tooltips and colours), as in the tables.
     """
     import dataclasses
 
+    from hotspot.export import self_published
     from hotspot.maps import layers as ml
+    from hotspot.maps.reference import ReferenceMap
 
-    out: list[Any] = []
+    results = self_published(results, suppress_below)
+
+    out: list[Any] = [ReferenceMap(r) for r in getattr(workspace, "references", ())]
     if points is not None:
         out.append(ml.OffencePoints(points, visible=False))
-    for i, entry in enumerate(result_layers(results)):
-        change: dict[str, Any] = {"name": entry.title, "visible": i == 0}
+    shown = [e for e in result_layers(results) if points is not None or not e.sensitive]
+    first = next((e.key for e in shown if e.visible), None)
+    for entry in shown:
+        # one filled result opens on (with the zones drawn over it); the rest a click away
+        on = entry.key == first or (entry.visible and entry.key.startswith(f"{first}_"))
+        change: dict[str, Any] = {"name": entry.title, "visible": on}
         if any(f.name == "suppress_below" for f in dataclasses.fields(entry.layer)):
             change["suppress_below"] = suppress_below
         out.append(dataclasses.replace(entry.layer, **change))
@@ -419,6 +443,7 @@ def briefing_sections(results: registry.Results) -> list[Any]:
 
 def write_briefing_step(ctx: RunContext) -> None:
     """``briefing.pdf``: cover, each analysis's pages, ward pages, methods and data."""
+    from hotspot.export import self_published
     from hotspot.maps.briefing import Briefing, write_briefing
     from hotspot.pipeline.study_area import map_frame
 
@@ -427,7 +452,8 @@ def write_briefing_step(ctx: RunContext) -> None:
         ctx.unmade_output("briefing: not made; the pack needs ward boundaries")
         return
     check = ctx.results.get(VERIFY_KEY)
-    notes = list(ws.notes)
+    notes = list(ws.notes) + list(map_notes(ctx.selection))
+    notes += [f"Reference layer {r.describe()}" for r in ws.references]
     context = lsoa_context(ws)
     if context is not None:
         notes += list(context.notes)
@@ -440,7 +466,7 @@ def write_briefing_step(ctx: RunContext) -> None:
         comparison=ctx.selection.comparison_period,
         wards=ws.wards,
         outline=ws.outline,
-        sections=briefing_sections(ctx.results),
+        sections=briefing_sections(self_published(ctx.results, o.suppress_below)),
         ward_pages=o.briefing_wards,
         suppress_below=o.suppress_below or 0,
         data_source=data_source(ws),
@@ -455,6 +481,8 @@ def write_briefing_step(ctx: RunContext) -> None:
         imd=ws.indicator("imd") is not None,
         page=o.page,
         basemap=ctx.project.map.basemap,
+        reference=tuple(ws.references),
+        map_notes=map_notes(ctx.selection),
         notices=tuple(ctx.warnings),
         checks=(check.heading, tuple(check.lines())) if check is not None else None,
         frame=map_frame(ws),
@@ -530,6 +558,7 @@ __all__ = [
     "GPKG_FILE",
     "HTML_FILE",
     "OUTPUT_STEPS",
+    "map_notes",
     "SUMMARY_FILE",
     "VERIFY_KEY",
     "boundary_year",

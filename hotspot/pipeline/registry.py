@@ -102,12 +102,16 @@ class ResultLayer:
     visible : bool
         Whether it is on when it first appears in the window (the interactive map
         opens with its first result layer on and the others a click away).
+    sensitive : bool
+        It shows where offences are (as offence points do): the interactive map file
+        includes it only when the project allows offence points there (``html_points``).
     """
 
     key: str
     title: str
     layer: Any
     visible: bool = True
+    sensitive: bool = False
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,11 @@ class ResultTable:
         Whether the window shows it as a tab.
     sort : (column, ascending) or None
         The window's default sort.
+    zoom : bool
+        Rows have areas the window zooms the map to when one is clicked.
+    exclude_column : str or None
+        A column naming map points: the window offers to leave a row's point out of
+        every analysis (``[selection] exclude_locations``).
     """
 
     key: str
@@ -153,6 +162,8 @@ class ResultTable:
     counts: Any = None
     window: bool = True
     sort: tuple[str, bool] | None = None
+    zoom: bool = False
+    exclude_column: str | None = None
 
     def data(self) -> Any:
         """The rows (made now when ``frame`` is a callable)."""

@@ -15,7 +15,15 @@ import shapely
 from hotspot.core.errors import InputError
 from hotspot.core.progress import NO_PROGRESS, Progress, SubProgress
 from hotspot.core.text import one_line
-from hotspot.model import AreaLayer, Indicators, Lookup, OffenceData, Project, Source
+from hotspot.model import (
+    AreaLayer,
+    Indicators,
+    Lookup,
+    OffenceData,
+    Project,
+    ReferenceLayer,
+    Source,
+)
 
 _ROLE_OF_LEVEL = {"ward": "wards", "lsoa": "lsoas", "other": "other"}
 _PRIMARY_ROLES = ("wards", "lsoas", "study_area")
@@ -62,6 +70,8 @@ class Workspace:
         Context tables (IMD, SAMHI, population ...), in project order.
     lookups : list of Lookup
         Code lookups, in project order.
+    references : list of ReferenceLayer
+        Roads, places and named areas drawn beneath the results, in project order.
     loads : list of SourceLoad
         One entry per source, in project order.
     notes : list of str
@@ -73,6 +83,7 @@ class Workspace:
     other_areas: list[AreaLayer] = field(default_factory=list)
     indicators: list[Indicators] = field(default_factory=list)
     lookups: list[Lookup] = field(default_factory=list)
+    references: list[ReferenceLayer] = field(default_factory=list)
     loads: list[SourceLoad] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -136,7 +147,12 @@ def _archive_limits(source: Source) -> dict[str, int]:
 
 
 def _source_weight(source: Source) -> float:
-    return 6.0 if source.kind == "offences" else 1.0
+    return {"offences": 6.0, "reference": 3.0}.get(source.kind, 1.0)
+
+
+def _describe_reference(ref: ReferenceLayer) -> str:
+    warned = "\n".join(one_line(f"Warning: {w}") for w in ref.warnings)
+    return _block(ref.describe(), ref.notes) + ("\n" + warned if warned else "")
 
 
 def _block(first: str, notes) -> str:
@@ -186,7 +202,11 @@ def load_workspace(project: Project, *, progress: Progress = NO_PROGRESS) -> Wor
 
     ws = Workspace()
     offence_sources = [(i, s) for i, s in enumerate(project.sources) if s.kind == "offences"]
-    others = [(i, s) for i, s in enumerate(project.sources) if s.kind != "offences"]
+    # reference layers last: with the study area known, a national file is read for it only
+    others = [
+        (i, s) for i, s in enumerate(project.sources) if s.kind not in ("offences", "reference")
+    ]
+    others += [(i, s) for i, s in enumerate(project.sources) if s.kind == "reference"]
     total = sum(_source_weight(s) for s in project.sources) or 1.0
     done = 0.0
 
@@ -249,6 +269,18 @@ def load_workspace(project: Project, *, progress: Progress = NO_PROGRESS) -> Wor
             )
             _place_area(ws, layer, opts.get("role"), _label(s))
             summary = _describe_areas(layer)
+        elif s.kind == "reference":
+            ref = hio.read_reference(
+                path,
+                layer=opts.get("layer"),
+                name_field=opts.get("name_field"),
+                class_field=opts.get("class_field"),
+                label=opts.get("label"),
+                bbox=_reference_window(ws),
+                progress=p,
+            )
+            ws.references.append(ref)
+            summary = _describe_reference(ref)
         elif s.kind == "indicators":
             kind = opts.get("indicator")
             ind = hio.read_indicators(path, kind=kind, year=opts.get("year"))
@@ -268,6 +300,21 @@ def load_workspace(project: Project, *, progress: Progress = NO_PROGRESS) -> Wor
 
         ws = restrict(ws, project.selection.local_authorities)
     return ws
+
+
+REFERENCE_MARGIN_M = 2_000.0
+"""Reference layers are read this far around the study area."""
+
+
+def _reference_window(ws: Workspace) -> tuple[float, float, float, float] | None:
+    """The study area's bounds and a margin, once the areas are loaded (None before)."""
+    _promote_study_area(ws)
+    area = ws.study_area()
+    if area is None or area.is_empty:
+        return None
+    xmin, ymin, xmax, ymax = area.bounds
+    m = REFERENCE_MARGIN_M
+    return (xmin - m, ymin - m, xmax + m, ymax + m)
 
 
 def _place_area(ws: Workspace, layer: AreaLayer, role: str | None, label: str) -> None:

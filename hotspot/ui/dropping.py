@@ -14,6 +14,7 @@ KIND_LABELS = {
     "areas": "Boundaries (wards, LSOAs, an outline)",
     "indicators": "Context table (IMD, SAMHI, population)",
     "lookup": "Code lookup (LSOA to ward, 2011 to 2021)",
+    "reference": "Reference layer (roads, places, town centres)",
 }
 _ROLE_OF_LEVEL = {"ward": "wards", "lsoa": "lsoas"}
 _INDICATOR_DETAILS = ("imd", "samhi", "population")

@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-GROUPS = ("Results", "Offences", "Context", "Boundaries")
+GROUPS = ("Results", "Offences", "Context", "Reference", "Boundaries")
 
 
 @dataclass

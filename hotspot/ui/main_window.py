@@ -112,6 +112,8 @@ class MainWindow(ProjectActions, QMainWindow):
         self.session.problem.connect(self.show_problem)
         self.data_panel.selection_changed.connect(self.session.set_selection)
         self.data_panel.remove_source_requested.connect(self.session.remove_source)
+        self.results_panel.zoom_requested.connect(self.map.zoom_to)
+        self.results_panel.exclude_requested.connect(self.session.exclude_locations)
         errors.reporter().parent_widget = self
         self.restore_geometry()
 
@@ -224,7 +226,9 @@ class MainWindow(ProjectActions, QMainWindow):
             self.data_panel.set_report(text)
 
     def _selection_changed(self) -> None:
-        """New offence group or period: redraw the selected offences and the map title."""
+        """New offence group, period or exclusions: redraw the selected offences and the title."""
+        project = self.session.project
+        self.data_panel.set_selection(project.selection, project.groups)
         self._show_load_report()
         entries = map_layers.offence_layers(
             self.session.workspace, self.session.project, self.session.selection()
@@ -243,10 +247,12 @@ class MainWindow(ProjectActions, QMainWindow):
         if result is not None:
             # the newest result is what the map shows; earlier ones wait, unticked, in the
             # Layers panel (several filled layers on top of each other hide one another)
-            for entry in self.session.layers.entries:
-                if entry.key.startswith("result:"):
-                    self.session.layers.set_visible(entry.key, False)
-            for entry in map_layers.result_layers(section, self.session):
+            entries = map_layers.result_layers(section, self.session)
+            if any(e.visible for e in entries):
+                for entry in self.session.layers.entries:
+                    if entry.key.startswith("result:"):
+                        self.session.layers.set_visible(entry.key, False)
+            for entry in entries:
                 self.session.layers.put(entry)
         self.update_title()
 

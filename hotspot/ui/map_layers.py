@@ -87,6 +87,7 @@ def source_labels(project: Project) -> list[str]:
         "areas": "Boundaries",
         "indicators": "Context",
         "lookup": "Lookup",
+        "reference": "Reference",
     }
     out = []
     for s in project.sources:
@@ -120,6 +121,19 @@ def workspace_layers(ws: Any, project: Project, selection: Any = None) -> list[L
         out.append(LayerEntry(f"boundaries:other{i}", title, "Boundaries", boundary, False))
     out.extend(offence_layers(ws, project, selection))
     out.extend(context_layers(ws))
+    out.extend(reference_layers(ws))
+    return out
+
+
+def reference_layers(ws: Any) -> list[LayerEntry]:
+    """Roads, places and named areas, beneath the results (a lighter copy goes to the map
+    page when a layer is large: :meth:`hotspot.maps.reference.ReferenceMap.for_web`)."""
+    from hotspot.maps.reference import ReferenceMap
+
+    out = []
+    for i, ref in enumerate(getattr(ws, "references", []) or []):
+        layer = ReferenceMap(ref)
+        out.append(LayerEntry(f"reference:{i}", layer.name, "Reference", layer, True))
     return out
 
 

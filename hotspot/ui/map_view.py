@@ -167,6 +167,14 @@ class MapView(QWidget):
         """Ask the page which view to keep: ``answer`` gets [lat, lng, zoom] or None."""
         self.web.page().runJavaScript(GET_VIEW, 0, answer)
 
+    def zoom_to(self, bounds: Any) -> None:
+        """Fit the map to ``(south, west, north, east)`` in degrees (a zone, a map point)."""
+        s, w, n, e = (float(v) for v in bounds)
+        self.run_js(
+            f"(function(){{const m={_FIND_MAP}; if(m) m.fitBounds([[{s},{w}],[{n},{e}]],"
+            "{maxZoom: 17});})()"
+        )
+
     def clear(self, message: str = "") -> None:
         """Show the placeholder instead of a map."""
         if message:

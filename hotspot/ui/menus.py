@@ -96,6 +96,13 @@ def build(window: MainWindow) -> dict[str, QAction]:
             lambda: window.add_file_dialog("indicators"),
             tip="IMD, SAMHI or population by LSOA, or a code lookup",
         ),
+        "add_reference": _action(
+            window,
+            "Add &reference layer…",
+            lambda: window.add_file_dialog("reference"),
+            tip="Roads (OS Open Roads, OpenStreetMap), places or town-centre boundaries, drawn "
+            "beneath the results (GeoPackage, Shapefile, GeoJSON)",
+        ),
         "export": _action(window, "&Export…", window.export_dialog, shortcut="Ctrl+E"),
         "quit": _action(window, "&Quit", window.close, shortcut=std.Quit),
         "methods": _action(
@@ -163,7 +170,7 @@ def build(window: MainWindow) -> dict[str, QAction]:
     for key in ("save", "save_as"):
         file_menu.addAction(acts[key])
     file_menu.addSeparator()
-    for key in ("add_offences", "add_offences_folder", "add_areas", "add_context"):
+    for key in ("add_offences", "add_offences_folder", "add_areas", "add_context", "add_reference"):
         file_menu.addAction(acts[key])
     file_menu.addSeparator()
     file_menu.addAction(acts["export"])

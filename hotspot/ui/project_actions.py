@@ -21,6 +21,7 @@ FILTERS = {
     "offences": "Offence data (*.csv *.zip *.json *.geojson *.gpkg *.shp);;All files (*)",
     "areas": "Boundaries (*.geojson *.json *.gpkg *.shp *.zip);;All files (*)",
     "indicators": "Tables (*.csv *.xlsx *.xls);;All files (*)",
+    "reference": "Reference layers (*.gpkg *.shp *.geojson *.json *.fgb);;All files (*)",
 }
 
 

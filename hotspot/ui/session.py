@@ -26,6 +26,7 @@ ADD_SOURCE_MENU = {
     "areas": "File > Add boundaries",
     "indicators": "File > Add context table",
     "lookup": "File > Add context table",
+    "reference": "File > Add reference layer",
 }
 """How a window user adds a source of each kind (for messages on missing inputs)."""
 
@@ -197,6 +198,27 @@ class Session(QObject):
             self.workspace = restricted
             self.workspace_changed.emit()
         self.selection_changed.emit()
+
+    def exclude_locations(self, entries: list[str]) -> None:
+        """Leave map points out of every analysis, and run again what had been run."""
+        from dataclasses import replace
+
+        from hotspot.pipeline import registry
+
+        old = self.project.selection
+        wanted = tuple(dict.fromkeys([*old.exclude_locations, *entries]))
+        if wanted == old.exclude_locations:
+            return
+        try:
+            new = replace(old, exclude_locations=wanted)
+        except HotspotError as exc:
+            self.problem.emit("load", str(exc))
+            return
+        again = [s for s in registry.analysis_ids() if s in self.outcomes]
+        params = {s: registry.params(self.project, s) for s in again}
+        self.set_selection(new, self.project.groups)
+        for section in again:
+            self.run(section, params[section], message=f"Running {section} again")
 
     def selection_problems(self) -> list[str]:
         """Why the selection gives nothing to analyse ([] when fine): Run and Export say it.

@@ -331,9 +331,52 @@ def test_project_file_is_ready_to_use(demo):
     last = sorted(p.name for p in (demo / "police-uk").iterdir())[-1]
     assert project.selection.end == last
     kinds = Counter(s.kind for s in project.sources)
-    assert kinds == {"offences": 1, "areas": 3, "indicators": 3, "lookup": 1}
+    assert kinds == {"offences": 1, "areas": 3, "indicators": 3, "lookup": 1, "reference": 2}
     for s in project.sources:
         assert not Path(s.path).is_absolute()
         assert s.resolve(project.folder).exists()
     roles = {s.options.get("role") for s in project.sources if s.kind == "areas"}
     assert roles == {"wards", "lsoas", "study_area"}
+
+
+# --------------------------------------------------------------------------- streets
+
+
+def test_offence_locations_name_the_streets_of_the_road_layer(demo, located):
+    from hotspot.model.places import place_name, place_rules
+
+    roads = pyogrio.read_dataframe(demo / "reference" / "wrenmoor_roads.geojson")
+    assert {"name1", "roadNumber", "roadClassification"} <= set(roads.columns)  # OS Open Roads
+    assert set(roads["roadClassification"]) == {"A Road", "Unclassified"}
+    names = set(roads["name1"])
+    places = {p.lower() for p in place_rules().places}
+    on_streets = located[~located["Location"].map(place_name).str.lower().isin(places)]
+    assert len(on_streets) > 0.8 * len(located)
+    assert set(on_streets["Location"].map(place_name)) <= names
+    # each offence is on or near its street: the street is within a short walk of its point
+    sample = on_streets.sample(1_000, random_state=2)
+    tree = shapely.STRtree(roads.geometry.values)
+    idx = tree.query_nearest(shapely.points(sample["x"], sample["y"]), all_matches=False)[1]
+    nearest = roads["name1"].to_numpy()[idx]
+    assert (nearest == sample["Location"].map(place_name).to_numpy()).all()
+
+
+def test_one_hospital_and_two_police_stations_record_extra_offences(demo, located):
+    points = located.groupby(["Location", "x", "y"]).size()
+    hospital = points.loc["On or near Hospital"]
+    stations = points.loc["On or near Police Station"]
+    assert len(hospital) == 1 and len(stations) == 2
+    violence = located[located["Crime type"] == "Violence and sexual offences"]
+    busiest = violence.groupby(["Location", "x", "y"]).size().sort_values(ascending=False)
+    assert busiest.index[0][0] == "On or near Hospital"  # the busiest point for violence
+    at_hospital = violence[violence["Location"] == "On or near Hospital"]
+    assert 480 <= len(at_hospital) <= 680  # about 24 a month over 24 months
+
+
+def test_town_centres_are_polygons_around_the_planted_hotspots(demo):
+    truth = json.loads((demo / "ground_truth.json").read_text())
+    centres = pyogrio.read_dataframe(demo / "reference" / "wrenmoor_town_centres.geojson")
+    assert list(centres["tc_name"]) == [h["name"] for h in truth["hotspots"]]
+    for geom, h in zip(centres.geometry, truth["hotspots"], strict=True):
+        assert geom.contains(shapely.Point(h["x"], h["y"]))
+        assert 0.05e6 < geom.area < 1.0e6

@@ -62,7 +62,8 @@ def test_every_demo_source_loads_into_its_role(workspace, csv_rows):
     assert ws.outline is not None and len(ws.outline.gdf) == 1
     assert {i.kind for i in ws.indicators} == {"imd", "samhi", "population"}
     assert ws.lookup("lsoa_ward") is not None
-    assert len(ws.loads) == 8
+    assert len(ws.loads) == 10
+    assert [r.geometry for r in ws.references] == ["lines", "polygons"]
     assert ws.offences is not None
     assert ws.offences.report.rows_read == len(csv_rows)
     assert len(ws.offences) == len(_kept(csv_rows))

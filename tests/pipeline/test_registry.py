@@ -20,7 +20,16 @@ def demo(tmp_path_factory):
 
 def test_the_analyses_are_declared_once_in_order():
     ids = registry.analysis_ids()
-    assert ids == ("kde", "gistar", "rates", "bivariate", "emerging", "evaluation")
+    assert ids == (
+        "kde",
+        "gistar",
+        "map_points",
+        "rates",
+        "named_areas",
+        "bivariate",
+        "emerging",
+        "evaluation",
+    )
     for s in registry.analyses():
         assert s.id in s.result_keys() and s.result_keys()[0] == s.id
         assert s.title and s.intro and s.methods
@@ -31,6 +40,7 @@ def test_the_analyses_are_declared_once_in_order():
         "gistar",
         "rates",
         "change",
+        "named_areas",
         "clusters",
         "bivariate",
         "emerging",

@@ -27,7 +27,17 @@ from hotspot.core.errors import ExportError
 from hotspot.demo import write_demo
 from hotspot.model import OutputParams, Project
 
-ALL_MAPS = ("kde", "gistar", "rates", "change", "clusters", "bivariate", "emerging", "stability")
+ALL_MAPS = (
+    "kde",
+    "gistar",
+    "rates",
+    "change",
+    "clusters",
+    "bivariate",
+    "emerging",
+    "stability",
+    "named_areas",
+)
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +47,11 @@ def demo(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def full_project(demo) -> Project:
+    import dataclasses
+
     p = Project.load(demo / "project.toml")
+    # the demo's hospital records offences rather than being where they happen: left out
+    p.selection = dataclasses.replace(p.selection, exclude_locations=("On or near Hospital",))
     p.outputs = OutputParams(
         maps=ALL_MAPS,
         map_formats=("png", "pdf"),
@@ -84,6 +98,13 @@ def test_every_requested_output_is_written(run):
         "kde_hotspot_areas.csv",
         "gistar_cells.csv",
         "gistar_lsoas.csv",
+        "hotspot_zones.csv",
+        "hotspot_zones_places.csv",
+        "kde_hotspot_zones.csv",
+        "kde_hotspot_zones_places.csv",
+        "map_points.csv",
+        "zones_before_after_exclusions.csv",
+        "named_areas.csv",
         "emerging_hot_spots.csv",
         "emerging_cube.csv",
         "evaluation_scores.csv",
@@ -329,6 +350,51 @@ def test_lewisham_ward_counts_equal_an_independent_count_of_the_json(lewisham, s
     assert counted.idxmax() == independent.idxmax()
 
 
+def test_every_output_says_which_map_points_were_left_out(run):
+    out, _, _ = run
+    summary = (out / "summary.txt").read_text(encoding="utf-8")
+    assert "Left out of every analysis (selection.exclude_locations):" in summary
+    line = re.search(r"On or near Hospital: ([\d,]+) offences at 1 map point left out", summary)
+    assert line is not None
+    left_out = int(line.group(1).replace(",", ""))
+    report = (out / "load_report.txt").read_text(encoding="utf-8")
+    assert "== Map points" in report and "[facility: Hospital] (left out of the analyses)" in report
+    html = (out / "map.html").read_text(encoding="utf-8")
+    assert f"{left_out:,} offences at 1 map point left out" in html  # the page's subtitle
+    assert "Busiest map points" not in html  # where offences are: not without html_points
+    text = "\n".join(page.extract_text() for page in PdfReader(out / "briefing.pdf").pages)
+    assert "Left out of every analysis at the user" in " ".join(text.split())
+    points = pd.read_csv(out / "map_points.csv", encoding="utf-8-sig")
+    hospital = points[points["place"] == "Hospital"]
+    assert len(hospital) == 1 and bool(hospital["excluded"].iloc[0])
+    assert int(hospital["offences"].iloc[0]) == left_out
+
+
+def test_zones_are_named_and_tie_out_in_every_file(run, window_results):
+    out, _, _ = run
+    zones = pd.read_csv(out / "hotspot_zones.csv", encoding="utf-8-sig")
+    places = pd.read_csv(out / "hotspot_zones_places.csv", encoding="utf-8-sig")
+    layer = pyogrio.read_dataframe(out / "results.gpkg", layer="hotspot_zones")
+    assert zones["zone"].tolist() == list(range(1, len(zones) + 1))
+    assert zones["offences"].is_monotonic_decreasing
+    assert layer["offences"].tolist() == zones["offences"].tolist()
+    assert places.groupby("zone")["offences"].sum().tolist() == zones["offences"].tolist()
+    assert not zones["places"].str.contains("Hospital").any()  # left out
+    # the four planted town centres are the four busiest zones, named by their high streets
+    high = ["Wrenmoor High Street", "Hallowmere Parade", "Stannet Cross Broadway", "Corrow Street"]
+    assert all(any(h in p for p in zones["places"].head(4)) for h in high)
+    changes = pd.read_csv(out / "zones_before_after_exclusions.csv", encoding="utf-8-sig")
+    gone = changes[changes["change"] == "no longer a zone"]
+    assert len(gone) == 1 and "Gorsey Heath" in gone["name_before"].iloc[0]
+    named = pd.read_csv(out / "named_areas.csv", encoding="utf-8-sig")
+    assert sorted(named["name"]) == sorted(
+        ["Wrenmoor Town Centre", "Hallowmere Parade", "Stannet Cross", "Corrow Street"]
+    )
+    assert named["zones_gistar"].notna().all()  # a Gi* zone in every town centre
+    summary = (out / "summary.txt").read_text(encoding="utf-8")
+    assert re.search(r"Zone 1, [A-Za-z ]+: [\d,]+ offences \(\d+% of the borough\) in", summary)
+
+
 @pytest.mark.realdata
 def test_lewisham_defaults_find_hot_spots_and_clusters_and_say_nothing_is_missing(lewisham):
     """The real files with the defaults: every output made, Gi* hot spots and local clusters
@@ -363,7 +429,7 @@ def test_csv_tables_are_rounded_and_ordered_for_reading(run):
     assert wards["rate"].str.fullmatch(r"\d+\.\d").all()
     assert wards["rank"].astype(int).is_monotonic_increasing  # ranked, 1 first
     cells = pd.read_csv(out / "gistar_cells.csv", encoding="utf-8-sig", dtype=str)
-    assert list(cells.columns[:3]) == ["ward", "n", "label"]
+    assert list(cells.columns[:4]) == ["ward", "streets", "n", "label"]
     assert list(cells.columns[-3:]) == ["cell_id", "row", "col"]
     assert cells["gi_z"].astype(float).is_monotonic_decreasing  # hot spots first
     assert cells["ward"].notna().mean() > 0.95

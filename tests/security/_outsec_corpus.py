@@ -92,6 +92,8 @@ def hostile_demo(
         feature["properties"]["LSOA21NM"] = name
     lsoas_path.write_text(json.dumps(doc), encoding="utf-8")
 
+    _hostile_places(folder)
+
     project = Project.load(files.project)
     project.name = HOSTILE_TITLE
     if weapons:
@@ -100,7 +102,7 @@ def hostile_demo(
     wanted: dict[str, Any] = {"suppress_below": suppress_below}
     if everything:
         wanted.update(
-            maps=("kde", "gistar", "rates", "change", "clusters", "bivariate"),
+            maps=("kde", "gistar", "rates", "change", "clusters", "bivariate", "named_areas"),
             map_formats=("png", "pdf", "svg"),
             html=True,
             briefing=True,
@@ -110,6 +112,39 @@ def hostile_demo(
     project.outputs = replace(project.outputs, **wanted)
     project.save(files.project)
     return files.project
+
+
+HOSTILE_STREETS = {
+    "Wrenmoor High Street": SCRIPT_NAMES[0],
+    "Hallowmere Parade": FORMULA_NAMES[0],
+    "Stannet Cross Broadway": MATH_NAMES[1],
+    "Corrow Street": CONTROL_NAMES[0],
+}
+"""The demo's high streets (the busiest map points, named by every hot spot zone) renamed."""
+
+
+def _hostile_places(folder: Path) -> None:
+    """Street names in the offences and the roads, and town-centre names, made hostile."""
+    import pandas as pd
+
+    for path in sorted((folder / "police-uk").glob("*/*-street.csv")):
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for street, name in HOSTILE_STREETS.items():
+            table.loc[table["Location"] == f"On or near {street}", "Location"] = (
+                f"On or near {name}"
+            )
+        table.to_csv(path, index=False)
+    roads = folder / "reference" / "wrenmoor_roads.geojson"
+    doc = json.loads(roads.read_text(encoding="utf-8"))
+    for feature in doc["features"]:
+        name = feature["properties"].get("name1")
+        feature["properties"]["name1"] = HOSTILE_STREETS.get(name, name)
+    roads.write_text(json.dumps(doc), encoding="utf-8")
+    centres = folder / "reference" / "wrenmoor_town_centres.geojson"
+    doc = json.loads(centres.read_text(encoding="utf-8"))
+    for feature, name in zip(doc["features"], SCRIPT_NAMES[1:] + FORMULA_NAMES, strict=False):
+        feature["properties"]["tc_name"] = name
+    centres.write_text(json.dumps(doc), encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- browser

@@ -183,7 +183,7 @@ def test_the_hostile_run_exits_0_with_every_output(hostile_run):
     assert "unexpected error" not in done.stderr
     maps = [
         f"map_{k}.{f}"
-        for k in ("kde", "gistar", "rates", "change", "clusters", "bivariate")
+        for k in ("kde", "gistar", "rates", "change", "clusters", "bivariate", "named_areas")
         for f in ("png", "pdf", "svg")
     ]
     expected = {
@@ -192,6 +192,8 @@ def test_the_hostile_run_exits_0_with_every_output(hostile_run):
         "kde_hotspot_areas.csv", "gistar_cells.csv", "gistar_lsoas.csv", "map.html",
         "emerging_hot_spots.csv", "emerging_cube.csv", "evaluation_scores.csv",
         "evaluation_capture.csv", "evaluation_stability.csv",
+        "hotspot_zones.csv", "hotspot_zones_places.csv", "kde_hotspot_zones.csv",
+        "kde_hotspot_zones_places.csv", "map_points.csv", "named_areas.csv",
         "briefing.pdf", *maps,
     }  # fmt: skip
     assert {p.name for p in out.iterdir()} == expected  # no .part file, no incomplete marker

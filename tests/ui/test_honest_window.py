@@ -151,7 +151,7 @@ def test_a_weak_permutation_test_is_said_beside_the_result_and_on_its_layer(
     assert entry.layer.legend().note.startswith(empty)  # the map's legend says it
     from hotspot.ui.panels.results import window_tables
 
-    captions = [c for _, _, _, c in window_tables("gistar", window.session.results)]
+    captions = [t.caption for t in window_tables("gistar", window.session.results)]
     assert captions and captions[0].startswith(empty)  # and the table
 
 

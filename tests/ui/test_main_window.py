@@ -258,6 +258,7 @@ def test_menus_and_toolbar_offer_every_action(window):
         "Add offence data folder…",
         "Add boundaries…",
         "Add context table…",
+        "Add reference layer…",
         "Export…",
         "Quit",
     ]
@@ -351,7 +352,16 @@ def result_entries(window: MainWindow, section: str):
 def test_each_analysis_runs_and_its_layers_reach_the_map(qtbot, window):
     select_serious_violence_12_months(window)
     sections = list(window.analysis)
-    assert sections == ["kde", "gistar", "rates", "bivariate", "emerging", "evaluation"]
+    assert sections == [
+        "kde",
+        "gistar",
+        "map_points",
+        "rates",
+        "named_areas",
+        "bivariate",
+        "emerging",
+        "evaluation",
+    ]
     for section in sections:
         run_panel(qtbot, window, section)
         assert section in window.session.results
@@ -361,6 +371,9 @@ def test_each_analysis_runs_and_its_layers_reach_the_map(qtbot, window):
         for entry in result_entries(window, section):
             # shown layers are on the page; hidden ones wait in the Layers panel
             assert (entry.title in overlays) == entry.visible, (entry.title, overlays)
+        if section == "map_points":  # where offences are: hidden until the user ticks it
+            assert not any(e.visible for e in result_entries(window, section))
+            continue
         assert any(e.visible for e in result_entries(window, section))  # the newest shows
         earlier = [
             e for s in sections[: sections.index(section)] for e in result_entries(window, s)
@@ -514,7 +527,8 @@ def test_running_again_replaces_the_previous_run(qtbot, window):
     run_panel(qtbot, window, "kde")
     qtbot.wait(200)
     assert window.session.results["kde"].params.bandwidth == 300.0
-    assert len(result_entries(window, "kde")) == 1
+    # the surface and its numbered zones, once each
+    assert [e.key for e in result_entries(window, "kde")] == ["result:kde_zones", "result:kde"]
 
 
 def test_an_analysis_error_shows_in_its_panel(qtbot, window):
@@ -783,7 +797,9 @@ def test_an_analysis_added_as_one_module_gets_its_panel_and_tables(
     assert list(w.analysis) == [
         "kde",
         "gistar",
+        "map_points",
         "rates",
+        "named_areas",
         "bivariate",
         "emerging",
         "evaluation",

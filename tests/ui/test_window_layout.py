@@ -125,10 +125,10 @@ def test_results_read_like_a_report_in_the_window(qtbot, sized):
     table = w.results_panel.tables["gistar"]
     model = table.model
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    assert headers[:3] == ["ward", "Offences", "Class"]
+    assert headers[:3] == ["Ward", "Streets and places", "Offences"]
     assert headers[-3:] == ["cell_id", "row", "col"]
     first = {headers[c]: model.data(model.index(0, c)) for c in range(model.columnCount())}
     assert int(first["Offences"]) > 0 and first["Class"].startswith("Hot spot")
-    assert "e-" not in first["p"] and first["ward"]
+    assert "e-" not in first["p"] and first["Ward"] and first["Streets and places"]
     rows_shown = table.view.height() // table.view.verticalHeader().defaultSectionSize()
     assert rows_shown >= 12  # a screenful of rows, not six

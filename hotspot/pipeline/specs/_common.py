@@ -25,6 +25,20 @@ def plain(table: Any) -> Any:
     return table.drop(columns="geometry") if "geometry" in columns else table
 
 
+def with_street_names(cells: Any, params: Any, offences: Any) -> Any:
+    """Grid ``cells`` with a ``streets`` column: the two streets or places with most of the
+    cell's offences (police.uk location names), "" where none is named."""
+    from hotspot.analysis.cell_groups import grid_of_cells
+    from hotspot.analysis.zone_names import cell_streets
+
+    if not len(cells) or "location" not in getattr(offences, "columns", ()):
+        return cells
+    grid = grid_of_cells(cells, params.cell_size, params.shape)
+    out = cells.copy()
+    out["streets"] = cell_streets(grid, offences)
+    return out
+
+
 def with_ward_names(cells: Any, wards: Any) -> Any:
     """``cells`` with a ``ward`` column: the name of the ward holding each cell's centre.
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from hotspot.analysis.gistar import GiStarParams, run_gistar_grid
 from hotspot.core.labels import NEIGHBOURS
+from hotspot.core.progress import SubProgress
 from hotspot.pipeline.inputs import selected_points
 from hotspot.pipeline.registry import (
     AnalysisSpec,
@@ -16,18 +17,32 @@ from hotspot.pipeline.registry import (
     ResultTable,
     with_warnings,
 )
-from hotspot.pipeline.specs._common import needs_offences, with_ward_names
+from hotspot.pipeline.specs import _zones
+from hotspot.pipeline.specs._common import needs_offences, with_street_names, with_ward_names
 from hotspot.pipeline.verify import verify_gistar
+
+ZONES = "gistar_zones"
 
 
 def _run(project: Any, workspace: Any, params: GiStarParams, progress: Any) -> dict[str, Any]:
     sel = selected_points(project, workspace)
     result = run_gistar_grid(
-        sel.offences.gdf, params, study_area=workspace.study_area(), progress=progress
+        sel.offences.gdf,
+        params,
+        study_area=workspace.study_area(),
+        progress=SubProgress(progress, 0.0, 0.9),
     )
     # each cell says which ward it is in: a table of cell numbers means nothing to a reader
-    result = dataclasses.replace(result, cells=with_ward_names(result.cells, workspace.wards))
-    return {"gistar": with_warnings(result, sel.warnings)}
+    cells = with_ward_names(result.cells, workspace.wards)
+    if result.kind == "grid":  # and the streets and places its offences are at
+        cells = with_street_names(cells, result.params, sel.offences.gdf)
+    result = with_warnings(dataclasses.replace(result, cells=cells), sel.warnings)
+    zones = None
+    if result.kind == "grid":
+        result, zones = _zones.make_zones(
+            "gistar", result, sel, workspace, SubProgress(progress, 0.9, 1.0)
+        )
+    return {"gistar": result, ZONES: zones}
 
 
 def _layers(results: Any) -> list[ResultLayer]:
@@ -38,7 +53,8 @@ def _layers(results: Any) -> list[ResultLayer]:
     layer = GiStarCells(
         results["gistar"], name="Gi* hot and cold spots", show_not_significant=False
     )
-    return [ResultLayer("result:gistar", layer.name, layer)]
+    zones = _zones.zone_layers(results, ZONES, "Gi* hot spot zones")
+    return [ResultLayer("result:gistar", layer.name, layer), *zones]
 
 
 def _tables(results: Any) -> list[ResultTable]:
@@ -60,7 +76,10 @@ def _tables(results: Any) -> list[ResultTable]:
             gpkg="gistar_cells",
             params=result_params(g),
             sort=("gi_z", False),
-        )
+        ),
+        *_zones.zone_tables(
+            results, ZONES, title="Hot spot zones", csv="hotspot_zones.csv", gpkg="hotspot_zones"
+        ),
     ]
 
 
@@ -79,7 +98,7 @@ def _summary(results: Any) -> list[str]:
         lines.append(empty)
     if getattr(g, "n_outside", 0):
         lines.append(f"{g.n_outside:,} offences fell outside the study area.")
-    return lines
+    return lines + _zones.zone_summary(results, ZONES)
 
 
 def _methods(results: Any) -> list[tuple[str, list[str]]]:
@@ -92,13 +111,13 @@ def _print_map(results: Any, context: Any) -> Any:
     from hotspot.maps import static
 
     g = results.get("gistar")
-    return static.gistar_map(g, context) if g is not None else None
+    return static.gistar_map(g, context, zones=results.get(ZONES)) if g is not None else None
 
 
 def _briefing(results: Any) -> Any:
     from hotspot.maps.briefing_sections import gistar_section
 
-    return gistar_section(results["gistar"])
+    return gistar_section(results["gistar"], zones=results.get(ZONES))
 
 
 SPEC = AnalysisSpec(
@@ -122,14 +141,14 @@ SPEC = AnalysisSpec(
     params=GiStarParams,
     needs=needs_offences,
     run=_run,
-    keys=("gistar",),
+    keys=("gistar", ZONES),
     layers=_layers,
     tables=_tables,
     print_maps=(PrintMap("gistar", "Gi* hot spots", _print_map),),
     summary=_summary,
     methods_lines=_methods,
     briefing=_briefing,
-    csv_names=("gistar_cells.csv",),
+    csv_names=("gistar_cells.csv", "hotspot_zones.csv", "hotspot_zones_places.csv"),
     verify=(("gistar", "Gi* hot spots", verify_gistar),),
     form=FormHints(
         choice_labels={

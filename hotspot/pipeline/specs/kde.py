@@ -20,7 +20,10 @@ from hotspot.pipeline.registry import (
     ResultTable,
     with_warnings,
 )
+from hotspot.pipeline.specs import _zones
 from hotspot.pipeline.specs._common import needs_offences
+
+ZONES = "kde_zones"
 
 
 def _run(project: Any, workspace: Any, params: KdeParams, progress: Any) -> dict[str, Any]:
@@ -34,19 +37,21 @@ def _run(project: Any, workspace: Any, params: KdeParams, progress: Any) -> dict
     kde = with_warnings(kde, sel.warnings)
     try:
         areas = hotspot_areas(
-            kde, sel.offences.gdf, wards=workspace.wards, progress=SubProgress(progress, 0.8, 1.0)
+            kde, sel.offences.gdf, wards=workspace.wards, progress=SubProgress(progress, 0.8, 0.9)
         )
     except AnalysisError as exc:
         kde = with_warnings(kde, [f"The hotspot areas were not made: {exc}"])
         areas = None
-    return {"kde": kde, "kde_areas": areas}
+    kde, zones = _zones.make_zones("kde", kde, sel, workspace, SubProgress(progress, 0.9, 1.0))
+    return {"kde": kde, "kde_areas": areas, ZONES: zones}
 
 
 def _layers(results: Any) -> list[ResultLayer]:
     from hotspot.maps.layers import DensitySurface
 
     layer = DensitySurface(results["kde"], name="Kernel density hotspots")
-    return [ResultLayer("result:kde", layer.name, layer)]
+    zones = _zones.zone_layers(results, ZONES, "Density hot spot zones")
+    return [ResultLayer("result:kde", layer.name, layer), *zones]
 
 
 def _tables(results: Any) -> list[ResultTable]:
@@ -89,6 +94,13 @@ def _tables(results: Any) -> list[ResultTable]:
                 sort=("offences", False),
             )
         )
+    out += _zones.zone_tables(
+        results,
+        ZONES,
+        title="Density hot spot zones",
+        csv="kde_hotspot_zones.csv",
+        gpkg="kde_hotspot_zones",
+    )
     return out
 
 
@@ -109,7 +121,7 @@ def _summary(results: Any) -> list[str]:
             f"Largest hotspot: {int(top['offences']):,} offences in {top['area_km2']:.2f} km² "
             f"(PAI {top['pai']:.1f}); wards: {top['wards']}"
         )
-    return lines
+    return lines + _zones.zone_summary(results, ZONES)
 
 
 def _methods(results: Any) -> list[tuple[str, list[str]]]:
@@ -121,13 +133,15 @@ def _methods(results: Any) -> list[tuple[str, list[str]]]:
 def _print_map(results: Any, context: Any) -> Any:
     from hotspot.maps import static
 
-    return static.kde_map(results["kde"], context) if results.get("kde") is not None else None
+    if results.get("kde") is None:
+        return None
+    return static.kde_map(results["kde"], context, zones=results.get(ZONES))
 
 
 def _briefing(results: Any) -> Any:
     from hotspot.maps.briefing_sections import kde_section
 
-    return kde_section(results["kde"], areas=results.get("kde_areas"))
+    return kde_section(results["kde"], areas=results.get("kde_areas"), zones=results.get(ZONES))
 
 
 def _write_geotiff(results: Any, path: Any, overwrite: bool) -> None:
@@ -164,7 +178,7 @@ SPEC = AnalysisSpec(
     params=KdeParams,
     needs=needs_offences,
     run=_run,
-    keys=("kde", "kde_areas"),
+    keys=("kde", "kde_areas", ZONES),
     layers=_layers,
     tables=_tables,
     print_maps=(PrintMap("kde", "Kernel density", _print_map),),
@@ -172,7 +186,7 @@ SPEC = AnalysisSpec(
     summary=_summary,
     methods_lines=_methods,
     briefing=_briefing,
-    csv_names=("kde_hotspot_areas.csv",),
+    csv_names=("kde_hotspot_areas.csv", "kde_hotspot_zones.csv", "kde_hotspot_zones_places.csv"),
     form=FormHints(
         choice_labels={
             "kernel": {"quartic": "Quartic (the usual choice)"},

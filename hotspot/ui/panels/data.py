@@ -119,6 +119,16 @@ class DataPanel(QWidget):
         self.period_label.setObjectName("periodLabel")
         self.period_label.setWordWrap(True)
         form.addRow("Period", self.period_label)
+        self.excluded = ()
+        self.excluded_label = QLabel()
+        self.excluded_label.setObjectName("excludedLabel")
+        self.excluded_label.setWordWrap(True)
+        self.excluded_label.setToolTip(tooltip(_SPECS["exclude_locations"]))
+        self.include_all = QPushButton("Include all again")
+        self.include_all.setToolTip("Bring every left-out map point back into the analyses")
+        self.include_all.clicked.connect(self.clear_exclusions)
+        form.addRow(_SPECS["exclude_locations"].label, self.excluded_label)
+        form.addRow("", self.include_all)
         for signal in (
             self.group.currentIndexChanged,
             self.end.currentIndexChanged,
@@ -181,6 +191,7 @@ class DataPanel(QWidget):
             self.end.setCurrentIndex(index)
             self.months.setValue(selection.months)
             self.compare.setChecked(selection.compare)
+            self.excluded = tuple(selection.exclude_locations)
             self._choose_area(tuple(selection.local_authorities))
         finally:
             self._updating = False
@@ -234,8 +245,15 @@ class DataPanel(QWidget):
             end=self.end.currentData(),
             months=self.months.value(),
             compare=self.compare.isChecked(),
+            exclude_locations=self.excluded,
             local_authorities=tuple(self.study_area.currentData() or ()),
         )
+
+    def clear_exclusions(self) -> None:
+        """Bring every left-out map point back into the analyses."""
+        if self.excluded:
+            self.excluded = ()
+            self._changed()
 
     def _changed(self, *_args) -> None:
         if self._updating:
@@ -244,6 +262,12 @@ class DataPanel(QWidget):
         self.selection_changed.emit(self.selection(), dict(self.groups))
 
     def _describe(self) -> None:
+        self.excluded_label.setText(
+            "none (the Map points table offers to leave facility points out)"
+            if not self.excluded
+            else "; ".join(self.excluded)
+        )
+        self.include_all.setEnabled(bool(self.excluded))
         name = self.group.currentData()
         self.delete_group.setEnabled(name in self.groups)
         sel = self.selection()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from hotspot.core.errors import HotspotError
@@ -16,23 +18,76 @@ from hotspot.ui.widgets import charts
 from hotspot.ui.widgets.results_table import ResultsTable
 
 
-def window_tables(section: str, results: Any) -> list[tuple[str, str, pd.DataFrame, str]]:
-    """(key, tab title, rows, caption) of every table an analysis shows in the window."""
+@dataclass(frozen=True)
+class WindowTable:
+    """A table as the window shows it: rows without geometry, and what rows can do.
+
+    Attributes
+    ----------
+    key, title, caption : str
+    frame : DataFrame
+        The rows, in the table's default order.
+    bounds : list or None
+        Per row, ``(south, west, north, east)`` in degrees to zoom to (tables declared
+        with ``zoom``).
+    exclude : list or None
+        Per row, the entry that leaves its map point out of the analyses.
+    """
+
+    key: str
+    title: str
+    frame: pd.DataFrame
+    caption: str
+    bounds: list | None = None
+    exclude: list | None = None
+
+
+def _lonlat_bounds(geoms: Any) -> list:
+    import geopandas as gpd
+
+    g = gpd.GeoSeries(geoms, crs="EPSG:27700")
+    pad = g.buffer(60.0).to_crs(4326).bounds  # a point or a small zone: some room around it
+    return [
+        (r.miny, r.minx, r.maxy, r.maxx) if np.isfinite(r.minx) else None for r in pad.itertuples()
+    ]
+
+
+def window_tables(section: str, results: Any) -> list[WindowTable]:
+    """Every table an analysis shows in the window, in its default order."""
     from hotspot.pipeline.registry import spec
 
     out = []
     for table in spec(section).tables(results):
         if not table.window:
             continue
-        frame = pd.DataFrame(table.data()).drop(columns="geometry", errors="ignore")
-        if table.sort is not None and table.sort[0] in frame.columns:
-            frame = frame.sort_values(table.sort[0], ascending=table.sort[1], kind="stable")
-        out.append((table.key, table.title, frame.reset_index(drop=True), table.caption))
+        data = pd.DataFrame(table.data())
+        if table.sort is not None and table.sort[0] in data.columns:
+            data = data.sort_values(table.sort[0], ascending=table.sort[1], kind="stable")
+        data = data.reset_index(drop=True)
+        bounds = None
+        if table.zoom and "geometry" in data.columns and len(data):
+            bounds = _lonlat_bounds(data["geometry"].values)
+        exclude = None
+        if table.exclude_column and table.exclude_column in data.columns:
+            exclude = data[table.exclude_column].astype(str).tolist()
+        frame = data.drop(columns="geometry", errors="ignore")
+        out.append(WindowTable(table.key, table.title, frame, table.caption, bounds, exclude))
     return out
 
 
 class ResultsPanel(QWidget):
-    """Tabs: monthly trend, areas ranked, rate against context, and one table per result."""
+    """Tabs: monthly trend, areas ranked, rate against context, and one table per result.
+
+    Signals
+    -------
+    zoom_requested(tuple)
+        A row with an extent was clicked: ``(south, west, north, east)`` in degrees.
+    exclude_requested(list)
+        Map points to leave out of every analysis (``exclude_locations`` entries).
+    """
+
+    zoom_requested = Signal(object)
+    exclude_requested = Signal(list)
 
     def __init__(self, session: Any, parent: QWidget | None = None):
         super().__init__(parent)
@@ -108,15 +163,19 @@ class ResultsPanel(QWidget):
                 self.scatter.set_plot(None)
             return
         keys = []
-        for key, title, frame, caption in window_tables(section, self.session.results):
-            table = ResultsTable(key, headers=COLUMNS)
-            self.tables[key] = table
-            self.tabs.addTab(table, title)
-            table.set_frame(frame, caption)
-            if key == "rates_ward":  # pick the briefing's ward pages where the wards are ranked
+        for shown in window_tables(section, self.session.results):
+            table = ResultsTable(shown.key, headers=COLUMNS)
+            self.tables[shown.key] = table
+            self.tabs.addTab(table, shown.title)
+            table.set_frame(shown.frame, shown.caption)
+            table.set_row_bounds(shown.bounds)
+            table.set_exclusions(shown.exclude)
+            table.zoom_requested.connect(self.zoom_requested)
+            table.exclude_requested.connect(self.exclude_requested)
+            if shown.key == "rates_ward":  # pick the briefing's ward pages where wards are ranked
                 table.add_row_action("Give a page in the briefing pack", self._ward_pages(True))
                 table.add_row_action("No page in the briefing pack", self._ward_pages(False))
-            keys.append(key)
+            keys.append(shown.key)
         for chart in registry.spec(section).charts(self.session.results):
             widget = charts.ChartWidget(chart.title)
             self.result_charts[chart.key] = widget

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -130,7 +130,21 @@ class ResultsTable(QWidget):
 
     ``headers`` maps column names to (header shown, explanation for its tooltip);
     copied and saved tables keep the column names ``hotspot run`` writes.
+
+    Rows may carry an extent (:meth:`set_row_bounds`: clicking a row asks the map to zoom
+    there) and a map point (:meth:`set_exclusions`: "Leave out of the analyses" in the
+    row's context menu and on a button).
+
+    Signals
+    -------
+    zoom_requested(tuple)
+        ``(south, west, north, east)`` in degrees, of the row clicked.
+    exclude_requested(list)
+        The ``exclude_locations`` entries of the rows chosen.
     """
+
+    zoom_requested = Signal(object)
+    exclude_requested = Signal(list)
 
     def __init__(
         self,
@@ -152,9 +166,19 @@ class ResultsTable(QWidget):
         self.copy_button.clicked.connect(self.copy)
         self.save_button = QPushButton("Save CSV…")
         self.save_button.clicked.connect(self.save_csv)
+        self.exclude_button = QPushButton("Leave out")
+        self.exclude_button.setToolTip(
+            "Leave the selected map points out of every analysis (e.g. a hospital or police "
+            "station where offences are recorded rather than committed); the analyses run again"
+        )
+        self.exclude_button.clicked.connect(self.exclude_selected)
+        self.exclude_button.setVisible(False)
+        row.addWidget(self.exclude_button)
         row.addWidget(self.copy_button)
         row.addWidget(self.save_button)
         layout.addLayout(row)
+        self._bounds: list | None = None
+        self._exclude: list[str] | None = None
         self.model = DataFrameModel(headers=headers)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -166,6 +190,9 @@ class ResultsTable(QWidget):
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the table's own order
         header.setResizeContentsPrecision(200)  # size columns from the first rows only
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.view.clicked.connect(self._clicked)
+        self.exclude_action = QAction("Leave this map point out of every analysis", self.view)
+        self.exclude_action.triggered.connect(self.exclude_selected)
         self.sparklines = SparklineDelegate(self.view)
         layout.addWidget(self.view, 1)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
@@ -180,12 +207,18 @@ class ResultsTable(QWidget):
 
     def selected_rows(self) -> pd.DataFrame:
         """The selected rows, unrounded, in the order shown (none selected: no rows)."""
+        return self.model.frame.iloc[self._selected_positions()]
+
+    def _selected_positions(self) -> list[int]:
+        """Rows of the frame (not of the sorted view) that are selected, in the order shown."""
         chosen = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
-        order = [self.proxy.mapToSource(self.proxy.index(r, 0)).row() for r in chosen]
-        return self.model.frame.iloc[order]
+        return [self.proxy.mapToSource(self.proxy.index(r, 0)).row() for r in chosen]
 
     def set_frame(self, frame: pd.DataFrame, caption: str = "") -> None:
-        """Show a table (geometry dropped)."""
+        """Show a table (geometry dropped); row extents and map points are forgotten."""
+        self._bounds = self._exclude = None
+        self.exclude_button.setVisible(False)
+        self.view.removeAction(self.exclude_action)
         self.model.set_frame(frame)
         for column in range(self.model.columnCount()):
             series = column in self.model.series_columns
@@ -196,6 +229,35 @@ class ResultsTable(QWidget):
         self.view.resizeColumnsToContents()
         for column in self.model.series_columns:
             self.view.setColumnWidth(column, 160)
+
+    def set_row_bounds(self, bounds: list | None) -> None:
+        """Per row of the frame shown, ``(south, west, north, east)`` in degrees, or None."""
+        self._bounds = list(bounds) if bounds is not None else None
+
+    def set_exclusions(self, entries: list[str] | None) -> None:
+        """Per row, the ``exclude_locations`` entry that leaves its map point out."""
+        self._exclude = list(entries) if entries is not None else None
+        on = self._exclude is not None
+        self.exclude_button.setVisible(on)
+        if on:  # offered on the right-click menu of tables of map points only
+            self.view.addAction(self.exclude_action)
+        else:
+            self.view.removeAction(self.exclude_action)
+
+    def _clicked(self, index: QModelIndex) -> None:
+        if self._bounds is None:
+            return
+        row = self.proxy.mapToSource(index).row()
+        if 0 <= row < len(self._bounds) and self._bounds[row] is not None:
+            self.zoom_requested.emit(tuple(self._bounds[row]))
+
+    def exclude_selected(self) -> None:
+        """Ask for the selected rows' map points to be left out of every analysis."""
+        if self._exclude is None:
+            return
+        entries = [self._exclude[r] for r in self._selected_positions() if self._exclude[r]]
+        if entries:
+            self.exclude_requested.emit(entries)
 
     def visible_frame(self, selected_only: bool = False) -> pd.DataFrame:
         """The table in the order shown (optionally only the selected rows), rounded as
