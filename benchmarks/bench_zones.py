@@ -21,7 +21,8 @@ from _timing import best
 
 from hotspot.analysis.gistar import GiStarParams, run_gistar_grid
 from hotspot.analysis.kde import KdeParams, run_kde
-from hotspot.analysis.zones import gistar_zones, kde_zones
+from hotspot.analysis.kde_areas import kde_zones
+from hotspot.analysis.zones import gistar_zones
 
 X0, Y0, W, H = 530_000.0, 170_000.0, 8_000.0, 10_000.0
 STREETS = [f"{a} {b}" for a in ("Mill", "Church", "High", "Station", "Park", "Oak", "Elm", "Kiln")
@@ -87,7 +88,7 @@ def main() -> None:
     kde = run_kde(pts, KdeParams(), study_area=area)
     t_kde, kz = best(lambda: kde_zones(kde, pts), args.repeat)
     print(
-        f"Density zones on {kde.values.size:,} raster cells: {len(kz.zones)} zones, {t_kde:.3f} s"
+        f"KDE hot spot zones on {kde.values.size:,} raster cells: {len(kz.zones)} zones, {t_kde:.3f} s"
     )
 
 

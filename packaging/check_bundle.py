@@ -40,7 +40,7 @@ CSV_FILES = (
     "rates_lsoas.csv",
     "ward_summary.csv",
     "bivariate_lsoas.csv",
-    "kde_hotspot_areas.csv",
+    "kde_hotspot_zones.csv",
     "gistar_cells.csv",
     "gistar_lsoas.csv",
 )

@@ -33,7 +33,8 @@ sampled, not renormalised, so both methods approximate the same quantity. Both c
 cancellation between chunks of well under a second of work.
 
 The default bandwidth is in :mod:`hotspot.analysis.kde_bandwidth`, the hot-class rule in
-:mod:`hotspot.analysis.hot_classes` and the hotspot areas in :mod:`hotspot.analysis.kde_areas`.
+:mod:`hotspot.analysis.hot_classes` and the hot spot areas (the top class as numbered,
+named zones) in :mod:`hotspot.analysis.kde_areas`.
 
 Example
 -------

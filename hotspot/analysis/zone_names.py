@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from hotspot.analysis.kde_areas import area_names
 from hotspot.analysis.study_points import to_bng
 from hotspot.core.errors import AnalysisError
 from hotspot.core.formats import published_count
@@ -120,17 +119,21 @@ def zone_sentence(
     whole: str = "the borough",
     *,
     suppress_below: int = 0,
+    pai: bool = False,
 ) -> str:
     """ "Zone 1, Lewisham Central: 412 offences (5% of the borough) in 0.40 km², mostly on or
     near Lewisham High Street (62), Molesworth Street (30), Shopping Area (12)".
 
     With ``suppress_below``, counts from 1 to ``suppress_below - 1`` are written "<N" and
-    a zone that small gives no share (it would reveal the count).
+    a zone that small gives no share (it would reveal the count). With ``pai`` the area is
+    followed by the zone's PAI ("in 0.40 km² (PAI 12.5)"), left out beside a hidden count.
     """
     n = int(row["offences"])
     small = suppress_below > 1 and 0 < n < suppress_below
     share = "" if small else f" ({_share(row['share_offences'])} of {whole})"
     head = f"{row['name']}: {published_count(n, suppress_below)} offences{share} in {_km2(row['area_km2'])} km²"
+    if pai and not small and np.isfinite(row["pai"]):
+        head += f" (PAI {row['pai']:,.1f})"
     named = [(p, c) for p, c in top_places(places, int(row["zone"]), top + 1) if p != NO_NAME]
     if not named:
         return head + "."
@@ -180,9 +183,23 @@ def cell_streets(grid: Any, offences: Any, top: int = 2) -> list[str]:
     return out
 
 
+def area_names(wards: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The geometries (EPSG:27700) and names (``name``, else ``code``, else the index) of
+    an area layer."""
+    gdf = getattr(wards, "gdf", wards)
+    if gdf.crs is not None and gdf.crs.to_epsg() != 27700:
+        gdf = gdf.to_crs(27700)
+    for col in ("name", "code"):
+        if col in gdf.columns:
+            names = gdf[col].astype(str).to_numpy()
+            break
+    else:
+        names = gdf.index.astype(str).to_numpy()
+    return np.asarray(gdf.geometry.values), names
+
+
 def ward_names(wards: Any) -> tuple[np.ndarray, np.ndarray] | None:
-    """Geometries and names of the wards (:func:`~hotspot.analysis.kde_areas.area_names`),
-    or None without wards."""
+    """Geometries and names of the wards (:func:`area_names`), or None without wards."""
     return None if wards is None else area_names(wards)
 
 
@@ -226,6 +243,7 @@ def wards_of_zones(
 
 __all__ = [
     "NO_NAME",
+    "area_names",
     "cell_streets",
     "listed_places",
     "named",

@@ -1,8 +1,9 @@
 """Hot spot zones: contiguous hot cells merged into numbered zones named by streets and places.
 
 A patrol briefing must say *where*. This module turns the hot cells of a Gi* grid (hot
-spots at a chosen confidence) or of a kernel density surface (cells in the top hotspot
-class) into numbered zones:
+spots at a chosen confidence, :func:`gistar_zones`) or of a kernel density surface (cells in
+the top hotspot class: the KDE hot spot areas, :func:`hotspot.analysis.kde_areas.kde_zones`)
+into numbered zones:
 
 1. Cells are merged with their hot neighbours: the 8 surrounding cells of a square grid
    (diagonal neighbours join, as in the Gi* neighbourhood), the 6 of a hexagonal one.
@@ -174,25 +175,35 @@ class ZoneResult:
         more = len(hits) - limit
         return lines + ([f"... and {more:,} more zone(s)"] if more > 0 else [])
 
+    @property
+    def rule(self) -> str:
+        """What a zone is, in one line for captions and legends: the cells merged and how."""
+        return f"{self.source}; cells touching at a side or a corner form one zone"
+
     def sentences_of(
-        self, rows: Any, top: int = 3, *, suppress_below: int | None = None
+        self, rows: Any, top: int = 3, *, suppress_below: int | None = None, pai: bool = False
     ) -> list[str]:
         """The one-line descriptions of some rows of ``zones`` (small counts as "<N" with
-        ``suppress_below``, by default the result's own)."""
+        ``suppress_below``, by default the result's own; with ``pai`` each zone's PAI)."""
         whole = self.params.whole
         if suppress_below is None:
             suppress_below = self.suppress_below
         return [
-            zone_sentence(r, self.places, top, whole, suppress_below=suppress_below)
+            zone_sentence(r, self.places, top, whole, suppress_below=suppress_below, pai=pai)
             for _, r in rows.iterrows()
         ]
 
     def sentences(
-        self, top: int = 3, limit: int | None = None, *, suppress_below: int | None = None
+        self,
+        top: int = 3,
+        limit: int | None = None,
+        *,
+        suppress_below: int | None = None,
+        pai: bool = False,
     ) -> list[str]:
         """One plain-English line per zone (the first ``limit`` zones)."""
         rows = self.zones.head(limit) if limit else self.zones
-        return self.sentences_of(rows, top, suppress_below=suppress_below)
+        return self.sentences_of(rows, top, suppress_below=suppress_below, pai=pai)
 
 
 # --------------------------------------------------------------------------- zones
@@ -345,7 +356,7 @@ def zones_from_cells(
     )
 
 
-# --------------------------------------------------------------------------- Gi* and KDE
+# --------------------------------------------------------------------------- Gi*
 
 
 GISTAR_CONFIDENCE = {1: "90%", 2: "95%", 3: "99%"}
@@ -395,70 +406,6 @@ def gistar_zones(
     )
 
 
-def kde_zones(
-    result: Any,
-    offences: Any,
-    *,
-    wards: Any = None,
-    named_points: tuple[np.ndarray, np.ndarray] | None = None,
-    params: ZoneParams | None = None,
-    progress: Progress = NO_PROGRESS,
-) -> ZoneResult:
-    """Zones of the density cells in the top hotspot class of a kernel density surface.
-
-    The top class is the highest multiple of the mean (``k_mean`` rule) or the top
-    percentage of cells; cells are cut to the study area.
-    """
-    import geopandas as gpd
-
-    classes = result.classes()
-    thresholds = result.hotspot_thresholds()
-    top = max(len(thresholds), 1)
-    rows, cols = np.nonzero(classes >= top)
-    s = result.cell_size
-    x0, y0 = result.transform.c, result.transform.f
-    boxes = shapely.box(x0 + cols * s, y0 - (rows + 1) * s, x0 + (cols + 1) * s, y0 - rows * s)
-    area = result.study_area
-    if area is not None and boxes.size:
-        shapely.prepare(area)
-        whole = shapely.covers(area, boxes)
-        boxes[~whole] = shapely.intersection(boxes[~whole], area)
-        keep = shapely.area(boxes) > 1e-6 * s * s
-        rows, cols, boxes = rows[keep], cols[keep], boxes[keep]
-    cells = gpd.GeoDataFrame({"row": rows, "col": cols}, geometry=boxes, crs=CRS)
-    nrows, ncols = classes.shape
-    full = np.abs(shapely.area(boxes) - s * s) <= 1e-6 * s * s
-    grid = Grid(
-        cell_size=float(s),
-        shape="square",
-        origin=(float(x0), float(y0)),
-        nrows=nrows,
-        ncols=ncols,
-        cells=cells,
-        study_area=None,
-        clip=True,
-        interior=full,
-    )
-    label = next(reversed(thresholds)) if thresholds else "top class"
-    total = area.area if area is not None else float(np.isfinite(result.values).sum()) * s * s
-    found = zones_from_cells(
-        grid,
-        np.ones(len(cells), dtype=bool),
-        offences,
-        n_offences=int(result.n_points),
-        total_area=float(total),
-        source=f"Kernel density cells in the top hotspot class ({label.lower()})",
-        wards=wards,
-        named_points=named_points,
-        params=params,
-        progress=progress,
-    )
-    # per raster cell, row by row, as the result's values
-    cell_zone = np.zeros(classes.size, dtype=np.int64)
-    cell_zone[rows * ncols + cols] = found.cell_zone
-    return replace(found, cell_zone=cell_zone)
-
-
 __all__ = [
     "NO_NAME",
     "ZONE_COLUMNS",
@@ -466,7 +413,6 @@ __all__ = [
     "ZoneResult",
     "connected_cells",
     "gistar_zones",
-    "kde_zones",
     "zone_sentence",
     "zones_from_cells",
 ]

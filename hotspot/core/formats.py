@@ -107,8 +107,7 @@ FORMATS: dict[str, Format] = {
     "cell_id": ID,
     "row": ID,
     "col": ID,
-    "hotspot_id": ID,
-    # hotspot areas
+    # hot spot zones and thresholds
     "threshold": Format("number", 1),
     "area_km2": Format("number", 2),
     "pai": Format("number", 1),
@@ -168,7 +167,6 @@ TRAIL_COLUMNS = (
     "quadrant",
     "island",
     "pct_change_undefined",
-    "hotspot_id",
     "cell_id",
     "row",
     "col",

@@ -139,7 +139,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "y": ("Northing", "British National Grid northing (m)"),
     "rate_km2": ("Per km²", "Offences per square kilometre of the area"),
     "zones_gistar": ("Gi* zones", "Gi* hot spot zones overlapping the area"),
-    "zones_kde": ("Density zones", "Density hot spot zones overlapping the area"),
+    "zones_kde": ("KDE zones", "KDE hot spot zones overlapping the area"),
     "zone_before": ("Zone before", "Zone number with every offence"),
     "name_before": ("Name before", "Zone name with every offence"),
     "offences_before": ("Offences before", "Offences in the zone with every offence"),

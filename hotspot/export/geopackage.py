@@ -315,7 +315,7 @@ def result_layers(
     ``kde`` -> ``kde_hotspot_classes`` (polygons of the k x mean classes; the surface
     itself goes to GeoTIFF), ``gistar`` -> ``gistar_cells``, ``rates`` ->
     ``area_rates``, ``bivariate`` -> ``bivariate_local``; ``extra`` adds any other
-    GeoDataFrames (wards, hotspot areas, selected offences ...) under their names.
+    GeoDataFrames (wards, hot spot zones, selected offences ...) under their names.
     ``counts`` (the area table with the counts behind the bivariate rates) lets
     small-count suppression hide the bivariate layer's rates of small areas.
     """

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from hotspot.core.formats import count_text, display
 from hotspot.maps import layers as L
 from hotspot.maps import static, wording
 from hotspot.maps.briefing_rates import rates_section, suppression_note, table_page, ward_table
@@ -18,7 +17,6 @@ from hotspot.maps.briefing_types import (
     BriefingSection,
     KeyFigure,
     SummaryPoint,
-    and_list,
     map_page,
     names_and_counts,
     result_warnings,
@@ -73,39 +71,20 @@ def _with_zones(layer: Any, zones: Any) -> list[Any]:
     return [layer, *static.zone_layers(zones)]
 
 
-def _kde_summary(kde: Any, areas: Any, b: Any, zones: Any = None) -> list[SummaryPoint]:
-    if zones is not None and len(zones.zones):
-        return _zones_summary(zones, b, "The densest concentrations (kernel density)", 1)
-    if areas is None or not len(areas):
-        return []
-    top = areas.sort_values("offences", ascending=False).iloc[0]
-    wards = str(top.get("wards", "") or "")
-    where = f", across {and_list(wards.split(', '))}" if wards else ""
-    text = (
-        f"The densest concentration (kernel density) holds "
-        f"{count_text(top['offences'])} offences ({display('share', top['share_offences'])} of "
-        f"the borough's) in {top['area_km2']:.2f} km²{where}."
-    )
-    if b.suppress_below > 1 and 0 < top["offences"] < b.suppress_below:
-        return []
-    return [SummaryPoint("where", text, rank=-1)]
-
-
-def kde_section(kde: Any, areas: Any = None, zones: Any = None) -> BriefingSection:
+def kde_section(kde: Any, zones: Any = None) -> BriefingSection:
     """The kernel density map (zones numbered), the share of each ward in a hotspot class
     and the zones it touches, methods.
 
-    ``areas`` are the contiguous hotspots (:func:`hotspot.analysis.kde_areas.hotspot_areas`),
-    ``zones`` the named hot spot zones (:func:`hotspot.analysis.zones.kde_zones`): the
-    summary page names the zones where there are any, else the largest area.
+    ``zones`` are the KDE hot spot areas (:func:`hotspot.analysis.kde_areas.kde_zones`):
+    the summary page names them.
     """
     return BriefingSection(
         "Kernel density",
-        key_figures=_zone_figures(zones, "density hot spot zones"),
+        key_figures=_zone_figures(zones, "KDE hot spot zones"),
         pages=[
             map_page(lambda ctx: static.kde_map(kde, ctx, title=KDE_TITLE, zones=zones), KDE_TITLE)
         ],
-        methods=[("Kernel density", wording.kde_methods(kde))],
+        methods=[("Kernel density", wording.kde_methods(kde) + wording.zone_methods(zones))],
         warnings=result_warnings(kde),
         ward_lines=lambda b, ward: [
             _kde_share_line(kde, ward.geometry.iloc[0]),
@@ -114,7 +93,9 @@ def kde_section(kde: Any, areas: Any = None, zones: Any = None) -> BriefingSecti
         ward_layer=lambda: _with_zones(
             L.DensitySurface(kde, name="Kernel density", opacity=0.85), zones
         ),
-        summary=lambda b: _kde_summary(kde, areas, b, zones),
+        summary=lambda b: _zones_summary(
+            zones, b, "The densest concentrations (kernel density)", 1
+        ),
     )
 
 
@@ -193,7 +174,12 @@ def gistar_section(gistar: Any, zones: Any = None) -> BriefingSection:
                 GISTAR_TITLE,
             )
         ],
-        methods=[("Getis-Ord Gi* hot and cold spots", wording.gistar_methods(gistar))],
+        methods=[
+            (
+                "Getis-Ord Gi* hot and cold spots",
+                wording.gistar_methods(gistar) + wording.zone_methods(zones),
+            )
+        ],
         warnings=result_warnings(gistar),
         ward_lines=lambda b, ward: [
             *_gistar_ward_lines(gistar, ward),

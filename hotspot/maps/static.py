@@ -898,7 +898,7 @@ def kde_map(
         L.DensitySurface(result, display=display, opacity=0.85),
         ctx,
         title=title or "Where offences concentrate: kernel density hotspots",
-        methods=wording.kde_methods(result),
+        methods=wording.kde_methods(result) + wording.zone_methods(zones),
         extent=extent,
         over=zone_layers(zones),
     )
@@ -919,7 +919,7 @@ def gistar_map(
         ),
         ctx,
         title=title or "Statistically significant hot and cold spots (Getis-Ord Gi*)",
-        methods=wording.gistar_methods(result),
+        methods=wording.gistar_methods(result) + wording.zone_methods(zones),
         extent=extent,
         over=zone_layers(zones),
     )

@@ -4,7 +4,8 @@ The window's panels, ``summary.txt``, the print maps' methods boxes and the
 briefing pack take their sentences from here:
 
 - ``*_methods(result)``: how a result was made (kernel, bandwidth, cell size, Gi*
-  neighbourhood, permutations and seed, FDR), from the params stored in it;
+  neighbourhood, permutations and seed, FDR, what a hot spot zone is), from the params
+  stored in it;
 - :func:`strength`, :func:`p_text` and :func:`correlation_sentences`: what a
   correlation says, with its direction and strength in words.
 """
@@ -51,6 +52,11 @@ def kde_methods(result: Any) -> list[str]:
             "inside the study area."
         )
     return lines
+
+
+def zone_methods(zones: Any) -> list[str]:
+    """The methods line saying what a hot spot zone is (none without zones)."""
+    return [] if zones is None else [f"Hot spot zones: {zones.rule}."]
 
 
 def gistar_methods(result: Any) -> list[str]:
@@ -267,4 +273,5 @@ __all__ = [
     "p_text",
     "rates_methods",
     "strength",
+    "zone_methods",
 ]

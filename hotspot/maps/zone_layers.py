@@ -114,10 +114,12 @@ class ZoneOutlines(MapLayer):
 
     def legend(self) -> Legend | None:
         n = len(self._gdf)
+        rule = getattr(self.zones, "rule", "")  # what a zone is (a ZoneResult says)
+        rule = f"{rule}. " if rule else ""
         return Legend(
             self.name,
             (LegendEntry(f"Hot spot zone, numbered by offences ({n:,})", self.colour, "line"),),
-            note="Zone 1 holds the most offences; the tables name each zone's streets.",
+            note=rule + "Zone 1 holds the most offences; the tables name each zone's streets.",
         )
 
 
@@ -215,7 +217,7 @@ class NamedAreasMap(AreaChoropleth):
         if "change" in self._gdf.columns:
             fields.append(("tt_change", "Change"))
         if any(c in self._gdf.columns for c in ("zones_gistar", "zones_kde")):
-            fields.append(("tt_zones", "Hot spot zones (Gi* / density)"))
+            fields.append(("tt_zones", "Hot spot zones (Gi* / KDE)"))
         return fields
 
     def labels(self) -> list[tuple[float, float, str]]:

@@ -14,7 +14,7 @@ module in :mod:`hotspot.pipeline.specs` defining ``SPEC``; nothing else lists it
 
 Results of a run are a flat mapping of keys to results (``Results``): an analysis
 puts its main result under its own id ("kde") and may add derived results under
-keys of its own ("kde_areas"). Spec functions receive the whole mapping, so a
+keys of its own ("kde_zones"). Spec functions receive the whole mapping, so a
 briefing page may combine several results.
 """
 
@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from hotspot.pipeline.workspace import Workspace
 
 Results = Mapping[str, Any]
-"""Everything computed so far, by key ("kde", "kde_areas", "rates_ward" ...)."""
+"""Everything computed so far, by key ("kde", "kde_zones", "rates_ward" ...)."""
 
 
 # --------------------------------------------------------------------------- inputs

@@ -17,7 +17,7 @@ from hotspot.analysis import correlation, grid, kde_bandwidth, kernel_sum, permu
 from hotspot.analysis.correlation import BivariateParams, run_bivariate
 from hotspot.analysis.gistar import GiStarParams, run_gistar_areas, run_gistar_grid
 from hotspot.analysis.kde import KdeParams, run_kde
-from hotspot.analysis.kde_areas import hotspot_areas
+from hotspot.analysis.kde_areas import kde_zones
 from hotspot.analysis.rates import area_rates, rates_from_counts
 from hotspot.analysis.vintage import join_indicators
 from hotspot.analysis.ward_summary import ward_summary
@@ -85,9 +85,9 @@ def _run_kde(inputs):
     )
 
 
-def _run_hotspot_areas(inputs):
+def _run_kde_zones(inputs):
     res = run_kde(inputs["points"], KdeParams(bandwidth=300), study_area=inputs["outline"])
-    return hotspot_areas(res, inputs["points"], wards=inputs["areas"])
+    return kde_zones(res, inputs["points"], wards=inputs["areas"])
 
 
 def _run_gistar_grid(inputs):
@@ -125,7 +125,7 @@ def _run_ward_summary(inputs):
     "run",
     [
         _run_kde,
-        _run_hotspot_areas,
+        _run_kde_zones,
         _run_gistar_grid,
         _run_gistar_areas,
         _run_area_rates,
@@ -298,7 +298,11 @@ def test_cancel_stops_bivariate_global_and_local_permutations(monkeypatch):
     )
 
 
-def test_cancel_stops_hotspot_areas():
-    xy = _points()
-    res = quiet(run_kde, xy, KdeParams(bandwidth=300, cell_size=50), study_area=BOX)
-    assert stops_during(hotspot_areas, res, xy, k=1, phase="Outlining") >= 2
+def test_cancel_stops_kde_zones():
+    """150 separate town centres: outlining their zones checks for Cancel between chunks."""
+    centres = np.array(
+        [[X0 + 100 + 200 * i, Y0 + 100 + 200 * j] for i in range(15) for j in range(10)]
+    )
+    xy = np.repeat(centres, 3, axis=0)
+    res = quiet(run_kde, xy, KdeParams(bandwidth=60, cell_size=20, hotspot_k=(2,)), study_area=BOX)
+    assert stops_during(kde_zones, res, xy, phase="Outlining zones") >= 2

@@ -1,6 +1,6 @@
 """Kernel density: kernels integrate to 1, Silverman's rule on hand-computed cases, the FFT
 surface against the exact sum of kernels (real Lewisham points), units, masking, warnings,
-errors, hotspot classes and hotspot areas."""
+errors and hotspot classes (the hot spot areas: tests/analysis/test_zones.py)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from hotspot.analysis.errors import (
     NoPointsError,
 )
 from hotspot.analysis.kde import KdeParams, run_kde
-from hotspot.analysis.kde_areas import hotspot_areas
 from hotspot.analysis.kde_bandwidth import silverman_bandwidth
 from hotspot.analysis.kernel_sum import KERNELS, kernel_radius, kernel_value
 from hotspot.core.errors import AnalysisError, ProjectError
@@ -423,57 +422,6 @@ def test_top_percent_rule_marks_that_share_of_cells():
     res = _quiet_kde(_two_clusters(), params, study_area=BOX)
     share = (res.classes() == 1).sum() / np.isfinite(res.values).sum()
     assert share == pytest.approx(0.05, abs=0.005)
-
-
-def test_hotspot_areas_count_offences_and_name_the_wards():
-    xy = _two_clusters()
-    res = _quiet_kde(xy, KdeParams(bandwidth=250, cell_size=50), study_area=BOX)
-    wards = gpd.GeoDataFrame(
-        {"code": ["W1", "W2"], "name": ["Westward", "Eastward"]},
-        geometry=[
-            shapely.box(X0, Y0, X0 + 2000, Y0 + 3000),
-            shapely.box(X0 + 2000, Y0, X0 + 4000, Y0 + 3000),
-        ],
-        crs=27700,
-    )
-    areas = hotspot_areas(res, xy, wards=wards, k=2)
-    assert list(areas.columns) == [
-        "hotspot_id", "threshold", "offences", "area_km2", "share_offences",
-        "share_area", "pai", "wards", "geometry",
-    ]  # fmt: skip
-    assert len(areas) == 2
-    assert areas.crs.to_epsg() == 27700
-    assert list(areas["hotspot_id"]) == [1, 2]
-    assert list(areas["wards"]) == ["Westward", "Eastward"]  # the bigger cluster first
-    for _, row in areas.iterrows():
-        inside = shapely.contains_xy(row.geometry, *xy.T).sum()
-        assert row.offences == inside
-        assert row.area_km2 == pytest.approx(row.geometry.area / 1e6)
-        assert row.share_offences == pytest.approx(inside / len(xy))
-        assert row.share_area == pytest.approx(row.geometry.area / BOX.area)
-        assert row.pai == pytest.approx(row.share_offences / row.share_area)
-        assert row.pai > 5
-    assert (
-        areas["threshold"] == res.hotspot_thresholds()["Above 2x the mean of non-zero cells"]
-    ).all()
-    # every hot cell centre lies in one of the polygons
-    hot = np.argwhere(res.classes() >= 2)
-    centres = np.array([res.transform @ (c + 0.5, r + 0.5) for r, c in hot])
-    union = shapely.union_all(areas.geometry.values)
-    assert shapely.contains_xy(union, *centres.T).all()
-
-
-@pytest.mark.realdata
-def test_lewisham_hotspots_touch_the_known_top_wards(
-    lewisham_violence, lewisham_outline, lewisham_wards
-):
-    res = _quiet_kde(lewisham_violence, KdeParams(), study_area=lewisham_outline)
-    areas = hotspot_areas(res, lewisham_violence, wards=lewisham_wards)
-    assert len(areas) >= 1
-    assert (areas["pai"] > 1).all()
-    assert areas["offences"].is_monotonic_decreasing
-    named = ", ".join(areas["wards"].head(3))
-    assert "Lewisham Central" in named or "Rushey Green" in named
 
 
 def test_bandwidth_wider_than_the_study_area_matches_exact():

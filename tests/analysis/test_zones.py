@@ -19,8 +19,9 @@ from scipy.sparse.csgraph import connected_components
 from hotspot.analysis.gistar import GiStarParams, GiStarResult, run_gistar_grid
 from hotspot.analysis.grid import make_grid
 from hotspot.analysis.kde import KdeParams, run_kde
+from hotspot.analysis.kde_areas import kde_zones
 from hotspot.analysis.zone_names import NO_NAME
-from hotspot.analysis.zones import ZoneParams, gistar_zones, kde_zones
+from hotspot.analysis.zones import ZoneParams, gistar_zones
 
 X0, Y0, S = 530_000.0, 180_000.0, 100.0
 
@@ -216,25 +217,88 @@ def test_sentence_says_zone_ward_offences_share_area_and_streets():
     )
 
 
-def test_kde_zones_cover_the_top_class_and_count_the_offences_in_it():
+def _two_town_centres() -> tuple[gpd.GeoDataFrame, shapely.Geometry, gpd.GeoDataFrame]:
+    """Offences around two centres (400 west, 250 east) over a background, the study area
+    (2 x 1 km) and two wards splitting it west / east."""
     rng = np.random.default_rng(8)
-    hot = rng.normal([X0 + 1_000, Y0 - 1_000], 80, (400, 2))
-    spread = rng.uniform([X0, Y0 - 2_000], [X0 + 2_000, Y0], (600, 2))
-    xy = np.vstack([hot, spread])
+    west = rng.normal([X0 + 500, Y0 - 500], 60, (400, 2))
+    east = rng.normal([X0 + 1_500, Y0 - 500], 60, (250, 2))
+    spread = rng.uniform([X0, Y0 - 1_000], [X0 + 2_000, Y0], (600, 2))
+    xy = np.vstack([west, east, spread])
+    names = ["On or near Market Square"] * 400 + ["On or near Mill Lane"] * 250
     pts = gpd.GeoDataFrame(
-        {"location": ["On or near Market Square"] * 400 + ["On or near Elsewhere"] * 600},
+        {"location": names + ["On or near Elsewhere"] * 600},
         geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]),
         crs="EPSG:27700",
     )
-    area = shapely.box(X0, Y0 - 2_000, X0 + 2_000, Y0)
-    kde = run_kde(pts, KdeParams(bandwidth=150, cell_size=25), study_area=area)
-    z = kde_zones(kde, pts)
-    top = kde.classes() == len(kde.hotspot_thresholds())
-    assert (z.cell_zone.reshape(kde.values.shape) > 0).sum() == top.sum()
-    first = z.zones.iloc[0]
-    inside = pts[pts.within(first.geometry)]
-    assert int(first["offences"]) == len(inside)  # counted with geopandas here
+    wards = gpd.GeoDataFrame(
+        {"code": ["W1", "W2"], "name": ["Westward", "Eastward"]},
+        geometry=[
+            shapely.box(X0, Y0 - 1_000, X0 + 1_000, Y0),
+            shapely.box(X0 + 1_000, Y0 - 1_000, X0 + 2_000, Y0),
+        ],
+        crs="EPSG:27700",
+    )
+    return pts, shapely.box(X0, Y0 - 1_000, X0 + 2_000, Y0), wards
+
+
+@pytest.mark.parametrize("rule", ["k_mean", "top_percent"])
+def test_kde_hot_spot_areas_are_the_maps_hottest_class_counted_independently(rule):
+    pts, area, wards = _two_town_centres()
+    params = KdeParams(bandwidth=150, cell_size=25, hotspot_rule=rule, top_percent=2)
+    kde = run_kde(pts, params, study_area=area)
+    z = kde_zones(kde, pts, wards=wards)
+    # the cells are the map's hottest class, worked out here with numpy alone
+    v = kde.values
+    if rule == "k_mean":
+        level = 3 * np.nanmean(np.where(v > 0, v, np.nan))
+    else:
+        level = np.quantile(v[np.isfinite(v)], 0.98)
+    hot = np.isfinite(v) & (v >= level) & (v > 0)
+    assert (z.cell_zone.reshape(v.shape) > 0).sum() == hot.sum()
+    assert f"{level:,.3g} offences per km² or more" in z.rule  # the caption says the rule
+    assert list(z.zones["main_ward"]) == ["Westward", "Eastward"]  # the bigger centre first
+    assert z.zones["wards"].tolist() == ["Westward", "Eastward"]
+    assert z.zones.crs.to_epsg() == 27700
+    # offences, share, area and PAI from a geopandas count and the polygons' own areas
+    n_inside = int(pts.within(area).sum())
+    for _, zone in z.zones.iterrows():
+        inside = int(pts.within(zone.geometry).sum())
+        assert int(zone["offences"]) == inside
+        assert zone["share_offences"] == pytest.approx(inside / n_inside, rel=1e-12)
+        assert zone["area_km2"] == pytest.approx(zone.geometry.area / 1e6, rel=1e-9)
+        assert zone["share_area"] == pytest.approx(zone.geometry.area / area.area, rel=1e-9)
+        pai = (inside / n_inside) / (zone.geometry.area / area.area)
+        assert zone["pai"] == pytest.approx(pai, rel=1e-9) and zone["pai"] > 5
+    # every hot cell centre lies in a zone, and the names tie out with the offences
+    centres = np.array([kde.transform @ (c + 0.5, r + 0.5) for r, c in np.argwhere(hot)])
+    assert shapely.contains_xy(shapely.union_all(z.zones.geometry.values), *centres.T).all()
     assert z.places[z.places["zone"] == 1]["place"].iloc[0] == "Market Square"
+    assert z.places.groupby("zone")["offences"].sum().tolist() == z.zones["offences"].tolist()
+
+
+def test_kde_hot_cells_touching_at_a_corner_form_one_area():
+    """The KDE hot spot areas join cells as the Gi* zones do: a corner is enough."""
+    from affine import Affine
+
+    from hotspot.analysis.kde import DensityResult
+
+    values = np.zeros((4, 4))
+    values[0, 0] = values[1, 1] = 9.0  # touch at a corner
+    values[3, 3] = 9.0  # apart
+    kde = DensityResult(
+        values=values,
+        transform=Affine(S, 0.0, X0, 0.0, -S, Y0),
+        crs="EPSG:27700",
+        params=KdeParams(bandwidth=200, cell_size=S, hotspot_k=(1,)),
+        n_points=3,
+        units="offences per km²",
+        bandwidth_note="",
+    )
+    pts = offences([(0, 0, "On or near A Road", 1), (1, 1, "On or near B Road", 1)])
+    pts = pd.concat([pts, offences([(3, 3, "On or near C Road", 1)])], ignore_index=True)
+    z = kde_zones(kde, pts)
+    assert z.zones["cells"].tolist() == [2, 1] and z.zones["offences"].tolist() == [2, 1]
 
 
 def test_no_hot_cell_gives_no_zone_and_says_why():
@@ -365,3 +429,46 @@ def test_lewisham_zones_and_names_agree_with_an_independent_count(
         "Lewisham High Street"
         in z.zones.loc[z.zones["main_ward"] == "Lewisham Central", "places"].iloc[0]
     )
+
+
+@pytest.mark.realdata
+def test_lewisham_kde_hot_spot_areas_agree_with_an_independent_count(
+    lewisham, lewisham_outline, lewisham_wards
+):
+    """The KDE hot spot areas with the defaults: every hot cell of the map's top class in a
+    zone, offences and PAI as geopandas counts them, the town centres first."""
+    from scipy import ndimage
+
+    outline = shapely.union_all(lewisham_outline.geometry.values)
+    kde = run_kde(lewisham, KdeParams(), study_area=outline)
+    z = kde_zones(kde, lewisham, wards=lewisham_wards)
+    assert len(z.zones) >= 3 and z.zones["offences"].is_monotonic_decreasing
+    v = kde.values
+    hot = np.isfinite(v) & (v >= 3 * v[np.isfinite(v) & (v > 0)].mean())
+    labels, n_groups = ndimage.label(hot, structure=np.ones((3, 3)))  # corners join
+    assert len(z.zones) <= n_groups
+    assert not ((z.cell_zone.reshape(v.shape) > 0) & ~hot).any()
+    # offences per zone by a spatial join; PAI from the zone's polygon and the outline
+    n_inside = int(lewisham.within(outline).sum())
+    joined = gpd.sjoin(lewisham, z.zones[["zone", "geometry"]], predicate="within")
+    by_zone = joined.groupby("zone").size()
+    for _, zone in z.zones.iterrows():
+        k = int(zone["zone"])
+        assert int(zone["offences"]) == int(by_zone.get(k, 0))
+        pai = (by_zone.get(k, 0) / n_inside) / (zone.geometry.area / outline.area)
+        assert zone["pai"] == pytest.approx(pai, rel=1e-3)  # n_inside: points on the edge
+        names = joined.loc[joined["zone"] == k, "location"].str.replace("On or near ", "")
+        assert int(z.places.loc[z.places["zone"] == k, "offences"].sum()) == len(names)
+    # hot cells left out of every zone hold no offence (hot because of those around them)
+    held = np.zeros(n_groups + 1, dtype=int)
+    xy = np.column_stack([lewisham.geometry.x, lewisham.geometry.y])
+    rc = np.floor((np.array([[kde.transform.c, kde.transform.f]]) - xy) * [-1, 1] / kde.cell_size)
+    col, row = rc[:, 0].astype(int), rc[:, 1].astype(int)
+    on = (row >= 0) & (row < v.shape[0]) & (col >= 0) & (col < v.shape[1])
+    np.add.at(held, labels[row[on], col[on]], 1)
+    assert (held[1:] > 0).sum() == len(z.zones)
+    assert {z.zones["main_ward"].iloc[0], z.zones["main_ward"].iloc[1]} & {
+        "Rushey Green",
+        "Lewisham Central",
+    }
+    assert (z.zones["pai"] > 1).all()

@@ -369,10 +369,10 @@ def test_rates_without_counts_follow_the_counts_table(tmp_path):
         export.suppress_small_counts(rates_only.drop(columns="code"), 5, counts=counts)
 
 
-def test_kde_hotspot_areas_hide_the_figures_behind_a_small_count():
+def test_kde_hot_spot_zones_hide_the_figures_behind_a_small_count():
     areas = pd.DataFrame(
         {
-            "hotspot_id": [1, 2, 3],
+            "zone": [3, 2, 1],
             "offences": [3, 40, 60],
             "share_offences": [0.01, 0.2, 0.3],
             "share_area": [0.001, 0.02, 0.03],

@@ -95,7 +95,6 @@ def test_every_requested_output_is_written(run):
         "rates_lsoas.csv",
         "ward_summary.csv",
         "bivariate_lsoas.csv",
-        "kde_hotspot_areas.csv",
         "gistar_cells.csv",
         "gistar_lsoas.csv",
         "hotspot_zones.csv",
@@ -259,6 +258,45 @@ def test_html_map_needs_no_network(run):
     assert not re.search(r"<script[^>]+src=[\"']https?://", html)
     assert not re.search(r"<link[^>]+href=[\"']https?://", html)
     assert "Gi* hot and cold spots" in html
+
+
+def test_kde_hot_spot_areas_are_the_zones_counted_independently_in_every_file(
+    run, window_results, full_project
+):
+    """One table of KDE hot spot areas: the zones of the map's hottest class, whose offences,
+    shares and PAI a geopandas count of the selected offences gives back."""
+    out, _, _ = run
+    ws, _ = window_results
+    zones = pd.read_csv(out / "kde_hotspot_zones.csv", encoding="utf-8-sig")
+    places = pd.read_csv(out / "kde_hotspot_zones_places.csv", encoding="utf-8-sig")
+    layer = pyogrio.read_dataframe(out / "results.gpkg", layer="kde_hotspot_zones")
+    assert "kde_hotspot_areas" not in set(pyogrio.list_layers(out / "results.gpkg")[:, 0])
+    assert len(zones) >= 4 and zones["zone"].tolist() == list(range(1, len(zones) + 1))
+    assert {"offences", "share_offences", "area_km2", "pai", "wards", "places"} <= set(zones)
+    assert places.groupby("zone")["offences"].sum().tolist() == zones["offences"].tolist()
+    offences = pyogrio.read_dataframe(out / "offences.gpkg")
+    area = ws.study_area()
+    n_inside = int(offences.within(area).sum())
+    joined = gpd.sjoin(offences, layer[["zone", "geometry"]], predicate="within")
+    counted = joined.groupby("zone").size().reindex(layer["zone"], fill_value=0)
+    assert counted.tolist() == layer["offences"].tolist() == zones["offences"].tolist()
+    share_area = layer.geometry.area.to_numpy() / area.area
+    np.testing.assert_allclose(layer["share_offences"], counted / n_inside, rtol=1e-9)
+    np.testing.assert_allclose(layer["pai"], counted / n_inside / share_area, rtol=1e-9)
+    assert (zones["pai"] > 1).all() and zones["wards"].notna().all()
+    # summary.txt and the window's table say the rule the map draws as its hottest class
+    summary = (out / "summary.txt").read_text(encoding="utf-8")
+    assert "Largest hotspot" not in summary
+    rule = "Kernel density cells in the top hotspot class (above 3x the mean of non-zero cells"
+    assert rule in summary and re.search(r"in [\d.]+ km² \(PAI [\d.]+\)", summary)
+    from hotspot.maps.zone_layers import ZoneOutlines
+    from hotspot.pipeline.specs.kde import SPEC
+
+    results = pipeline.run_analysis("kde", full_project, ws)
+    tables = {t.key: t for t in SPEC.tables(results)}
+    assert "kde_areas" not in tables and tables["kde_zones"].title == "KDE hot spot zones"
+    assert tables["kde_zones"].caption.startswith(rule)
+    assert ZoneOutlines(results["kde_zones"]).legend().note.startswith(rule)
 
 
 def test_existing_outputs_are_refused_without_force_then_replaced_with_it(full_project, run):

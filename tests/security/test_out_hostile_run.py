@@ -189,7 +189,7 @@ def test_the_hostile_run_exits_0_with_every_output(hostile_run):
     expected = {
         "load_report.txt", "summary.txt", "kde.tif", "results.gpkg",
         "rates_wards.csv", "rates_lsoas.csv", "ward_summary.csv", "bivariate_lsoas.csv",
-        "kde_hotspot_areas.csv", "gistar_cells.csv", "gistar_lsoas.csv", "map.html",
+        "gistar_cells.csv", "gistar_lsoas.csv", "map.html",
         "emerging_hot_spots.csv", "emerging_cube.csv", "evaluation_scores.csv",
         "evaluation_capture.csv", "evaluation_stability.csv",
         "hotspot_zones.csv", "hotspot_zones_places.csv", "kde_hotspot_zones.csv",

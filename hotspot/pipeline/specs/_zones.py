@@ -1,9 +1,11 @@
 """Hot spot zones of the Gi* and density results: derived keys of those analyses.
 
 The Gi* analysis adds "gistar_zones" (hot spot cells at 95% confidence or more merged into
-zones) and the kernel density "kde_zones" (cells in the top hotspot class), each a
+zones) and the kernel density "kde_zones" (its hot spot areas: cells in the top hotspot
+class the map draws, :mod:`hotspot.analysis.kde_areas`), each a
 :class:`~hotspot.analysis.zones.ZoneResult` named by the streets and places of its
-offences. This module makes them and declares their tables, map layer and summary lines.
+offences. This module makes them and declares their tables, map layer and summary lines;
+captions, legends and summary say each zone set's rule (:attr:`ZoneResult.rule`).
 """
 
 from __future__ import annotations
@@ -61,7 +63,8 @@ def make_zones(
 
     When the zones cannot be made the result gets a warning saying why and zones are None.
     """
-    from hotspot.analysis.zones import gistar_zones, kde_zones
+    from hotspot.analysis.kde_areas import kde_zones
+    from hotspot.analysis.zones import gistar_zones
 
     common = {
         "wards": workspace.wards,
@@ -93,9 +96,9 @@ def zone_tables(results: Any, key: str, *, title: str, csv: str, gpkg: str) -> l
             key,
             title,
             zones.zones,
-            description=f"Hot spot zones: {zones.source}, merged with their neighbours "
-            "(diagonals included) and named by the streets and places of their offences",
-            caption=f"{zones.source}, merged into zones. Click a zone to zoom to it."
+            description=f"Hot spot zones: {zones.rule}; named by the streets and places of "
+            "their offences, with offences, share, area, PAI and wards",
+            caption=f"{zones.rule}. Click a zone to zoom to it."
             if len(zones.zones)
             else f"No hot spot zones: there are no {zones.source[:1].lower()}{zones.source[1:]}.",
             csv=csv,
@@ -134,9 +137,9 @@ def zone_summary(results: Any, key: str) -> list[str]:
         return []
     n = len(zones.zones)
     if n == 0:
-        return [f"Hot spot zones: none ({zones.source.lower()}: none)."]
-    lines = [f"Hot spot zones: {n:,} ({zones.source.lower()}, neighbours merged)."]
-    lines += zones.sentences(limit=SUMMARY_ZONES)
+        return [f"Hot spot zones: none. {zones.source}: none."]
+    lines = [f"Hot spot zones: {n:,}. {zones.rule}."]
+    lines += zones.sentences(limit=SUMMARY_ZONES, pai=True)
     if n > SUMMARY_ZONES:
         lines.append(f"... and {n - SUMMARY_ZONES:,} smaller zones (see the zones table).")
     return lines

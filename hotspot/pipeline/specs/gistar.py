@@ -104,7 +104,8 @@ def _summary(results: Any) -> list[str]:
 def _methods(results: Any) -> list[tuple[str, list[str]]]:
     from hotspot.maps import wording
 
-    return [("Getis-Ord Gi* hot and cold spots", wording.gistar_methods(results["gistar"]))]
+    lines = wording.gistar_methods(results["gistar"]) + wording.zone_methods(results.get(ZONES))
+    return [("Getis-Ord Gi* hot and cold spots", lines)]
 
 
 def _print_map(results: Any, context: Any) -> Any:

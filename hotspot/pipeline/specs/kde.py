@@ -7,8 +7,6 @@ from typing import Any
 import pandas as pd
 
 from hotspot.analysis.kde import KdeParams, run_kde
-from hotspot.analysis.kde_areas import hotspot_areas
-from hotspot.core.errors import AnalysisError
 from hotspot.core.progress import SubProgress
 from hotspot.pipeline.inputs import selected_points
 from hotspot.pipeline.registry import (
@@ -24,6 +22,8 @@ from hotspot.pipeline.specs import _zones
 from hotspot.pipeline.specs._common import needs_offences
 
 ZONES = "kde_zones"
+"""The KDE hot spot areas (:func:`hotspot.analysis.kde_areas.kde_zones`)."""
+TITLE = "KDE hot spot zones"
 
 
 def _run(project: Any, workspace: Any, params: KdeParams, progress: Any) -> dict[str, Any]:
@@ -35,22 +35,15 @@ def _run(project: Any, workspace: Any, params: KdeParams, progress: Any) -> dict
         progress=SubProgress(progress, 0.0, 0.8),
     )
     kde = with_warnings(kde, sel.warnings)
-    try:
-        areas = hotspot_areas(
-            kde, sel.offences.gdf, wards=workspace.wards, progress=SubProgress(progress, 0.8, 0.9)
-        )
-    except AnalysisError as exc:
-        kde = with_warnings(kde, [f"The hotspot areas were not made: {exc}"])
-        areas = None
-    kde, zones = _zones.make_zones("kde", kde, sel, workspace, SubProgress(progress, 0.9, 1.0))
-    return {"kde": kde, "kde_areas": areas, ZONES: zones}
+    kde, zones = _zones.make_zones("kde", kde, sel, workspace, SubProgress(progress, 0.8, 1.0))
+    return {"kde": kde, ZONES: zones}
 
 
 def _layers(results: Any) -> list[ResultLayer]:
     from hotspot.maps.layers import DensitySurface
 
     layer = DensitySurface(results["kde"], name="Kernel density hotspots")
-    zones = _zones.zone_layers(results, ZONES, "Density hot spot zones")
+    zones = _zones.zone_layers(results, ZONES, TITLE)
     return [ResultLayer("result:kde", layer.name, layer), *zones]
 
 
@@ -79,25 +72,10 @@ def _tables(results: Any) -> list[ResultTable]:
             window=False,
         ),
     ]
-    areas = results.get("kde_areas")
-    if areas is not None:
-        out.append(
-            ResultTable(
-                "kde_areas",
-                "KDE hotspot areas",
-                areas,
-                description="Contiguous KDE hotspots: offences, area, share of offences and PAI",
-                caption="Contiguous hotspots, most offences first",
-                csv="kde_hotspot_areas.csv",
-                gpkg="kde_hotspot_areas",
-                params=params,
-                sort=("offences", False),
-            )
-        )
     out += _zones.zone_tables(
         results,
         ZONES,
-        title="Density hot spot zones",
+        title=TITLE,
         csv="kde_hotspot_zones.csv",
         gpkg="kde_hotspot_zones",
     )
@@ -113,21 +91,18 @@ def _summary(results: Any) -> list[str]:
         f"Bandwidth: {k.bandwidth_note}",
     ]
     lines += [f"{label}: {value:,.3g} {k.units}" for label, value in k.hotspot_thresholds().items()]
-    areas = results.get("kde_areas")
-    areas = areas.dropna(subset=["offences"]) if areas is not None else None  # shown counts
-    if areas is not None and len(areas):
-        top = areas.sort_values("offences", ascending=False).iloc[0]
-        lines.append(
-            f"Largest hotspot: {int(top['offences']):,} offences in {top['area_km2']:.2f} km² "
-            f"(PAI {top['pai']:.1f}); wards: {top['wards']}"
-        )
     return lines + _zones.zone_summary(results, ZONES)
 
 
 def _methods(results: Any) -> list[tuple[str, list[str]]]:
     from hotspot.maps import wording
 
-    return [("Kernel density", wording.kde_methods(results["kde"]))]
+    return [
+        (
+            "Kernel density",
+            wording.kde_methods(results["kde"]) + wording.zone_methods(results.get(ZONES)),
+        )
+    ]
 
 
 def _print_map(results: Any, context: Any) -> Any:
@@ -141,7 +116,7 @@ def _print_map(results: Any, context: Any) -> Any:
 def _briefing(results: Any) -> Any:
     from hotspot.maps.briefing_sections import kde_section
 
-    return kde_section(results["kde"], areas=results.get("kde_areas"), zones=results.get(ZONES))
+    return kde_section(results["kde"], zones=results.get(ZONES))
 
 
 def _write_geotiff(results: Any, path: Any, overwrite: bool) -> None:
@@ -163,14 +138,18 @@ SPEC = AnalysisSpec(
     order=10,
     intro=(
         "Smooths the selected offences into a surface showing where they concentrate. "
-        "Hotspots are where the surface is above 1, 2 and 3 times its mean. Leave bandwidth "
-        "and cell size on auto to use the standard rules; the values used appear after a run."
+        "Hotspots are where the surface is above 1, 2 and 3 times its mean; the cells of the "
+        "hottest class, joined where they touch, are the KDE hot spot zones, numbered and named "
+        "by their streets. Leave bandwidth and cell size on auto to use the standard rules; the "
+        "values used appear after a run."
     ),
     methods=(
         "Kernel density estimation spreads each offence over a smooth bump (the kernel) of a "
         "given radius (the bandwidth) and adds the bumps up on a grid of cells, giving a "
         "surface of how concentrated offending is. Hotspots are the areas where the surface is "
-        "above a multiple of its mean (1, 2 and 3 times by default). The default bandwidth "
+        "above a multiple of its mean (1, 2 and 3 times by default). The cells of the hottest "
+        "class, joined where they touch at a side or a corner, are the KDE hot spot zones, each "
+        "with its offences, share, area, PAI, wards and streets. The default bandwidth "
         "follows the spatial Silverman rule used by ArcGIS; the default cell size is the "
         "shorter side of the study area divided by 250, rounded. KDE shows where offences "
         "concentrate, not whether the concentration is statistically significant."
@@ -178,7 +157,7 @@ SPEC = AnalysisSpec(
     params=KdeParams,
     needs=needs_offences,
     run=_run,
-    keys=("kde", "kde_areas", ZONES),
+    keys=("kde", ZONES),
     layers=_layers,
     tables=_tables,
     print_maps=(PrintMap("kde", "Kernel density", _print_map),),
@@ -186,7 +165,7 @@ SPEC = AnalysisSpec(
     summary=_summary,
     methods_lines=_methods,
     briefing=_briefing,
-    csv_names=("kde_hotspot_areas.csv", "kde_hotspot_zones.csv", "kde_hotspot_zones_places.csv"),
+    csv_names=("kde_hotspot_zones.csv", "kde_hotspot_zones_places.csv"),
     form=FormHints(
         choice_labels={
             "kernel": {"quartic": "Quartic (the usual choice)"},

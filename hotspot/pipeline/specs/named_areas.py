@@ -183,7 +183,7 @@ SPEC = AnalysisSpec(
         "beats, each offence is counted in the area its map point falls in. The table gives "
         "each area's offences, its rate per km² (offences divided by its area), its share of "
         "every offence of the selection and the change since the comparison period, and names "
-        "the Gi* and density hot spot zones that overlap it."
+        "the Gi* and KDE hot spot zones that overlap it."
     ),
     params=NamedAreaParams,
     needs=_needs,
