@@ -459,7 +459,9 @@ class _Fit(MacroElement):
     the top and bottom) the page takes the one that shows the area largest, so the
     legend never covers it. ``window.hotspotBounds`` holds the area for checking,
     ``window.hotspotFit()`` fits it again and ``window.hotspotFitted`` is the view it
-    chose (centre and zoom), so a viewer can tell whether the user has moved since.
+    chose (centre and zoom); ``window.hotspotMoved`` says whether the user has moved
+    the map since. Until the user moves it, the page fits again whenever the map
+    changes size (the window maximised, a panel closed) and once it has finished loading.
     """
 
     _template = Template(
@@ -501,8 +503,23 @@ class _Fit(MacroElement):
             var c = map.getCenter();
             window.hotspotFitted = [c.lat, c.lng, map.getZoom()];
           }
+          // the user's own moves (a drag, a zoom) start a move that no fit started
+          var fitting = false;
+          window.hotspotMoved = false;
+          map.on("movestart zoomstart", function () {
+            if (!fitting) { window.hotspotMoved = true; }
+          });
+          function refit() {
+            if (window.hotspotMoved) { return; }
+            fitting = true;
+            try { fit(); } finally { fitting = false; }
+          }
           window.hotspotFit = fit;
-          fit();
+          refit();
+          // the window or the browser changed size, or the page finished laying out
+          // (fonts, legend): fit again unless the user has moved the map meanwhile
+          map.on("resize", refit);
+          window.addEventListener("load", refit);
         })();
         {% endmacro %}
         """

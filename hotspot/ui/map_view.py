@@ -35,7 +35,7 @@ _FIND_MAP = (
 )
 # the view to keep: null when the user has not moved since the page fitted the area (the
 # next page then fits again, clear of its own, perhaps larger, legend)
-GET_VIEW = f"(function(){{const m={_FIND_MAP}; if(!m) return null;"
+GET_VIEW = f"(function(){{const m={_FIND_MAP}; if(!m || window.hotspotMoved === false) return null;"
 GET_VIEW += " const c=m.getCenter(), f=window.hotspotFitted;"
 GET_VIEW += " if(f && Math.abs(f[0]-c.lat)<1e-9 && Math.abs(f[1]-c.lng)<1e-9 && f[2]===m.getZoom())"
 GET_VIEW += " return null; return [c.lat, c.lng, m.getZoom()];})()"
