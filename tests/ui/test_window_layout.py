@@ -14,7 +14,7 @@ from _window import wait_for_map
 from PySide6.QtCore import Qt
 from test_main_window import js, run_panel
 
-from hotspot.maps.style import os_copyright
+from hotspot.maps.attributions import os_copyright
 from hotspot.ui.main_window import MainWindow
 from hotspot.ui.settings import Settings
 
