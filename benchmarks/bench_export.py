@@ -98,7 +98,7 @@ def _peer_pack(data, out: Path, n_pages: int) -> float:
 def _other_exports(data, out: Path) -> dict[str, float]:
     from hotspot import export
     from hotspot.maps import layers as L
-    from hotspot.maps import web
+    from hotspot.maps import web, web_html
 
     times = {}
     t = time.perf_counter()
@@ -124,7 +124,7 @@ def _other_exports(data, out: Path) -> dict[str, float]:
         L.AreaChoropleth(data["rates"], visible=False),
         L.AreaBoundaries(data["wards"], name="Wards"),
     ]
-    web.write_html(web.build_map(layers, title="Demo borough"), out / "map.html")
+    web_html.write_html(web.build_map(layers, title="Demo borough"), out / "map.html")
     times["offline HTML"] = time.perf_counter() - t
     return times
 

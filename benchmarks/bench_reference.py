@@ -25,7 +25,7 @@ import shapely
 from _timing import best
 
 from hotspot.io import read_reference
-from hotspot.maps import static
+from hotspot.maps import print_page, print_save
 from hotspot.maps.reference import ReferenceMap
 
 X0, Y0, SIDE = 530_000.0, 170_000.0, 20_000.0
@@ -66,16 +66,16 @@ def main() -> None:
         print(f"   {ref.warnings[0] if ref.warnings else 'no warning'}")
 
         def ours() -> None:
-            fig = static.print_map([ReferenceMap(ref)], title="Roads", extent=borough)
-            static.save_figure(fig, Path(tmp) / "ours.png", overwrite=True)
+            fig = print_page.print_map([ReferenceMap(ref)], title="Roads", extent=borough)
+            print_save.save_figure(fig, Path(tmp) / "ours.png", overwrite=True)
 
         def peer() -> None:
-            fig = static.print_map([], title="Roads", extent=borough)
+            fig = print_page.print_map([], title="Roads", extent=borough)
             ax = next(a for a in fig.axes if a.get_gid() == "map")
             gdf.plot(ax=ax, linewidth=0.4, color="#999999", zorder=5)
             ax.set_xlim(borough[0], borough[2])
             ax.set_ylim(borough[1], borough[3])
-            static.save_figure(fig, Path(tmp) / "peer.png", overwrite=True)
+            print_save.save_figure(fig, Path(tmp) / "peer.png", overwrite=True)
 
         t_ours, _ = best(ours, args.repeat)
         t_peer, _ = best(peer, args.repeat)
@@ -83,7 +83,8 @@ def main() -> None:
         print(f"   GeoDataFrame.plot on the same page:        {t_peer:6.2f} s")
         print(f"   ratio peer / hotspot: {t_peer / t_ours:4.1f}x (ours also ranks, names roads)")
 
-        from hotspot.maps.web import build_map, render_html
+        from hotspot.maps.web import build_map
+        from hotspot.maps.web_html import render_html
 
         t = time.perf_counter()
         ReferenceMap(ref)  # what the window's GUI thread makes (hotspot.ui.map_layers)

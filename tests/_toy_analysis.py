@@ -4,6 +4,18 @@ from __future__ import annotations
 
 import textwrap
 
+SHIPPED_ANALYSES = (
+    "kde",
+    "gistar",
+    "map_points",
+    "rates",
+    "named_areas",
+    "bivariate",
+    "emerging",
+    "evaluation",
+)
+"""The analyses Hotspot ships, in the registry's order (the toy one comes after them)."""
+
 # A whole new analysis, written as a user of the registry would: one module, nothing else.
 MONTHLY = textwrap.dedent(
     '''
@@ -15,7 +27,7 @@ MONTHLY = textwrap.dedent(
 
     from hotspot.core.params import param, validate
     from hotspot.pipeline.inputs import selected_points
-    from hotspot.pipeline.registry import AnalysisSpec, ResultTable
+    from hotspot.pipeline.analysis_spec import AnalysisSpec, ResultTable
     from hotspot.pipeline.specs._common import needs_offences
 
 

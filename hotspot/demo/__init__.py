@@ -18,65 +18,65 @@ real data:
 * ``ground_truth.json``: the planted town-centre hotspots (centres and radii, BNG);
 * ``project.toml``: a project using all of the above.
 
-Everything is generated from a seed: the same seed gives byte-identical files.
+Everything is generated from a seed: the same seed gives byte-identical files
+(where each file goes and how it is written: :mod:`hotspot.demo.files`).
 The borough, its names and its codes are invented (codes are numbered from 900001,
 far beyond any ONS code); no third-party data is involved.
 """
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-import shapely
 
 from hotspot.core.atomic import atomic_write_bytes, atomic_write_text
 from hotspot.core.errors import ExportError
 from hotspot.core.progress import NO_PROGRESS, Progress
-from hotspot.demo.context import AGE_BANDS, Context, make_context
+from hotspot.demo.context import Context, make_context
+from hotspot.demo.files import (
+    GROUND_TRUTH_FILE,
+    IMD_FILE,
+    LAD_CODE_FIELD,
+    LAD_NAME_FIELD,
+    LOOKUP_FILE,
+    LSOA_CODE_FIELD,
+    LSOA_NAME_FIELD,
+    LSOAS_FILE,
+    OFFENCES_FOLDER,
+    OUTLINE_FILE,
+    POPULATION_FILE,
+    PROJECT_FILE,
+    PROJECT_NAME,
+    README_FILE,
+    ROADS_FILE,
+    SAMHI_FILE,
+    SAMHI_YEAR,
+    TOWN_CENTRES_FILE,
+    WARD_CODE_FIELD,
+    WARD_NAME_FIELD,
+    WARDS_FILE,
+    _csv_bytes,
+    _geojson,
+    _ground_truth,
+    _imd_csv,
+    _lookup_csv,
+    _population_csv,
+    _readme,
+    _samhi_csv,
+    planned_files,
+)
 from hotspot.demo.geography import BOROUGH_CODE, BOROUGH_NAME, Geography, make_geography
 from hotspot.demo.offences import FORCE, FORCE_SLUG, HEADER, OffenceSet, make_offences
 from hotspot.demo.streets import Streets, facility_rows, make_streets
 from hotspot.demo.temporal import TemporalSet, plant_temporal
-from hotspot.demo.temporal import ground_truth as temporal_truth
 from hotspot.model import MapParams, Project, SelectionParams
 from hotspot.model.taxonomy import DEFAULT_GROUP
 
 DEFAULT_SEED = 20_240_501
-PROJECT_NAME = f"{BOROUGH_NAME} (fictional demo borough)"
-
-# File names, relative to the demo folder.
-OUTLINE_FILE = "boundaries/wrenmoor_outline.geojson"
-WARDS_FILE = "boundaries/wrenmoor_wards_2024.geojson"
-LSOAS_FILE = "boundaries/wrenmoor_lsoa_2021.geojson"
-IMD_FILE = "context/wrenmoor_deprivation_lsoa21.csv"
-SAMHI_FILE = "context/wrenmoor_samhi_lsoa21.csv"
-POPULATION_FILE = "context/wrenmoor_population_lsoa21.csv"
-LOOKUP_FILE = "context/wrenmoor_lookup_lsoa21_ward24.csv"
-OFFENCES_FOLDER = "police-uk"
-ROADS_FILE = "reference/wrenmoor_roads.geojson"
-TOWN_CENTRES_FILE = "reference/wrenmoor_town_centres.geojson"
-GROUND_TRUTH_FILE = "ground_truth.json"
-README_FILE = "README.txt"
-PROJECT_FILE = "project.toml"
-
-WARD_CODE_FIELD, WARD_NAME_FIELD = "WD24CD", "WD24NM"
-LAD_CODE_FIELD, LAD_NAME_FIELD = "LAD24CD", "LAD24NM"
-LSOA_CODE_FIELD, LSOA_NAME_FIELD = "LSOA21CD", "LSOA21NM"
-IMD_COLUMNS = (
-    "Index of Multiple Deprivation (IMD) Score",
-    "Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)",
-    "Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOAs)",
-)
-SAMHI_YEAR = 2022
-POPULATION_YEAR = 2022
 
 
 @dataclass(frozen=True)
@@ -189,29 +189,6 @@ def _with_rows(offences: OffenceSet, extra: dict[str, list[list[str]]]) -> Offen
     """The offences with more rows appended to each month."""
     rows = {m: [*offences.rows[m], *extra.get(m, [])] for m in offences.months}
     return OffenceSet(months=offences.months, rows=rows, planted=offences.planted)
-
-
-def planned_files(folder: str | os.PathLike) -> list[Path]:
-    """Every file ``write_demo`` writes into ``folder``."""
-    base = Path(folder)
-    names = [
-        OUTLINE_FILE,
-        WARDS_FILE,
-        LSOAS_FILE,
-        IMD_FILE,
-        SAMHI_FILE,
-        POPULATION_FILE,
-        LOOKUP_FILE,
-        GROUND_TRUTH_FILE,
-        README_FILE,
-        PROJECT_FILE,
-        ROADS_FILE,
-        TOWN_CENTRES_FILE,
-    ]
-    from hotspot.demo.offences import month_range
-
-    names += [f"{OFFENCES_FOLDER}/{m}/{m}-{FORCE_SLUG}-street.csv" for m in month_range()]
-    return [base / n for n in names]
 
 
 def write_demo(
@@ -411,198 +388,11 @@ def demo_project(folder: str | os.PathLike, *, last_month: str) -> Project:
     return project
 
 
-# --------------------------------------------------------------------------- writers
-
-
-def _round_coords(obj: Any) -> Any:
-    if isinstance(obj, (list, tuple)):
-        if obj and isinstance(obj[0], float):
-            return [round(v, 2) for v in obj]
-        return [_round_coords(o) for o in obj]
-    return obj
-
-
-def _geojson(name: str, geoms: list, props: list[dict[str, Any]]) -> str:
-    """A GeoJSON FeatureCollection in EPSG:27700 (named CRS, as GDAL and QGIS write it)."""
-    features = []
-    for geom, p in zip(geoms, props, strict=True):
-        g = shapely.geometry.mapping(shapely.normalize(geom))
-        features.append(
-            {
-                "type": "Feature",
-                "properties": p,
-                "geometry": {"type": g["type"], "coordinates": _round_coords(g["coordinates"])},
-            }
-        )
-    doc = {
-        "type": "FeatureCollection",
-        "name": name,
-        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::27700"}},
-        "features": features,
-    }
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
-
-
-def _csv_bytes(rows: list[list[Any]]) -> bytes:
-    """CSV with CRLF line ends (as police.uk and ONS publish them), UTF-8."""
-    buf = io.StringIO(newline="")
-    writer = csv.writer(buf)
-    writer.writerows(rows)
-    return buf.getvalue().encode("utf-8")
-
-
-def _imd_csv(geo: Geography, ctx: Context) -> bytes:
-    header = [
-        "LSOA code (2021)",
-        "LSOA name (2021)",
-        "Local Authority District code (2024)",
-        "Local Authority District name (2024)",
-        *IMD_COLUMNS,
-    ]
-    rows = [
-        [code, name, BOROUGH_CODE, BOROUGH_NAME, f"{score:.3f}", int(rank), int(decile)]
-        for code, name, score, rank, decile in zip(
-            geo.lsoa_codes, geo.lsoa_names, ctx.imd_score, ctx.imd_rank, ctx.imd_decile, strict=True
-        )
-    ]
-    return _csv_bytes([header, *rows])
-
-
-def _samhi_csv(geo: Geography, ctx: Context) -> bytes:
-    header = [
-        LSOA_CODE_FIELD,
-        LSOA_NAME_FIELD,
-        "LAD_NAME",
-        f"samhi_index.{SAMHI_YEAR}",
-        f"samhi_dec.{SAMHI_YEAR}",
-    ]
-    rows = [
-        [code, name, BOROUGH_NAME, f"{index:.4f}", int(decile)]
-        for code, name, index, decile in zip(
-            geo.lsoa_codes, geo.lsoa_names, ctx.samhi_index, ctx.samhi_decile, strict=True
-        )
-    ]
-    return _csv_bytes([header, *rows])
-
-
-def _population_csv(geo: Geography, ctx: Context) -> bytes:
-    header = [
-        LSOA_CODE_FIELD,
-        LSOA_NAME_FIELD,
-        LAD_CODE_FIELD,
-        LAD_NAME_FIELD,
-        "Persons_All-Ages",
-        *(f"Persons_{band}" for band in AGE_BANDS),
-    ]
-    rows = [
-        [code, name, BOROUGH_CODE, BOROUGH_NAME, int(total), *(int(a) for a in ages)]
-        for code, name, total, ages in zip(
-            geo.lsoa_codes, geo.lsoa_names, ctx.population, ctx.age, strict=True
-        )
-    ]
-    return _csv_bytes([header, *rows])
-
-
-def _lookup_csv(geo: Geography) -> bytes:
-    header = [
-        LSOA_CODE_FIELD,
-        LSOA_NAME_FIELD,
-        WARD_CODE_FIELD,
-        WARD_NAME_FIELD,
-        LAD_CODE_FIELD,
-        LAD_NAME_FIELD,
-    ]
-    rows = [
-        [code, name, geo.ward_codes[w], geo.ward_names[w], BOROUGH_CODE, BOROUGH_NAME]
-        for code, name, w in zip(geo.lsoa_codes, geo.lsoa_names, geo.lsoa_ward, strict=True)
-    ]
-    return _csv_bytes([header, *rows])
-
-
-def _ground_truth(data: DemoData) -> str:
-    geo = data.geography
-    from pyproj import Transformer
-
-    to_wgs84 = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
-    hotspots = []
-    for c in geo.centres:
-        lon, lat = to_wgs84.transform(c.x, c.y)
-        hotspots.append(
-            {
-                "name": c.name,
-                "x": c.x,
-                "y": c.y,
-                "radius_m": c.radius,
-                "longitude": round(float(lon), 6),
-                "latitude": round(float(lat), 6),
-                "weight": c.weight,
-                "planted_offences": data.offences.planted[c.name],
-            }
-        )
-    xmin, ymin, xmax, ymax = geo.outline.bounds
-    doc = {
-        "description": (
-            "Ground truth of the fictional demo borough: the planted town-centre hotspots, "
-            "and (temporal_hotspots) places whose offences change month by month in the "
-            "patterns of emerging hot spot analysis, with the category expected. "
-            "Within each radius lie the offences planted there (violence, robbery, theft from "
-            "the person, shoplifting ... concentrate in these centres); domestic-type violence "
-            "spreads through residential LSOAs in proportion to population and rises with "
-            "deprivation."
-        ),
-        "seed": data.seed,
-        "crs": "EPSG:27700",
-        "borough": {
-            "code": BOROUGH_CODE,
-            "name": BOROUGH_NAME,
-            "area_km2": round(geo.outline.area / 1e6, 3),
-            "bounds": [round(v, 2) for v in (xmin, ymin, xmax, ymax)],
-            "wards": len(geo.wards),
-            "lsoas": len(geo.lsoas),
-            "population": int(data.context.population.sum()),
-        },
-        "months": {"first": data.offences.months[0], "last": data.offences.months[-1]},
-        "hotspots": hotspots,
-        "temporal_hotspots": (
-            temporal_truth(data.temporal, data.offences.months) if data.temporal else []
-        ),
-    }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-
-
-def _readme(data: DemoData) -> str:
-    geo = data.geography
-    return (
-        f"{PROJECT_NAME}\n"
-        f"{'=' * len(PROJECT_NAME)}\n\n"
-        "A synthetic data set generated by Hotspot (hotspot demo) for trying the application.\n"
-        "The borough, its wards, LSOAs, streets, codes and every offence are invented; any\n"
-        "resemblance to a real place is accidental. Area codes are numbered from 900001,\n"
-        "far beyond any real ONS code (E01900001 is fictional LSOA number 1).\n\n"
-        f"Seed: {data.seed}\n"
-        f"Wards: {len(geo.wards)}, LSOAs: {len(geo.lsoas)}, "
-        f"area: {geo.outline.area / 1e6:.1f} km2 (British National Grid, EPSG:27700)\n"
-        f"Offences: {data.offences.months[0]} to {data.offences.months[-1]}, police.uk "
-        "download layout, one CSV per month\n\n"
-        f"{PROJECT_FILE}        the project (open it in Hotspot, or: hotspot run {PROJECT_FILE} "
-        "--out out)\n"
-        f"{OFFENCES_FOLDER}/          offences, as unzipped from the police.uk archive\n"
-        "boundaries/         borough outline, wards (2024 fields), LSOAs (2021 fields)\n"
-        "context/            deprivation (IMD-like), mental health (SAMHI-like), population,\n"
-        "                    LSOA to ward lookup\n"
-        "reference/          roads (OS Open Roads fields) and town-centre boundaries\n"
-        f"{GROUND_TRUTH_FILE}   where the town-centre hotspots and the hot spots that change\n"
-        "                    over time (new, intensifying, persistent ...) were planted\n"
-    )
-
-
 __all__ = [
     "DEFAULT_SEED",
-    "PROJECT_NAME",
     "DemoData",
     "DemoFiles",
     "demo_project",
     "generate",
-    "planned_files",
     "write_demo",
 ]

@@ -33,34 +33,26 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-import re
-import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path, PureWindowsPath
+from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from matplotlib.figure import Figure
 
 from hotspot.core.atomic import atomic_path
 from hotspot.core.errors import ExportError
 from hotspot.core.progress import NO_PROGRESS, Progress, SubProgress
-from hotspot.maps import fonts, static, style
+from hotspot.maps import fonts, static
 from hotspot.maps import layers as L
-from hotspot.maps.briefing_rates import suppression_note
+from hotspot.maps.attributions import join_nonempty
+from hotspot.maps.briefing_cover import cover_page
+from hotspot.maps.briefing_methods import _methods_flow, methods_pages
 from hotspot.maps.briefing_summary import summary_page
 from hotspot.maps.briefing_types import BriefingPage, BriefingSection
 from hotspot.maps.briefing_ward import find_ward, ward_page
 from hotspot.maps.pages import (
-    TEXT_COLOUR,
-    draw_lines,
-    file_names_only,
-    flow,
-    is_landscape,
-    mark_page,
     marking_text,
-    page_figure,
 )
 from hotspot.maps.text import literal_text
 
@@ -206,7 +198,7 @@ class PlannedPage:
 def plan(b: Briefing) -> list[PlannedPage]:
     """Every page of the pack, in order, with its title and length (known before drawing)."""
     out = [
-        PlannedPage("Cover", lambda n: cover_page(b, n), contents=False),
+        PlannedPage("Cover", lambda n: cover_page(b, n, contents(out)), contents=False),
         PlannedPage("Summary", lambda n: summary_page(b, n)),
     ]
     for s in b.sections:
@@ -231,202 +223,6 @@ def contents(pages: Sequence[PlannedPage]) -> list[tuple[str, int]]:
             out.append((p.title, number))
         number += p.pages
     return out
-
-
-# --------------------------------------------------------------------------- cover
-
-
-def cover_page(b: Briefing, number: int = 1) -> Figure:
-    """Title, offence group, period and comparison, version and date, and the contents."""
-    fig = page_figure(b)
-    wide = is_landscape(b)
-    fig.text(
-        0.07,
-        0.86,
-        textwrap.fill(b.title, 22 if wide else 26),
-        fontsize=28,
-        fontweight="bold",
-        color=TEXT_COLOUR,
-        va="top",
-        gid="title",
-    )
-    lines = textwrap.fill(b.title, 22 if wide else 26).count("\n") + 1
-    y = 0.86 - lines * (0.055 if wide else 0.04) - 0.02
-    sub = [b.offence_group, b.period_label]
-    if b.comparison is not None:
-        sub.append(f"compared with {getattr(b.comparison, 'label', b.comparison)}")
-    subtitle = textwrap.fill(" · ".join(s for s in sub if s), 62 if wide else 70)
-    fig.text(0.07, y, subtitle, fontsize=14, color="#333333", va="top", gid="subtitle")
-    y -= 0.035 * (subtitle.count("\n") + 1) + 0.02
-    if b.organisation:
-        fig.text(0.07, y, b.organisation, fontsize=12, color="#333333", va="top")
-        y -= 0.04
-    meta = [f"Version {b.version}" if b.version else "", f"{b.produced:%d %B %Y}".lstrip("0")]
-    fig.text(
-        0.07, y, " · ".join(m for m in meta if m), fontsize=12, color="#333333", va="top",
-        gid="version",
-    )  # fmt: skip
-    marking = marking_text(b)
-    if marking:
-        fig.text(
-            0.07,
-            y - 0.045,
-            marking,
-            fontsize=13,
-            fontweight="bold",
-            va="top",
-            color="#8c2d04",
-            gid="cover-marking",
-        )
-    entries = contents(plan(b))
-    cx, cy = (0.56, 0.86) if wide else (0.07, y - 0.12)
-    fig.text(cx, cy, "Contents", fontsize=14, fontweight="bold", va="top", gid="contents-title")
-    step = 0.034 if wide else 0.024
-    width = 0.38 if wide else 0.86
-    for i, (title, page) in enumerate(entries):
-        yy = cy - 0.05 - i * step
-        room = int(width * fig.get_size_inches()[0] * 72 / (10.5 * 0.55)) - 4  # before the number
-        shown = textwrap.shorten(title, room, placeholder=" …")
-        fig.text(cx, yy, shown, fontsize=10.5, va="top", color=TEXT_COLOUR, gid="contents")
-        fig.text(
-            cx + width, yy, f"{page}", fontsize=10.5, va="top", ha="right", gid="contents-page"
-        )
-    foot = [
-        f"Made with Hotspot from {b.data_source} data.",
-        *style.attribution_lines(year=b.boundary_year, imd=b.imd, samhi=b.samhi),
-    ]
-    fig.text(
-        0.07,
-        0.05,
-        "\n".join(textwrap.fill(f, 150 if wide else 105) for f in foot),
-        fontsize=7.5,
-        color="#444444",
-        va="bottom",
-        gid="attribution",
-    )
-    mark_page(fig, b, number)
-    return fig
-
-
-# --------------------------------------------------------------------------- methods
-
-
-def _methods_blocks(b: Briefing) -> list[tuple[str, list[str]]]:
-    blocks: list[tuple[str, list[str]]] = []
-    for s in b.sections:
-        blocks += [(heading, list(lines)) for heading, lines in s.methods]
-    if b.checks is not None:
-        heading, lines = b.checks
-        blocks.append((heading, list(lines)))
-    data = [f"Offences: {b.data_source}; {b.offence_group}; {b.period_label}."]
-    if b.selection_note:
-        data.append(f"The offence group {b.selection_note}.")
-    if b.sources:
-        blocks.append(("Sources", list(b.sources)))
-    data += list(b.data_notes)
-    if b.suppress_below and b.suppress_below > 1:
-        data.append(suppression_note(b.suppress_below))
-    blocks.append(("Data", data))
-    warnings = [str(w) for w in b.notices]
-    if not warnings:
-        for s in b.sections:
-            warnings += [str(w) for w in s.warnings]
-    if warnings:
-        blocks.append(("Things to know", list(dict.fromkeys(warnings))))
-    if b.load_report:
-        blocks.append(
-            ("How the offence data were read", _report_lines(b.load_report, b.suppress_below))
-        )
-    blocks.append(
-        (
-            "Attributions",
-            style.attribution_lines(year=b.boundary_year, imd=b.imd, samhi=b.samhi),
-        )
-    )
-    # a document names its sources, never the folders of the analyst's computer
-    return [
-        (h, [file_names_only(" ".join(part.split())) for line in lines for part in _parts(line)])
-        for h, lines in blocks
-    ]
-
-
-def _parts(text: str) -> list[str]:
-    """A note's lines (notes may hold several, and runs of spaces)."""
-    return [p for p in str(text).splitlines() if p.strip()] or [""]
-
-
-_COUNT_LINE = re.compile(r"^(  - .+: )(\d[\d,]*)$")
-
-
-def _report_lines(report: str, suppress_below: int = 0) -> list[str]:
-    """The load report's lines, with file names instead of full paths (which name users).
-
-    With ``suppress_below``, each list of counts ("  - robbery: 3", the rows by
-    category or by reason not used) is suppressed as one column of a table.
-    """
-    from hotspot.export import publishable
-
-    out = []
-    for line in report.splitlines():
-        if line.startswith("Source: "):
-            source = line.removeprefix("Source: ").strip()
-            # PureWindowsPath splits on both "/" and "\\"
-            line = f"Source: {PureWindowsPath(source).name or source}"
-        out.append(line)
-    if not suppress_below or suppress_below <= 1:
-        return out
-    runs: list[list[int]] = []
-    for i, line in enumerate(out):
-        if _COUNT_LINE.match(line):
-            if runs and runs[-1][-1] == i - 1:
-                runs[-1].append(i)
-            else:
-                runs.append([i])
-    for run in runs:
-        found = [_COUNT_LINE.match(out[i]) for i in run]
-        counts = pd.DataFrame({"count": [int(m.group(2).replace(",", "")) for m in found]})
-        shown = publishable(counts, suppress_below)["count"].tolist()
-        for i, m, text in zip(run, found, shown, strict=True):
-            out[i] = m.group(1) + (f"{int(text):,}" if text.isdigit() else text)
-    return out
-
-
-_METHODS_TOP = 0.885
-
-
-def _methods_flow(b: Briefing):
-    wide = is_landscape(b)
-    return flow(
-        _methods_blocks(b),
-        doc=b,
-        top=_METHODS_TOP,
-        bottom=0.05,
-        columns=2 if wide else 1,
-        left=0.05 if wide else 0.07,
-        right=0.95 if wide else 0.93,
-        fontsize=7.6 if wide else 8.0,
-        spacing=1.4,
-        indent="  ",
-        hang_labels=True,
-    )
-
-
-def methods_pages(b: Briefing, number: int) -> list[Figure]:
-    """How each result was made, the data used and what the reader should know.
-
-    In the pack's orientation (two columns on landscape pages); text that does not fit
-    continues on another page.
-    """
-    laid = _methods_flow(b)
-    pages = []
-    for i in range(laid.pages):
-        fig = page_figure(b)
-        title = "Methods and data" if i == 0 else "Methods and data (continued)"
-        fig.text(0.05, 0.95, title, fontsize=18, fontweight="bold", va="top", gid="title")
-        draw_lines(fig, laid.page_lines(i), gid="methods-text")
-        mark_page(fig, b, number + i)
-        pages.append(fig)
-    return pages
 
 
 # --------------------------------------------------------------------------- pack
@@ -491,7 +287,7 @@ def write_briefing(
         find_ward(wards, key)
     meta = {
         "Title": briefing.title,
-        "Subject": style.join_nonempty([briefing.offence_group, briefing.period_label]),
+        "Subject": join_nonempty([briefing.offence_group, briefing.period_label]),
         "Creator": "Hotspot",
     }
     if marking_text(briefing):
@@ -513,8 +309,6 @@ __all__ = [
     "PlannedPage",
     "build_pages",
     "contents",
-    "cover_page",
-    "methods_pages",
     "plan",
     "ward_page",
     "write_briefing",

@@ -16,7 +16,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from hotspot.core.formats import count_text, display, p_value_text
-from hotspot.maps import static, style, wording
+from hotspot.maps import static, wording
+from hotspot.maps.attributions import join_nonempty
 from hotspot.maps.briefing_types import (
     BriefingPage,
     BriefingSection,
@@ -109,7 +110,7 @@ def table_page(b: Any, rates: Any, number: int) -> Figure:
     fig.text(0.05, 0.94, title, fontsize=18, fontweight="bold", va="top", gid="title")
     rank_by = getattr(rates, "rank_by", "rate")
     by = "rate per 1,000 residents" if rank_by == "rate" else "number of offences"
-    sub = style.join_nonempty(
+    sub = join_nonempty(
         [b.offence_group, b.period_label, f"ranked by {by}", f"Data: {b.data_source}"]
     )
     fig.text(
@@ -224,7 +225,7 @@ def _change_phrase(row: Any) -> str:
 
 
 def _rates_summary(rates: Any, summary: Any, b: Any) -> list[SummaryPoint]:
-    from hotspot.analysis.ward_summary import decile_scale, profile_sentence
+    from hotspot.analysis.ward_deciles import decile_scale, profile_sentence
 
     t = rates.table
     tot = _totals(rates)
@@ -356,7 +357,7 @@ def _rates_ward_lines(b: Any, rates: Any, ward: Any) -> list[str]:
 
 
 def _rates_ward_profile(summary: Any, ward: Any) -> list[DecileProfile]:
-    from hotspot.analysis.ward_summary import decile_scale, decile_sentence
+    from hotspot.analysis.ward_deciles import decile_scale, decile_sentence
 
     if summary is None or "code" not in ward.columns:
         return []

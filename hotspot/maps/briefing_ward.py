@@ -20,7 +20,8 @@ from matplotlib.figure import Figure
 
 from hotspot.core.errors import ExportError
 from hotspot.maps import layers as L
-from hotspot.maps import static, style
+from hotspot.maps import print_page
+from hotspot.maps.attributions import attribution_lines
 from hotspot.maps.briefing_types import by_order
 from hotspot.maps.pages import TEXT_COLOUR, is_landscape, mark_page, page_figure
 
@@ -146,7 +147,7 @@ def _ward_map(fig: Figure, b: Any, i: int, section: Any, ward: Any, extent: Any)
         ward, name="Ward on this page", show_labels=False, colour=WARD_COLOUR, width=2.4
     )
     layers.append(selected)
-    ax, _ = static.draw_map(
+    ax, _ = print_page.draw_map(
         fig, rect, layers, extent=extent, basemap=b.basemap, basemap_timeout=ctx.basemap_timeout
     )
     heading = getattr(layer, "name", "") or (section.title if section is not None else "Map")
@@ -169,7 +170,7 @@ def _ward_map(fig: Figure, b: Any, i: int, section: Any, ward: Any, extent: Any)
             gid="empty-note",
         )
     if layer is not None and layer.legend() is not None:
-        static.draw_legend_panel(fig, legend_rect, [layer.legend()], wrap=48)
+        print_page.draw_legend_panel(fig, legend_rect, [layer.legend()], wrap=48)
 
 
 def _streets(b: Any, ward: Any, n: int = 6) -> list[str]:
@@ -238,7 +239,7 @@ def ward_page(b: Any, key: str, number: int) -> Figure:
     fig.text(
         0.03 if wide else 0.05,
         0.026,
-        " ".join(style.attribution_lines(year=b.boundary_year, imd=b.imd, samhi=b.samhi)),
+        " ".join(attribution_lines(year=b.boundary_year, imd=b.imd, samhi=b.samhi)),
         fontsize=5.5,
         color="#555555",
         va="bottom",

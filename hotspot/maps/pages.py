@@ -24,7 +24,7 @@ from typing import Any
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from hotspot.maps import static
+from hotspot.maps import print_page
 
 TEXT_COLOUR = "#222222"
 MUTED = "#555555"
@@ -46,7 +46,7 @@ def page_figure(doc: Any = None, landscape: bool | None = None) -> Figure:
     ``landscape`` overrides the document's ``page`` setting when given.
     """
     wide = is_landscape(doc) if landscape is None else landscape
-    size = static.PAGES["A4-landscape" if wide else "A4-portrait"]
+    size = print_page.PAGES["A4-landscape" if wide else "A4-portrait"]
     fig = Figure(figsize=size, dpi=100)
     FigureCanvasAgg(fig)
     return fig
@@ -205,7 +205,7 @@ def flow(
         ``hang_labels``, of a "Label: value" line; other paragraphs wrap flush.
     """
     labels = hang_labels
-    size = static.PAGES["A4-landscape" if is_landscape(doc) else "A4-portrait"]
+    size = print_page.PAGES["A4-landscape" if is_landscape(doc) else "A4-portrait"]
     width = (right - left - gap * (columns - 1)) / columns
     wrap = chars_per_line(width, size[0], fontsize)
     step = fontsize * spacing / 72 / size[1]

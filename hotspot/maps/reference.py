@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import shapely
 
-from hotspot.maps.layers import MapLayer, _label_point, as_bng_gdf
+from hotspot.maps.layers.base import MapLayer, _label_point, as_bng_gdf
 from hotspot.maps.style import Legend, LegendEntry
 from hotspot.model.reference import RANKS, ReferenceLayer
 
@@ -181,7 +181,7 @@ class ReferenceMap(MapLayer):
             )  # fmt: skip
             return
         if self.geometry == "polygons":
-            from hotspot.maps.static import _polygon_paths
+            from hotspot.maps.print_layers import _polygon_paths
 
             ax.add_collection(
                 PathCollection(

@@ -15,7 +15,7 @@ from typing import Any
 
 from hotspot.analysis.emerging_categories import CATEGORIES
 from hotspot.export.disclosure import publishable
-from hotspot.maps.layers import MapLayer, _fmt_count, _name_column, _result_gdf, _styled
+from hotspot.maps.layers.base import MapLayer, _fmt_count, _name_column, _result_gdf, _styled
 from hotspot.maps.style import Legend, LegendEntry
 
 EMERGING_COLOURS: dict[str, str] = {

@@ -18,7 +18,8 @@ from typing import Any, ClassVar
 import numpy as np
 
 from hotspot.core.formats import published_count
-from hotspot.maps.layers import AreaChoropleth, MapLayer, _fmt, _label_point, as_bng_gdf
+from hotspot.maps.layers.areas import AreaChoropleth
+from hotspot.maps.layers.base import MapLayer, _fmt, _label_point, as_bng_gdf
 from hotspot.maps.style import Legend, LegendEntry
 
 ZONE_COLOUR = "#1b1b1b"

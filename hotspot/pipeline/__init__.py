@@ -27,7 +27,7 @@ from hotspot.pipeline.load_report import (
     load_report_text,
     offences_for_export,
 )
-from hotspot.pipeline.outputs import boundary_year, map_attributions, web_layers
+from hotspot.pipeline.output_maps import boundary_year, map_attributions, web_layers
 from hotspot.pipeline.registry import (
     analyses,
     check_project,

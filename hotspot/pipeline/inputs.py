@@ -21,7 +21,8 @@ from hotspot.core.labels import SOURCE_LABELS, level_name
 from hotspot.core.progress import NO_PROGRESS, Progress
 from hotspot.model import AreaLayer, Project
 from hotspot.pipeline import registry
-from hotspot.pipeline.registry import Missing, MissingInput, with_warnings
+from hotspot.pipeline.analysis_spec import Missing, MissingInput
+from hotspot.pipeline.registry import with_warnings
 from hotspot.pipeline.selection import Selection, group_offences, select
 from hotspot.pipeline.workspace import Workspace
 
@@ -121,7 +122,7 @@ def ward_population(workspace: Workspace) -> tuple[pd.Series | None, str]:
     ctx = lsoa_context(workspace)
     if wards is None or lsoas is None or ctx is None or ctx.column("population") is None:
         return None, ""
-    from hotspot.analysis.ward_summary import assign_to_wards
+    from hotspot.analysis.ward_assignment import assign_to_wards
 
     lookup = workspace.lookup("lsoa_ward")
     if lookup is not None:

@@ -27,7 +27,7 @@ from typing import Any
 from hotspot.core.errors import ProjectError
 from hotspot.core.text import one_line
 from hotspot.model import Project
-from hotspot.pipeline import registry
+from hotspot.pipeline import analysis_spec, registry
 from hotspot.pipeline.selection import Selection, months_available, select, too_sparse
 
 
@@ -187,7 +187,7 @@ def check(
     project: Project,
     workspace: Any,
     *,
-    how: Callable[[str], str] | None = registry.command_line_hint,
+    how: Callable[[str], str] | None = analysis_spec.command_line_hint,
     outputs: bool = True,
 ) -> Check:
     """Everything wrong with running ``project`` on ``workspace``, before anything runs.

@@ -4,7 +4,7 @@ The page is built off the GUI thread (:func:`build_page`) and loaded from a
 temporary file (``setHtml`` refuses pages over 2 MB). Leaflet comes from the
 project's own files, inlined in the page, so the map works with no network; the OpenStreetMap basemap
 is a switch, and the page may fetch nothing but its tiles (its content security policy,
-:func:`hotspot.maps.web.content_policy`).
+:func:`hotspot.maps.web_html.content_policy`).
 When a new page replaces the old one the view (centre and zoom) is kept if the user
 moved the map; otherwise the new page fits the area again, clear of its legend.
 """
@@ -35,7 +35,7 @@ _FIND_MAP = (
 )
 # the view to keep: null when the user has not moved since the page fitted the area (the
 # next page then fits again, clear of its own, perhaps larger, legend)
-GET_VIEW = f"(function(){{const m={_FIND_MAP}; if(!m) return null;"
+GET_VIEW = f"(function(){{const m={_FIND_MAP}; if(!m || window.hotspotMoved === false) return null;"
 GET_VIEW += " const c=m.getCenter(), f=window.hotspotFitted;"
 GET_VIEW += " if(f && Math.abs(f[0]-c.lat)<1e-9 && Math.abs(f[1]-c.lng)<1e-9 && f[2]===m.getZoom())"
 GET_VIEW += " return null; return [c.lat, c.lng, m.getZoom()];})()"
@@ -74,7 +74,7 @@ def build_page(
     str
         The HTML of a Leaflet page that refers to Hotspot's local copy of Leaflet.
     """
-    from hotspot.maps import web
+    from hotspot.maps import web, web_html
 
     progress.update(0.1, "Drawing the map")
     m = web.build_map(
@@ -90,7 +90,7 @@ def build_page(
     progress.update(0.7, "Drawing the map")
     # Leaflet inlined: a local page allowed to reach tile servers (see MapView) cannot
     # load scripts from other file:// URLs
-    return web.render_html(m, inline=True)
+    return web_html.render_html(m, inline=True)
 
 
 class MapView(QWidget):
@@ -132,7 +132,7 @@ class MapView(QWidget):
         self.web = QWebEngineView(self)
         self.web.setZoomFactor(ZOOM)
         # a local page may fetch basemap tiles; the page's own content security policy
-        # (hotspot.maps.web.content_policy) allows the tile server and nothing else
+        # (hotspot.maps.web_html.content_policy) allows the tile server and nothing else
         remote = QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls
         self.web.page().settings().setAttribute(remote, True)
         self.web.page().profile().setHttpUserAgent(USER_AGENT)  # tile servers ask for it

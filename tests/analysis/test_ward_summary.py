@@ -10,13 +10,9 @@ from shapely.geometry import box
 
 from hotspot.analysis.errors import AnalysisError
 from hotspot.analysis.rates import area_rates
-from hotspot.analysis.ward_summary import (
-    DECILE_SCALES,
-    assign_to_wards,
-    decile_sentence,
-    ward_decile_table,
-    ward_summary,
-)
+from hotspot.analysis.ward_assignment import assign_to_wards
+from hotspot.analysis.ward_deciles import DECILE_SCALES, decile_sentence, ward_decile_table
+from hotspot.analysis.ward_summary import ward_summary
 from hotspot.model import Indicators, Lookup
 
 IMD, SAMHI = DECILE_SCALES

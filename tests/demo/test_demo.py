@@ -17,7 +17,8 @@ from pyproj import Transformer
 from scipy import stats
 
 from hotspot.core.errors import ExportError
-from hotspot.demo import DEFAULT_SEED, planned_files, write_demo
+from hotspot.demo import DEFAULT_SEED, write_demo
+from hotspot.demo.files import planned_files
 from hotspot.model import Project
 from hotspot.model.taxonomy import CATEGORIES, STREET_CSV_COLUMNS
 

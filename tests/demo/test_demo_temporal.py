@@ -81,7 +81,7 @@ def test_town_centres_are_persistent_or_intensifying(emerging, truth):
 
 def test_lsoas_as_locations_and_a_missing_layer_named(demo):
     from hotspot.analysis.emerging import EmergingParams
-    from hotspot.pipeline.registry import MissingInput
+    from hotspot.pipeline.analysis_spec import MissingInput
 
     project = pipeline.load_project(demo / "project.toml")
     project.analysis["emerging"] = EmergingParams(units="lsoa")

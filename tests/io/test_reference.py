@@ -72,10 +72,10 @@ def test_a_layer_without_names_loads_and_says_so(tmp_path):
     ref = read_reference(path)
     assert (ref.gdf["name"] == "").all() and not ref.named
     assert "no name field" in ref.notes[-1]
-    from hotspot.maps import static
+    from hotspot.maps import print_page
     from hotspot.maps.reference import ReferenceMap
 
-    fig = static.print_map(
+    fig = print_page.print_map(
         [ReferenceMap(ref)], title="t", extent=(X0 - 100, Y0 - 100, X0 + 500, Y0 + 600)
     )
     ax = next(a for a in fig.axes if a.get_gid() == "map")

@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from hotspot.core.errors import ExportError
 from hotspot.core.progress import AnalysisCancelled, CallbackProgress, CancelToken
 from hotspot.maps import layers as L
-from hotspot.maps import static
+from hotspot.maps import static, style
 from hotspot.maps.briefing import Briefing, build_pages, write_briefing
 from hotspot.maps.briefing_sections import (
     bivariate_section,
@@ -162,7 +162,7 @@ def test_ward_page_has_density_and_gistar_maps_figures_profile_and_streets(
     hot = set(gistar_named.cells["gi_bin"].astype(int)) - {0}
     fills = {to_hex(c) for coll in maps[1].collections if isinstance(coll, PathCollection)
              for c in coll.get_facecolors()}  # fmt: skip
-    assert {L.style.GI_BIN_COLOURS[b] for b in hot} & fills
+    assert {style.GI_BIN_COLOURS[b] for b in hot} & fills
     headings = [t.get_text() for t in texts(fig, "map-heading")]
     assert headings == ["Kernel density", "Gi* hot spots"]
     # the ward's figures, with the change and its test
@@ -313,7 +313,7 @@ def test_cluster_page_cites_the_context_it_maps(pack, bivariate, samhi):
 
 
 def test_data_page_names_source_files_not_folders_on_the_analysts_computer(wards):
-    from hotspot.maps.briefing import _methods_blocks
+    from hotspot.maps.briefing_methods import _methods_blocks
 
     report = "Source: C:\\Users\\jsmith\\Documents\\2024-10-met-street.csv\nRows read: 10"
     b = Briefing(title="t", wards=wards, load_report=report)

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from matplotlib.text import Text
 
+from hotspot.maps import class_breaks, static, web, web_html
 from hotspot.maps import layers as L
-from hotspot.maps import static, style, web
 
 # Ward rates per 1,000 of a borough with a few high-rate wards (the shape of Lewisham's)
 RATES = np.array(
@@ -21,9 +21,9 @@ RATES = np.array(
 
 def test_high_rate_wards_are_not_lumped_with_much_lower_ones():
     """Quantiles put 37.5 with 59.3 (the top fifth); natural breaks keep them apart."""
-    quantiles = style.classify(RATES, scheme="quantiles", k=5)
+    quantiles = class_breaks.classify(RATES, scheme="quantiles", k=5)
     assert quantiles.index[15] == quantiles.index[18]  # the defect: 37.5 and 59.3 together
-    c = style.classify(RATES, k=5)  # the default
+    c = class_breaks.classify(RATES, k=5)  # the default
     assert c.scheme == "natural_breaks"
     assert c.index[15] != c.index[18]
     ref = mapclassify.FisherJenks(RATES, k=5)
@@ -32,7 +32,7 @@ def test_high_rate_wards_are_not_lumped_with_much_lower_ones():
 
 
 def test_class_labels_give_each_class_its_own_range():
-    c = style.classify(RATES, k=5)
+    c = class_breaks.classify(RATES, k=5)
     # each label runs from the lowest to the highest value in its class: no overlaps
     for i, label in enumerate(c.labels):
         members = RATES[c.index == i]
@@ -43,7 +43,7 @@ def test_class_labels_give_each_class_its_own_range():
 def test_jenks_on_many_areas_is_found_on_a_sample_that_agrees():
     rng = np.random.default_rng(5)
     values = np.concatenate([rng.gamma(3, 8, 1200), rng.normal(120, 8, 300)])
-    c = style.classify(values, k=5)
+    c = class_breaks.classify(values, k=5)
     ref = mapclassify.FisherJenks(values, k=5).bins
     # found on 1,000 of the 1,500 values; each break within 5% of the range of the exact one
     assert len(c.bins) == 5 and c.bins[-1] == values.max()
@@ -69,7 +69,7 @@ def test_print_web_and_window_maps_of_rates_use_the_same_classes(stats, ctx):
     printed = {t.get_text() for t in fig.findobj(Text)}
     assert set(expected) <= printed
     assert "Classes: natural breaks (Jenks)." in printed
-    html = web.render_html(web.build_map([window]))
+    html = web_html.render_html(web.build_map([window]))
     for label in expected:
         assert json.dumps(label)[1:-1] in html  # the legend is written as a JSON string
     assert "Classes: natural breaks (Jenks)." in html

@@ -16,7 +16,7 @@ from hotspot import export
 from hotspot.core import atomic
 from hotspot.core.errors import ExportError
 from hotspot.maps import layers as L
-from hotspot.maps import static, web
+from hotspot.maps import print_page, print_save, web, web_html
 from hotspot.maps.briefing import Briefing, write_briefing
 
 OLD = b"the analyst's previous file"
@@ -25,7 +25,7 @@ OLD = b"the analyst's previous file"
 @pytest.fixture(scope="module")
 def writers(density, gistar, stats, wards):
     """name -> write(path, overwrite)."""
-    fig = static.print_map([L.AreaBoundaries(wards)], title="Safety")
+    fig = print_page.print_map([L.AreaBoundaries(wards)], title="Safety")
     m = web.build_map([L.AreaBoundaries(wards)])
     pack = Briefing(title="Safety", wards=wards)  # cover and methods: quick to draw
     return {
@@ -34,10 +34,10 @@ def writers(density, gistar, stats, wards):
         ),
         "kde.tif": lambda p, o: export.write_geotiff(density, p, overwrite=o),
         "rates.csv": lambda p, o: export.write_csv(stats.table, p, overwrite=o),
-        "map.png": lambda p, o: static.save_figure(fig, p, overwrite=o, dpi=50),
-        "map.pdf": lambda p, o: static.save_figure(fig, p, overwrite=o),
-        "map.svg": lambda p, o: static.save_figure(fig, p, overwrite=o),
-        "map.html": lambda p, o: web.write_html(m, p, overwrite=o),
+        "map.png": lambda p, o: print_save.save_figure(fig, p, overwrite=o, dpi=50),
+        "map.pdf": lambda p, o: print_save.save_figure(fig, p, overwrite=o),
+        "map.svg": lambda p, o: print_save.save_figure(fig, p, overwrite=o),
+        "map.html": lambda p, o: web_html.write_html(m, p, overwrite=o),
         "briefing.pdf": lambda p, o: write_briefing(p, pack, overwrite=o),
     }
 
@@ -127,7 +127,7 @@ def test_failed_geotiff_leaves_nothing(density, tmp_path, monkeypatch):
 
 def test_failed_print_map_leaves_nothing(wards, tmp_path, monkeypatch):
     """matplotlib has written part of the PNG when it fails."""
-    fig = static.print_map([L.AreaBoundaries(wards)], title="Safety")
+    fig = print_page.print_map([L.AreaBoundaries(wards)], title="Safety")
 
     def partial(path, **kwargs):
         with open(path, "wb") as fh:
@@ -136,5 +136,5 @@ def test_failed_print_map_leaves_nothing(wards, tmp_path, monkeypatch):
 
     monkeypatch.setattr(fig, "savefig", partial)
     with pytest.raises(MemoryError):
-        static.save_figure(fig, tmp_path / "map.png")
+        print_save.save_figure(fig, tmp_path / "map.png")
     assert list(tmp_path.iterdir()) == []

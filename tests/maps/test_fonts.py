@@ -18,7 +18,7 @@ from matplotlib import font_manager
 from matplotlib.text import Text
 from pypdf import PdfReader
 
-from hotspot.maps import fonts, static
+from hotspot.maps import fonts, print_save, static
 from hotspot.maps.briefing import write_briefing
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,13 +74,13 @@ def test_the_shipped_fonts_are_dejavu_sans_with_their_licence(shipped_version):
 
 def test_every_text_of_a_print_map_is_drawn_with_a_shipped_file(density, gistar, ctx, tmp_path):
     for fig in (static.kde_map(density, ctx), static.gistar_map(gistar, ctx)):
-        static.save_figure(fig, tmp_path / f"{id(fig)}.png")  # draws: every text exists
+        print_save.save_figure(fig, tmp_path / f"{id(fig)}.png")  # draws: every text exists
         assert drawn_files(fig) <= set(fonts.font_files())
         assert len(drawn_files(fig)) >= 2  # regular and bold at least
 
 
 def test_the_pdf_map_embeds_only_the_shipped_font(density, ctx, tmp_path, shipped_version):
-    path = static.save_figure(static.kde_map(density, ctx), tmp_path / "kde.pdf")
+    path = print_save.save_figure(static.kde_map(density, ctx), tmp_path / "kde.pdf")
     embedded = pdf_fonts(path)
     assert {"DejaVuSans", "DejaVuSans-Bold"} <= set(embedded)
     assert set(embedded.values()) == {shipped_version}
@@ -91,7 +91,7 @@ def test_a_users_matplotlib_settings_do_not_change_the_print_font(
 ):
     with matplotlib.rc_context({"font.family": "serif", "font.serif": ["DejaVu Serif"]}):
         fig = static.kde_map(density, ctx)
-        path = static.save_figure(fig, tmp_path / "kde.pdf")
+        path = print_save.save_figure(fig, tmp_path / "kde.pdf")
     embedded = pdf_fonts(path)
     assert all(name.startswith("DejaVuSans") for name in embedded), embedded
     assert set(embedded.values()) == {shipped_version}
@@ -99,7 +99,7 @@ def test_a_users_matplotlib_settings_do_not_change_the_print_font(
 
 def test_the_svg_map_names_the_shipped_family(density, ctx, tmp_path):
     with matplotlib.rc_context({"font.family": "serif"}):  # a user's matplotlibrc
-        path = static.save_figure(static.kde_map(density, ctx), tmp_path / "kde.svg")
+        path = print_save.save_figure(static.kde_map(density, ctx), tmp_path / "kde.svg")
     svg = path.read_text(encoding="utf-8")
     families = set(re.findall(r"font-family[:=]\s*['\"]?([^;'\"]+)", svg))
     assert families == {fonts.FAMILY}

@@ -8,8 +8,8 @@ import pytest
 from matplotlib.colors import to_rgb
 
 from hotspot.core.errors import HotspotError
+from hotspot.maps import class_breaks, style
 from hotspot.maps import layers as L
-from hotspot.maps import style
 
 # Dichromat simulation in linear RGB (Viénot, Brettel & Mollon 1999, Color Research and
 # Application 24(4):243-252): the colours a reader with protanopia or deuteranopia sees.
@@ -40,9 +40,11 @@ PALETTES = {
     "Gi* classes": list(style.GI_BIN_COLOURS.values()),
     "bivariate clusters": list(style.CLUSTER_COLOURS.values()),
     "KDE hot classes": style.kde_class_colours(3),
-    "rate classes": list(style.classify(np.arange(50.0), k=5).colours),
+    "rate classes": list(class_breaks.classify(np.arange(50.0), k=5).colours),
     "change classes": list(
-        style.classify(np.arange(-20.0, 31.0), k=5, scheme="equal_interval", diverging=True).colours
+        class_breaks.classify(
+            np.arange(-20.0, 31.0), k=5, scheme="equal_interval", diverging=True
+        ).colours
     ),
     "3 x 3 bivariate": [c for row in style.BIVARIATE_COLOURS for c in row],
 }
@@ -174,7 +176,7 @@ def test_change_map_is_diverging_around_zero(stats):
 def test_change_classes_never_mix_falls_and_rises(scheme):
     """A ward with +3 must not share a (purple) class with a ward with -20."""
     change = np.array([-28.0, -20, -6, -4, 0, 3, 4, 10, 15, 36, 52, 92])
-    c = style.classify(change, scheme=scheme, k=5, diverging=True)
+    c = class_breaks.classify(change, scheme=scheme, k=5, diverging=True)
     for i in range(len(c.bins)):
         members = change[c.index == i]
         assert (members <= 0).all() or (members >= 0).all(), (i, members)
@@ -328,13 +330,15 @@ def test_class_breaks_match_mapclassify_on_random_data(seed):
     n, k = int(rng.integers(6, 80)), int(rng.integers(2, 8))
     values = rng.gamma(2.0, 3.0, n) if seed % 2 else rng.normal(0.0, 1.0, n)
     np.testing.assert_allclose(
-        style.fisher_jenks_breaks(values, k), mapclassify.FisherJenks(values, k=k).bins, rtol=1e-6
+        class_breaks.fisher_jenks_breaks(values, k),
+        mapclassify.FisherJenks(values, k=k).bins,
+        rtol=1e-6,
     )
     np.testing.assert_allclose(
-        style.quantile_breaks(values, k), mapclassify.Quantiles(values, k=k).bins, rtol=1e-12
+        class_breaks.quantile_breaks(values, k), mapclassify.Quantiles(values, k=k).bins, rtol=1e-12
     )
     np.testing.assert_allclose(
-        style.equal_interval_breaks(values, k),
+        class_breaks.equal_interval_breaks(values, k),
         mapclassify.EqualInterval(values, k=k).bins,
         rtol=1e-12,
     )
@@ -342,8 +346,8 @@ def test_class_breaks_match_mapclassify_on_random_data(seed):
 
 def test_classify_with_ties_gives_fewer_classes():
     values = np.array([1.0, 1.0, 1.0, 1.0, 2.0, 9.0])
-    c = style.classify(values, scheme="quantiles", k=5)
+    c = class_breaks.classify(values, scheme="quantiles", k=5)
     assert len(c.bins) == len(set(c.bins)) <= 3
     assert c.index.min() == 0 and c.index.max() == len(c.bins) - 1
-    one = style.classify(np.array([4.0, 4.0]), k=5)
+    one = class_breaks.classify(np.array([4.0, 4.0]), k=5)
     assert len(one.bins) == 1 and one.index.tolist() == [0, 0]

@@ -8,7 +8,7 @@ import pytest
 import shapely
 
 from hotspot.maps import layers as L
-from hotspot.maps import static, web
+from hotspot.maps import print_page, static, web, web_html
 from hotspot.maps.reference import WEB_VERTICES, ReferenceMap, road_labels
 from hotspot.model.reference import ReferenceLayer
 
@@ -39,7 +39,7 @@ def network(n_streets: int = 60, seed: int = 2) -> ReferenceLayer:
 
 
 def _map(layers, extent):
-    fig = static.print_map(layers, title="t", extent=extent)
+    fig = print_page.print_map(layers, title="t", extent=extent)
     ax = next(a for a in fig.axes if a.get_gid() == "map")
     return fig, ax
 
@@ -116,7 +116,7 @@ def test_zones_are_numbered_and_explained_on_the_web_map(gistar, wards):
     assert len(zones.zones)
     layer = ZoneOutlines(zones)
     assert [text for *_, text in layer.labels()] == [str(z) for z in zones.zones["zone"]]
-    html = web.render_html(web.build_map([L.GiStarCells(gistar), layer]))
+    html = web_html.render_html(web.build_map([L.GiStarCells(gistar), layer]))
     assert "hotspot-zone-label" in html and "Streets and places" in html
     assert "Market Street (" in html
     fig = static.gistar_map(gistar, static.MapContext(wards=wards), zones=zones)

@@ -10,7 +10,7 @@ import pytest
 
 from hotspot import export
 from hotspot.maps import layers as L
-from hotspot.maps import static, web
+from hotspot.maps import print_save, static, web, web_html
 
 pytestmark = pytest.mark.realdata
 
@@ -63,14 +63,14 @@ def test_print_map_of_the_lewisham_wards(lewisham, violence, tmp_path):
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     assert x0 < xmin < xmax < x1 and y0 < ymin < ymax < y1
-    path = static.save_figure(fig, tmp_path / "lewisham_kde.pdf")
+    path = print_save.save_figure(fig, tmp_path / "lewisham_kde.pdf")
     assert path.stat().st_size > 10_000
 
 
 def test_offline_web_map_of_lewisham(lewisham, violence):
     wards, borough = lewisham
     _, kde, _ = violence
-    html = web.render_html(
+    html = web_html.render_html(
         web.build_map([L.DensitySurface(kde), L.AreaBoundaries(wards, name="Wards 2022")])
     )
     for name in wards.gdf["name"]:

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from hotspot.analysis.emerging import EmergingParams, run_emerging  # noqa: E402
 from hotspot.analysis.evaluation import EvaluationParams, run_evaluation  # noqa: E402
-from hotspot.maps import static, web  # noqa: E402
+from hotspot.maps import static, web, web_html  # noqa: E402
 from hotspot.maps.spacetime_layers import (  # noqa: E402
     EMERGING_COLOURS,
     EmergingCells,
@@ -92,7 +92,7 @@ def test_emerging_print_map_and_web_map(results, ctx):
     assert title.startswith("Emerging hot spots")
     subtitle = next(t.get_text() for t in fig.texts if t.get_gid() == "subtitle")
     assert "24 months, 2023-10 to 2025-09" in subtitle and "12 months" not in subtitle
-    html = web.render_html(web.build_map([EmergingCells(em)]))
+    html = web_html.render_html(web.build_map([EmergingCells(em)]))
     assert "Persistent hot spot" in html
 
 

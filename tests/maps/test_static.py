@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from hotspot.core.errors import ExportError, HotspotError
 from hotspot.maps import layers as L
-from hotspot.maps import static, style
+from hotspot.maps import print_basemap, print_page, print_save, static, style
 
 
 @pytest.fixture(scope="module")
@@ -204,7 +204,7 @@ def test_samhi_maps_cite_samhi(stats, ctx):
 def test_names_cut_by_the_frame_of_a_zoomed_map_are_left_out(wards):
     """Zoomed on one ward, its neighbours' names would be cut at the edge: not drawn."""
     x0, y0 = wards.total_bounds[:2]
-    fig = static.print_map(
+    fig = print_page.print_map(
         [L.AreaBoundaries(wards)], title="t", extent=(x0 + 50, y0 + 50, x0 + 1100, y0 + 1100)
     )
     fig.canvas.draw()
@@ -221,7 +221,7 @@ def test_names_cut_by_the_frame_of_a_zoomed_map_are_left_out(wards):
 
 
 def test_hidden_layers_are_not_drawn(density, wards):
-    fig = static.print_map(
+    fig = print_page.print_map(
         [L.DensitySurface(density, visible=False), L.AreaBoundaries(wards)], title="t"
     )
     assert map_axes(fig).get_images() == []
@@ -236,18 +236,18 @@ def test_portrait_page(gistar, wards):
 
 def test_unknown_page_is_refused(wards):
     with pytest.raises(HotspotError, match="page"):
-        static.print_map([L.AreaBoundaries(wards)], title="t", page="A3")
+        print_page.print_map([L.AreaBoundaries(wards)], title="t", page="A3")
 
 
 def test_png_is_a4_at_300_dpi(kde_fig, tmp_path):
-    path = static.save_figure(kde_fig, tmp_path / "kde.png")
+    path = print_save.save_figure(kde_fig, tmp_path / "kde.png")
     with Image.open(path) as img:
         assert img.size == (round(11.69 * 300), round(8.27 * 300))
         assert img.info["dpi"] == pytest.approx((300, 300), abs=0.01)
 
 
 def test_pdf_is_one_a4_page_with_searchable_text(gi_fig, tmp_path):
-    path = static.save_figure(gi_fig, tmp_path / "gi.pdf")
+    path = print_save.save_figure(gi_fig, tmp_path / "gi.pdf")
     reader = PdfReader(path)
     assert len(reader.pages) == 1
     box = reader.pages[0].mediabox
@@ -259,7 +259,7 @@ def test_pdf_is_one_a4_page_with_searchable_text(gi_fig, tmp_path):
 
 
 def test_svg_keeps_text_as_text(kde_fig, tmp_path):
-    path = static.save_figure(kde_fig, tmp_path / "kde.svg")
+    path = print_save.save_figure(kde_fig, tmp_path / "kde.svg")
     svg = path.read_text(encoding="utf-8")
     assert svg.lstrip().startswith("<?xml")
     assert "kernel density hotspots" in svg
@@ -269,10 +269,10 @@ def test_save_refuses_to_overwrite_and_leaves_no_temp_files(kde_fig, tmp_path):
     target = tmp_path / "map.png"
     target.write_bytes(b"keep me")
     with pytest.raises(ExportError, match="already exists"):
-        static.save_figure(kde_fig, target)
+        print_save.save_figure(kde_fig, target)
     assert target.read_bytes() == b"keep me"
     with pytest.raises(ExportError, match="format"):
-        static.save_figure(kde_fig, tmp_path / "map.tiff")
+        print_save.save_figure(kde_fig, tmp_path / "map.tiff")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["map.png"]
 
 
@@ -282,7 +282,7 @@ def test_failed_save_leaves_nothing(kde_fig, tmp_path, monkeypatch):
 
     monkeypatch.setattr(kde_fig, "savefig", boom)
     with pytest.raises(RuntimeError):
-        static.save_figure(kde_fig, tmp_path / "map.pdf")
+        print_save.save_figure(kde_fig, tmp_path / "map.pdf")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -293,7 +293,7 @@ def test_basemap_without_network_is_left_out_and_said(density, ctx, monkeypatch)
     def no_network(bounds, timeout):
         raise ConnectionError("Name or service not known")
 
-    monkeypatch.setattr(static, "fetch_basemap", no_network)
+    monkeypatch.setattr(print_basemap, "fetch_basemap", no_network)
     osm_ctx = static.MapContext(**{**ctx.__dict__, "basemap": "osm"})
     fig = static.kde_map(density, osm_ctx)
     attr = text_of(fig, "attribution")
@@ -306,8 +306,10 @@ def test_basemap_gives_up_after_its_timeout(wards, monkeypatch):
     def hangs(bounds, timeout):
         time.sleep(30)
 
-    monkeypatch.setattr(static, "fetch_basemap", hangs)
-    fig = static.print_map([L.AreaBoundaries(wards)], title="t", basemap="osm", basemap_timeout=0.2)
+    monkeypatch.setattr(print_basemap, "fetch_basemap", hangs)
+    fig = print_page.print_map(
+        [L.AreaBoundaries(wards)], title="t", basemap="osm", basemap_timeout=0.2
+    )
     assert "could not be fetched (no answer from the tile server within 0.2 s)" in text_of(
         fig, "attribution"
     )
@@ -321,15 +323,15 @@ def test_after_a_failure_later_maps_do_not_wait_for_the_basemap(wards, monkeypat
         calls.append(bounds)
         raise ConnectionError("Network is unreachable")
 
-    monkeypatch.setattr(static, "fetch_basemap", offline)
-    monkeypatch.setattr(static, "_basemap_down", {})
+    monkeypatch.setattr(print_basemap, "fetch_basemap", offline)
+    monkeypatch.setattr(print_basemap, "_basemap_down", {})
     for _ in range(3):
-        fig = static.print_map([L.AreaBoundaries(wards)], title="t", basemap="osm")
+        fig = print_page.print_map([L.AreaBoundaries(wards)], title="t", basemap="osm")
         assert "Basemap not shown" in text_of(fig, "attribution")
         assert "Network is unreachable" in text_of(fig, "attribution")
     assert len(calls) == 1
-    monkeypatch.setattr(static, "BASEMAP_RETRY_S", 0.0)
-    static.print_map([L.AreaBoundaries(wards)], title="t", basemap="osm")
+    monkeypatch.setattr(print_basemap, "BASEMAP_RETRY_S", 0.0)
+    print_page.print_map([L.AreaBoundaries(wards)], title="t", basemap="osm")
     assert len(calls) == 2  # tried again once the pause is over
 
 
@@ -341,9 +343,11 @@ def test_contextily_path_fails_cleanly_when_the_server_is_unreachable(wards, mon
         name="closed", url="http://127.0.0.1:9/{z}/{x}/{y}.png", attribution="none"
     )
     monkeypatch.setattr(
-        static, "fetch_basemap", lambda b, t: static._fetch_osm(b, t, source=closed)
+        print_basemap, "fetch_basemap", lambda b, t: print_basemap._fetch_osm(b, t, source=closed)
     )
-    fig = static.print_map([L.AreaBoundaries(wards)], title="t", basemap="osm", basemap_timeout=5)
+    fig = print_page.print_map(
+        [L.AreaBoundaries(wards)], title="t", basemap="osm", basemap_timeout=5
+    )
     assert "Basemap not shown" in text_of(fig, "attribution")
 
 
@@ -355,8 +359,8 @@ def test_basemap_is_drawn_under_the_layers_with_its_attribution(wards, monkeypat
         img = np.full((64, 64, 4), 200, dtype=np.uint8)
         return img, (w, e, s, n)
 
-    monkeypatch.setattr(static, "fetch_basemap", fake_tiles)
-    fig = static.print_map([L.AreaBoundaries(wards)], title="t", basemap="osm")
+    monkeypatch.setattr(print_basemap, "fetch_basemap", fake_tiles)
+    fig = print_page.print_map([L.AreaBoundaries(wards)], title="t", basemap="osm")
     images = map_axes(fig).get_images()
     assert len(images) == 1 and images[0].get_zorder() == 0
     assert "© OpenStreetMap contributors" in text_of(fig, "attribution")

@@ -12,7 +12,7 @@ from pyproj import Transformer
 
 from hotspot.core.errors import ExportError, HotspotError
 from hotspot.maps import layers as L
-from hotspot.maps import web
+from hotspot.maps import web, web_html
 
 SRC_RE = re.compile(r"<(?:script|img|iframe)[^>]*\ssrc=[\"']([^\"']+)", re.IGNORECASE)
 HREF_RE = re.compile(r"<link[^>]*\shref=[\"']([^\"']+)", re.IGNORECASE)
@@ -37,7 +37,7 @@ def all_layers(density, gistar, stats, bivariate, wards):
 
 @pytest.fixture(scope="module")
 def html(all_layers):
-    return web.render_html(web.build_map(all_layers, title="Serious violence"))
+    return web_html.render_html(web.build_map(all_layers, title="Serious violence"))
 
 
 def test_page_has_no_remote_script_or_stylesheet(html):
@@ -75,20 +75,20 @@ def test_tooltips_carry_the_documented_fields(html):
 
 
 def test_offence_points_only_when_asked(all_layers, points):
-    html = web.render_html(web.build_map(all_layers))
+    html = web_html.render_html(web.build_map(all_layers))
     assert "markerClusterGroup" not in html
-    with_points = web.render_html(web.build_map([*all_layers, L.OffencePoints(points)]))
+    with_points = web_html.render_html(web.build_map([*all_layers, L.OffencePoints(points)]))
     assert "markerClusterGroup" in with_points
     assert "leaflet.markercluster" in with_points.lower() or "MarkerClusterGroup" in with_points
     assert remote_refs(with_points) == []
 
 
 def test_osm_basemap_is_the_only_network_address(all_layers):
-    html = web.render_html(web.build_map(all_layers, basemap="osm"))
+    html = web_html.render_html(web.build_map(all_layers, basemap="osm"))
     assert remote_refs(html) == []  # tiles are requested by Leaflet, not by a tag
     assert web.OSM_URL in html
     assert "OpenStreetMap" in html
-    none = web.render_html(web.build_map(all_layers, basemap="none"))
+    none = web_html.render_html(web.build_map(all_layers, basemap="none"))
     assert "tile.openstreetmap.org" not in none
 
 
@@ -103,11 +103,11 @@ def test_element_needing_an_unbundled_cdn_script_is_refused(all_layers):
     m = web.build_map(all_layers[:1])
     Fullscreen().add_to(m)
     with pytest.raises(ExportError, match="no offline copy"):
-        web.render_html(m)
+        web_html.render_html(m)
 
 
 def test_not_inline_links_local_files(all_layers):
-    html = web.render_html(web.build_map(all_layers[:1]), inline=False)
+    html = web_html.render_html(web.build_map(all_layers[:1]), inline=False)
     refs = SRC_RE.findall(html) + HREF_RE.findall(html)
     local = [r for r in refs if r.startswith("file://")]
     assert len(local) >= 2
@@ -118,14 +118,14 @@ def test_not_inline_links_local_files(all_layers):
 
 def test_render_twice_gives_one_copy_of_leaflet(all_layers):
     m = web.build_map(all_layers[:1])
-    web.render_html(m)
-    html = web.render_html(m)
+    web_html.render_html(m)
+    html = web_html.render_html(m)
     assert html.count("Leaflet 1.9.4") == 1
 
 
 def test_opens_on_the_layers_extent(wards):
     m = web.build_map([L.AreaBoundaries(wards)])
-    html = web.render_html(m)
+    html = web_html.render_html(m)
     (south, west), (north, east) = _fit_bounds(html)
     to_ll = Transformer.from_crs(27700, 4326, always_xy=True)
     xmin, ymin, xmax, ymax = wards.total_bounds
@@ -186,16 +186,16 @@ def test_density_bounds_cover_the_grid(density):
 
 def test_write_html_is_atomic_and_refuses_to_overwrite(tmp_path, wards):
     m = web.build_map([L.AreaBoundaries(wards)])
-    out = web.write_html(m, tmp_path / "map.html")
+    out = web_html.write_html(m, tmp_path / "map.html")
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     with pytest.raises(ExportError, match="already exists"):
-        web.write_html(m, tmp_path / "map.html")
-    web.write_html(m, tmp_path / "map.html", overwrite=True)
+        web_html.write_html(m, tmp_path / "map.html")
+    web_html.write_html(m, tmp_path / "map.html", overwrite=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["map.html"]
 
 
 def test_web_assets_are_shipped_with_licences():
-    root = web.web_assets_dir()
+    root = web_html.web_assets_dir()
     for rel in (
         "leaflet/leaflet.js",
         "leaflet/leaflet.css",
@@ -208,7 +208,7 @@ def test_web_assets_are_shipped_with_licences():
 
 
 def test_folium_class_defaults_are_left_alone(all_layers):
-    web.render_html(web.build_map(all_layers[:1]))
+    web_html.render_html(web.build_map(all_layers[:1]))
     assert any(name == "leaflet" for name, _ in folium.Map.default_js)
 
 
@@ -224,7 +224,7 @@ def test_run_map_has_no_offence_points_unless_asked(
     results = {"kde": density, "gistar": gistar, "rates": stats, "bivariate": bivariate}
     layers = web_layers(ws, results)
     assert not any(isinstance(layer, L.OffencePoints) for layer in layers)
-    html = web.render_html(web.build_map(layers))
+    html = web_html.render_html(web.build_map(layers))
     assert "markerClusterGroup" not in html
     shown = [layer.name for layer in layers if layer.visible]
     assert shown == ["Kernel density hotspots", "Wards", "Borough outline"]

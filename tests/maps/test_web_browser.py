@@ -11,7 +11,7 @@ import pytest
 from _chromium import dump_dom, needs_chromium
 
 from hotspot.maps import layers as L
-from hotspot.maps import web
+from hotspot.maps import web, web_html
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 
@@ -63,7 +63,7 @@ def map_layers(density, gistar, stats, bivariate, wards):
 
 @pytest.fixture(scope="module")
 def rendered(map_layers, tmp_path_factory):
-    html = web.render_html(web.build_map(map_layers, title="Serious violence"))
+    html = web_html.render_html(web.build_map(map_layers, title="Serious violence"))
     return open_in_chromium(html, tmp_path_factory.mktemp("chromium"))
 
 
@@ -121,7 +121,7 @@ def test_ward_names_and_attribution_are_shown(rendered, wards):
 
 
 def test_osm_basemap_page_still_renders_without_network(map_layers, tmp_path, wards):
-    html = web.render_html(web.build_map(map_layers[-1:], basemap="osm"))
+    html = web_html.render_html(web.build_map(map_layers[-1:], basemap="osm"))
     dom, log, requests = open_in_chromium(html, tmp_path)
     assert requests, "Leaflet should have asked for tiles"
     assert {urlsplit(u).hostname for u in requests} == {"tile.openstreetmap.org"}
@@ -133,7 +133,7 @@ def test_osm_basemap_page_still_renders_without_network(map_layers, tmp_path, wa
 
 def test_offence_points_are_clustered(points, wards, tmp_path):
     layers = [L.AreaBoundaries(wards), L.OffencePoints(points, visible=True)]
-    dom, log, requests = open_in_chromium(web.render_html(web.build_map(layers)), tmp_path)
+    dom, log, requests = open_in_chromium(web_html.render_html(web.build_map(layers)), tmp_path)
     assert requests == []
     assert console_errors(log) == []
     clusters = re.findall(r'marker-cluster[^"]*"[^>]*><div><span>(\d+)</span>', dom)

@@ -226,7 +226,7 @@ def test_city_of_london_on_londons_lsoas_is_framed_and_restricted(shared_data, t
     warned = next(m for m in messages if "reach far beyond the offences" in m)
     assert "of 4,835 LSOAs" in warned and 'local_authorities = ["City of London"]' in warned
     ws = pipeline.load_workspace(p)
-    ctx = pipeline.outputs.map_context(p, ws, pipeline.select(p, ws))
+    ctx = pipeline.output_maps.map_context(p, ws, pipeline.select(p, ws))
     assert ctx.frame is not None and ctx.frame[2] - ctx.frame[0] < 8000  # not London's 50 km
     p.selection = SelectionParams(local_authorities=("City of London",))
     messages.clear()
@@ -323,7 +323,7 @@ def test_an_empty_significance_map_says_so_on_the_map_the_page_and_the_html(weak
     assert EMPTY in html  # the layer's legend
     assert EMPTY in _pdf_text(out / "briefing.pdf").replace("- ", "")  # map page and methods
     g = pipeline.run_analysis("gistar", p, ws)["gistar"]
-    ctx = pipeline.outputs.map_context(p, ws, pipeline.select(p, ws))
+    ctx = pipeline.output_maps.map_context(p, ws, pipeline.select(p, ws))
     fig = static.gistar_map(g, ctx)
     note = [t for t in fig.findobj() if getattr(t, "get_gid", lambda: None)() == "empty-note"]
     assert note and _flat(note[0].get_text()).startswith(EMPTY)

@@ -497,7 +497,7 @@ def test_no_folder_of_the_project_is_printed_in_the_pack(run, demo):
 
 
 def test_window_html_and_print_maps_carry_the_same_attribution_year(run, full_project):
-    from hotspot.maps.style import os_copyright
+    from hotspot.maps.attributions import os_copyright
 
     out, _, _ = run
     ws = pipeline.load_workspace(full_project)

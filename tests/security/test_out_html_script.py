@@ -26,7 +26,7 @@ from _outsec_corpus import (
 from shapely.geometry import box
 
 from hotspot.maps import layers as L
-from hotspot.maps import web
+from hotspot.maps import web, web_html
 
 X0, Y0 = 530000.0, 180000.0
 NAMES = SCRIPT_NAMES + MATH_NAMES[:1]
@@ -101,7 +101,7 @@ def _check(hover: dict, verdict: dict, layers: list[L.MapLayer], *, titled: bool
 def test_hostile_names_are_shown_as_text_in_chromium(tmp_path):
     layers = _hostile_layers()
     m = web.build_map(layers, title=HOSTILE_TITLE, subtitle=SCRIPT_NAMES[0])
-    report = hover_in_chromium(web.render_html(m), tmp_path)
+    report = hover_in_chromium(web_html.render_html(m), tmp_path)
     _check(report["hover"], report["verdict"], layers)
 
 

@@ -18,7 +18,7 @@ from matplotlib.text import Text
 from shapely.geometry import box
 
 from hotspot.maps import layers as L
-from hotspot.maps import static
+from hotspot.maps import print_page, print_save
 from hotspot.maps.briefing import Briefing, build_pages
 from hotspot.maps.briefing_sections import rates_section
 
@@ -62,7 +62,7 @@ def _svg_strings(path) -> str:
 def test_print_map_draws_dollar_names_literally_and_saves(tmp_path, fmt):
     wards = _wards()
     choropleth = L.AreaChoropleth(wards, column="rate", name=MATH_NAMES[1])
-    fig = static.print_map(
+    fig = print_page.print_map(
         [choropleth, L.AreaBoundaries(wards, name=MATH_NAMES[0])],
         title=TITLE,
         subtitle=MATH_NAMES[2],
@@ -74,7 +74,7 @@ def test_print_map_draws_dollar_names_literally_and_saves(tmp_path, fmt):
         assert name in strings, name
     assert f"{MATH_NAMES[0]} boundary" in strings  # a legend entry
     assert all(not t.get_parse_math() and not t.get_usetex() for t in _texts(fig))
-    path = static.save_figure(fig, tmp_path / f"map.{fmt}")  # "$\frac$" does not stop it
+    path = print_save.save_figure(fig, tmp_path / f"map.{fmt}")  # "$\frac$" does not stop it
     assert path.stat().st_size > 1000
     if fmt == "svg":
         drawn = _svg_strings(path)
@@ -83,7 +83,7 @@ def test_print_map_draws_dollar_names_literally_and_saves(tmp_path, fmt):
 
 def test_control_characters_are_shown_as_escapes_not_missing_glyphs(recwarn):
     wards = _wards().assign(name=[*CONTROL_NAMES, "Plain"])
-    fig = static.print_map([L.AreaBoundaries(wards)], title="Bell\x07 title")
+    fig = print_page.print_map([L.AreaBoundaries(wards)], title="Bell\x07 title")
     strings = _strings(fig)
     assert "Bell\\x07 title" in strings
     assert "Bell\\x07\\x1b[31mRed" in strings and "\\u202eLive" in strings

@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from hotspot.pipeline import load_report, outputs, registry, run
+from hotspot.pipeline import (
+    load_report,
+    output_briefing,
+    output_maps,
+    output_summary,
+    output_tables,
+    registry,
+    run,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,10 +33,10 @@ def test_every_output_file_is_described_with_its_suppression():
         load_report.LOAD_REPORT_FILE,
         load_report.OFFENCES_FILE,
         *(f.name for spec in registry.analyses() for f in spec.files),  # kde.tif
-        outputs.SUMMARY_FILE,
-        outputs.GPKG_FILE,
-        outputs.HTML_FILE,
-        outputs.BRIEFING_FILE,
+        output_summary.SUMMARY_FILE,
+        output_tables.GPKG_FILE,
+        output_maps.HTML_FILE,
+        output_briefing.BRIEFING_FILE,
         run.INCOMPLETE_FILE,
     ]
     for name in files:

@@ -140,7 +140,7 @@ def test_print_maps_and_briefing_take_the_threshold_from_their_context():
 
 
 def test_briefing_load_report_lists_small_counts_as_marks():
-    from hotspot.maps.briefing import _report_lines
+    from hotspot.maps.briefing_methods import _report_lines
 
     report = "\n".join(
         [

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from _toy_analysis import SHIPPED_ANALYSES
 from _window import LOAD_TIMEOUT, wait_for_map
 
 from hotspot.model import Project, SelectionParams
@@ -352,16 +353,7 @@ def result_entries(window: MainWindow, section: str):
 def test_each_analysis_runs_and_its_layers_reach_the_map(qtbot, window):
     select_serious_violence_12_months(window)
     sections = list(window.analysis)
-    assert sections == [
-        "kde",
-        "gistar",
-        "map_points",
-        "rates",
-        "named_areas",
-        "bivariate",
-        "emerging",
-        "evaluation",
-    ]
+    assert sections == list(SHIPPED_ANALYSES)
     for section in sections:
         run_panel(qtbot, window, section)
         assert section in window.session.results
@@ -794,17 +786,7 @@ def test_an_analysis_added_as_one_module_gets_its_panel_and_tables(
 ):
     w = MainWindow(Settings())
     qtbot.addWidget(w)
-    assert list(w.analysis) == [
-        "kde",
-        "gistar",
-        "map_points",
-        "rates",
-        "named_areas",
-        "bivariate",
-        "emerging",
-        "evaluation",
-        "monthly",
-    ]
+    assert list(w.analysis) == [*SHIPPED_ANALYSES, "monthly"]
     tab = w.analysis_tabs.indexOf(w.analysis["monthly"])
     assert w.analysis_tabs.tabText(tab) == "Months"
     assert w.open_project(demo_project)

@@ -17,7 +17,7 @@ import pytest
 from shapely.geometry import box
 
 from hotspot.maps import layers as L
-from hotspot.maps import web
+from hotspot.maps import web, web_html
 
 pytest.importorskip("PySide6.QtWebEngineWidgets", reason="QtWebEngine is not installed")
 
@@ -140,8 +140,8 @@ def test_with_the_basemap_off_nothing_leaves_the_machine(qtbot, servers):
 
 def test_the_exported_page_allows_only_its_basemap_tiles():
     """map.html carries the same policy: a browser opening it fetches tiles, nothing else."""
-    on = html.unescape(web.render_html(web.build_map(_layers(), basemap="osm")))
-    off = html.unescape(web.render_html(web.build_map(_layers(), basemap="none")))
+    on = html.unescape(web_html.render_html(web.build_map(_layers(), basemap="osm")))
+    off = html.unescape(web_html.render_html(web.build_map(_layers(), basemap="none")))
     for page in (on, off):
         policy = re.search(r'"Content-Security-Policy" content="([^"]+)"', page)
         assert policy and "default-src 'none'" in policy.group(1)

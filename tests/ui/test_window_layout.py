@@ -14,7 +14,7 @@ from _window import wait_for_map
 from PySide6.QtCore import Qt
 from test_main_window import js, run_panel
 
-from hotspot.maps.style import os_copyright
+from hotspot.maps.attributions import os_copyright
 from hotspot.ui.main_window import MainWindow
 from hotspot.ui.settings import Settings
 
@@ -132,3 +132,32 @@ def test_results_read_like_a_report_in_the_window(qtbot, sized):
     assert "e-" not in first["p"] and first["Ward"] and first["Streets and places"]
     rows_shown = table.view.height() // table.view.verticalHeader().defaultSectionSize()
     assert rows_shown >= 12  # a screenful of rows, not six
+
+
+def _fill(qtbot, w) -> float:
+    """How much of the map the study area spans, the larger of width and height."""
+    g = json.loads(js(qtbot, w, GEOMETRY % find_map()))
+    a, (width, height) = g["area"], g["size"]
+    return max((a[2] - a[0]) / width, (a[3] - a[1]) / height)
+
+
+VIEW = "(function(){const m=%s; const c=m.getCenter(); return JSON.stringify([c.lat,c.lng,m.getZoom()]);})()"
+
+
+@pytest.mark.parametrize("sized", [(1366, 768)], indirect=True)
+def test_the_area_fits_again_when_the_window_grows_until_the_user_moves_the_map(qtbot, sized):
+    w = sized
+    run_panel(qtbot, w, "rates")
+    small = _fill(qtbot, w)
+    assert small > 0.6
+    w.resize(1920, 1080)  # maximised: the area fills the larger map again
+    qtbot.waitUntil(lambda: _fill(qtbot, w) > 0.6, timeout=10_000)
+    # the user pans: from then on the view is theirs, whatever the window does
+    pan = "m.panBy([150, 40], {animate: false}); return 1;"
+    js(qtbot, w, "(function(){const m=" + find_map() + "; " + pan + "})()")
+    qtbot.waitUntil(lambda: js(qtbot, w, "window.hotspotMoved") is True, timeout=5_000)
+    lat, lng, zoom = json.loads(js(qtbot, w, VIEW % find_map()))
+    w.resize(1366, 768)
+    qtbot.wait(800)
+    lat2, lng2, zoom2 = json.loads(js(qtbot, w, VIEW % find_map()))
+    assert zoom2 == zoom and abs(lat2 - lat) < 1e-3 and abs(lng2 - lng) < 1e-3

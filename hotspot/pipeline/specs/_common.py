@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hotspot.pipeline.registry import Missing
+from hotspot.pipeline.analysis_spec import Missing
 
 
 def needs_offences(workspace: Any) -> Missing | None:

@@ -16,7 +16,8 @@ import numpy as np
 
 from hotspot.core.errors import AnalysisError
 from hotspot.core.progress import NO_PROGRESS, Progress
-from hotspot.pipeline.registry import ResultLayer, ResultTable, with_warnings
+from hotspot.pipeline.analysis_spec import ResultLayer, ResultTable
+from hotspot.pipeline.registry import with_warnings
 
 GISTAR_MIN_BIN = 2
 """Gi* cells at 95% confidence or more make zones (hot spots at 90% join no zone)."""

@@ -8,8 +8,7 @@ from hotspot.analysis.correlation import BivariateParams, run_bivariate
 from hotspot.core.errors import AnalysisError
 from hotspot.core.labels import MEASURES, NEIGHBOURS
 from hotspot.core.progress import SubProgress
-from hotspot.pipeline.inputs import lsoa_context, rates_for
-from hotspot.pipeline.registry import (
+from hotspot.pipeline.analysis_spec import (
     AnalysisSpec,
     FormHints,
     Missing,
@@ -17,8 +16,9 @@ from hotspot.pipeline.registry import (
     PrintMap,
     ResultLayer,
     ResultTable,
-    with_warnings,
 )
+from hotspot.pipeline.inputs import lsoa_context, rates_for
+from hotspot.pipeline.registry import with_warnings
 from hotspot.pipeline.specs._common import needs_offences
 from hotspot.pipeline.verify import verify_bivariate
 

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from hotspot.analysis.emerging import EmergingParams, run_emerging
-from hotspot.pipeline.registry import (
+from hotspot.pipeline.analysis_spec import (
     AnalysisSpec,
     FormHints,
     Missing,

@@ -7,14 +7,14 @@ from typing import Any
 from hotspot.analysis.evaluation import EvaluationParams, run_evaluation
 from hotspot.core.errors import AnalysisError
 from hotspot.pipeline import registry
-from hotspot.pipeline.registry import (
+from hotspot.pipeline.analysis_spec import (
     AnalysisSpec,
     PrintMap,
     ResultChart,
     ResultLayer,
     ResultTable,
-    with_warnings,
 )
+from hotspot.pipeline.registry import with_warnings
 from hotspot.pipeline.selection import selected_group, selected_period
 from hotspot.pipeline.specs._common import needs_offences
 

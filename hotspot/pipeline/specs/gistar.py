@@ -8,15 +8,15 @@ from typing import Any
 from hotspot.analysis.gistar import GiStarParams, run_gistar_grid
 from hotspot.core.labels import NEIGHBOURS
 from hotspot.core.progress import SubProgress
-from hotspot.pipeline.inputs import selected_points
-from hotspot.pipeline.registry import (
+from hotspot.pipeline.analysis_spec import (
     AnalysisSpec,
     FormHints,
     PrintMap,
     ResultLayer,
     ResultTable,
-    with_warnings,
 )
+from hotspot.pipeline.inputs import selected_points
+from hotspot.pipeline.registry import with_warnings
 from hotspot.pipeline.specs import _zones
 from hotspot.pipeline.specs._common import needs_offences, with_street_names, with_ward_names
 from hotspot.pipeline.verify import verify_gistar

@@ -8,16 +8,16 @@ import pandas as pd
 
 from hotspot.analysis.kde import KdeParams, run_kde
 from hotspot.core.progress import SubProgress
-from hotspot.pipeline.inputs import selected_points
-from hotspot.pipeline.registry import (
+from hotspot.pipeline.analysis_spec import (
     AnalysisSpec,
     FileOutput,
     FormHints,
     PrintMap,
     ResultLayer,
     ResultTable,
-    with_warnings,
 )
+from hotspot.pipeline.inputs import selected_points
+from hotspot.pipeline.registry import with_warnings
 from hotspot.pipeline.specs import _zones
 from hotspot.pipeline.specs._common import needs_offences
 

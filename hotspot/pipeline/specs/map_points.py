@@ -13,8 +13,8 @@ from hotspot.core.formats import published_count
 from hotspot.core.progress import SubProgress
 from hotspot.model.places import exclusion_masks
 from hotspot.pipeline import registry
+from hotspot.pipeline.analysis_spec import AnalysisSpec, ResultLayer, ResultTable
 from hotspot.pipeline.inputs import selected_points
-from hotspot.pipeline.registry import AnalysisSpec, ResultLayer, ResultTable
 from hotspot.pipeline.specs import _zones
 from hotspot.pipeline.specs._common import needs_offences
 

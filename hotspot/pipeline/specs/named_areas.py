@@ -6,15 +6,9 @@ from typing import Any
 
 from hotspot.analysis.named_areas import NamedAreaParams, named_area_counts, zones_in_areas
 from hotspot.core.errors import AnalysisError
+from hotspot.pipeline.analysis_spec import AnalysisSpec, Missing, PrintMap, ResultLayer, ResultTable
 from hotspot.pipeline.inputs import selected_points
-from hotspot.pipeline.registry import (
-    AnalysisSpec,
-    Missing,
-    PrintMap,
-    ResultLayer,
-    ResultTable,
-    with_warnings,
-)
+from hotspot.pipeline.registry import with_warnings
 from hotspot.pipeline.specs._common import needs_offences
 
 ZONE_KEYS = (("gistar_zones", "zones_gistar"), ("kde_zones", "zones_kde"))

@@ -11,16 +11,16 @@ from hotspot.core.formats import display
 from hotspot.core.labels import level_name
 from hotspot.core.progress import SubProgress
 from hotspot.pipeline import registry
-from hotspot.pipeline.inputs import lsoa_context, rates_for
-from hotspot.pipeline.registry import (
+from hotspot.pipeline.analysis_spec import (
     AnalysisSpec,
     FormHints,
     Missing,
     PrintMap,
     ResultLayer,
     ResultTable,
-    with_warnings,
 )
+from hotspot.pipeline.inputs import lsoa_context, rates_for
+from hotspot.pipeline.registry import with_warnings
 from hotspot.pipeline.specs._common import needs_offences
 from hotspot.pipeline.verify import verify_gistar
 

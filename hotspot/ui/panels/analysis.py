@@ -1,7 +1,7 @@
 """An analysis panel: parameters, Run and Cancel, what came out.
 
 Every panel is generated from the analysis's declaration in the registry
-(:class:`hotspot.pipeline.registry.AnalysisSpec`): its title and introduction, a form
+(:class:`hotspot.pipeline.analysis_spec.AnalysisSpec`): its title and introduction, a form
 built from its params dataclass with the spec's presentation hints
 (:class:`~hotspot.ui.widgets.params_form.ParamsForm`), what inputs it needs, and
 the summary lines of its result (the lines ``summary.txt`` gives). The run goes
