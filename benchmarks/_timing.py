@@ -30,4 +30,6 @@ def fresh_process(code: str, *args: str) -> dict:
         raise SystemExit(
             f"the measured process failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
         )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result.setdefault("stderr", done.stderr[-3000:])
+    return result
