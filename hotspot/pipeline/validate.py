@@ -24,6 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from hotspot.core.errors import ProjectError
 from hotspot.core.text import one_line
 from hotspot.model import Project
@@ -65,6 +67,10 @@ class Check:
 # --------------------------------------------------------------------------- selection
 
 
+_CHUNK = 4096
+"""Offences looked up at a time when checking that any lies inside the boundaries."""
+
+
 def _offences_inside(selection: Selection, workspace: Any) -> str | None:
     """An error when no selected offence lies inside the ward or LSOA boundaries."""
     import shapely
@@ -75,12 +81,21 @@ def _offences_inside(selection: Selection, workspace: Any) -> str | None:
     if not layers or sel is None or not len(sel.gdf):
         return None
     xy = sel.gdf.geometry
-    points = shapely.points(xy.x.to_numpy(), xy.y.to_numpy())
+    x, y = xy.x.to_numpy(), xy.y.to_numpy()
     for _role, layer in layers:
+        # one offence inside is enough: the offences inside the layer's extent, a few
+        # thousand at a time, stopping at the first inside an area (a whole force's
+        # million offences would otherwise each be looked up)
+        xmin, ymin, xmax, ymax = layer.gdf.total_bounds
+        near = np.flatnonzero((x >= xmin) & (x <= xmax) & (y >= ymin) & (y <= ymax))
+        if not near.size:
+            continue
         tree = shapely.STRtree(layer.gdf.geometry.to_numpy())
-        hit, _ = tree.query(points, predicate="intersects")
-        if hit.size:
-            return None
+        for start in range(0, near.size, _CHUNK):
+            chunk = near[start : start + _CHUNK]
+            hit, _ = tree.query(shapely.points(x[chunk], y[chunk]), predicate="intersects")
+            if hit.size:
+                return None
     names = " and ".join("ward" if r == "wards" else "LSOA" for r, _ in layers)
     return (
         f"none of the {len(sel.gdf):,} selected offences lies inside the {names} boundaries: "
