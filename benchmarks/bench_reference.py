@@ -93,7 +93,7 @@ def main() -> None:
         light = ReferenceMap(ref).for_web()
         t_light = time.perf_counter() - t
         t = time.perf_counter()
-        html = render_html(build_map([ReferenceMap(ref)]), inline=False)
+        html = render_html(build_map([ReferenceMap(ref)]))
         t_page = time.perf_counter() - t
         vertices = int(shapely.get_num_coordinates(light._gdf.geometry.values).sum())
         print(f"3. window: GUI thread {t_gui * 1000:.0f} ms (the layer entry);")

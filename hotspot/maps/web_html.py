@@ -4,10 +4,9 @@
 Font Awesome, awesome-markers, markercluster) by the copies of Leaflet and
 leaflet.markercluster kept in ``resources/web`` (their CSS images inlined as data
 URIs); jQuery, Bootstrap and the icon fonts are not needed by Hotspot's maps and are
-dropped. With ``inline=True`` (default) the page contains everything; with
-``inline=False`` it refers to the files in ``resources/web`` by ``file://`` URL (a
-smaller page for the window, which loads it from a temporary file). The only
-network address left in a page is the OpenStreetMap tile URL when ``basemap="osm"``;
+dropped, and the rest is inlined: the page contains everything (the window loads it
+from a temporary file too, as a page allowed to reach tile servers cannot load
+scripts from other ``file://`` URLs). The only network address left in a page is the OpenStreetMap tile URL when ``basemap="osm"``;
 :func:`content_policy` tells the browser to refuse every other. A folium element that
 needs any other remote script raises :class:`ExportError`. :func:`write_html` writes
 the page atomically.
@@ -121,7 +120,7 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def content_policy(m: folium.Map, *, inline: bool = True) -> str:
+def content_policy(m: folium.Map) -> str:
     """The page's content security policy: its own code, and tiles of its basemap only.
 
     The browser (or the window's web view) then refuses every other request a page
@@ -138,12 +137,11 @@ def content_policy(m: folium.Map, *, inline: bool = True) -> str:
     'img-src data:'
     """
     tiles = sorted({_origin(el.tiles) for el in _walk(m) if isinstance(el, folium.TileLayer)})
-    local = "" if inline else " file:"
     return "; ".join(
         [
             "default-src 'none'",
-            f"script-src 'unsafe-inline'{local}",
-            f"style-src 'unsafe-inline'{local}",
+            "script-src 'unsafe-inline'",
+            "style-src 'unsafe-inline'",
             " ".join(["img-src data:", *tiles]),
             "font-src data:",
             "base-uri 'none'",
@@ -152,18 +150,15 @@ def content_policy(m: folium.Map, *, inline: bool = True) -> str:
     )
 
 
-def render_html(m: folium.Map, *, inline: bool = True) -> str:
+def render_html(m: folium.Map) -> str:
     """Render a map to one HTML page with no CDN reference.
 
     Parameters
     ----------
     m : folium.Map
         Usually from :func:`build_map`. Its elements' CDN links are removed (the
-        map object is changed; render it again freely).
-    inline : bool
-        True (default): Leaflet's JavaScript and CSS (with its images) are inlined,
-        so the page is a single file that works anywhere with no network.
-        False: the page links the files in ``resources/web`` by ``file://`` URL.
+        map object is changed; render it again freely) and Leaflet's JavaScript and
+        CSS (with its images) are inlined, so the page works anywhere with no network.
 
     Returns
     -------
@@ -180,30 +175,20 @@ def render_html(m: folium.Map, *, inline: bool = True) -> str:
     fig = m.get_root()
     if not isinstance(fig, Figure):  # pragma: no cover - folium always makes one
         raise ExportError("the map is not attached to a page")
-    policy = _html.escape(content_policy(m, inline=inline), quote=True)
+    policy = _html.escape(content_policy(m), quote=True)
     parts = [f'<meta http-equiv="Content-Security-Policy" content="{policy}"/>']
     for name in css_names:
-        rel = _CSS_ASSETS[name]
-        if inline:
-            parts.append(f"<style>{_inline_css(rel)}</style>")
-        else:
-            parts.append(f'<link rel="stylesheet" href="{(web_assets_dir() / rel).as_uri()}"/>')
+        parts.append(f"<style>{_inline_css(_CSS_ASSETS[name])}</style>")
     for name in js_names:
-        rel = _JS_ASSETS[name]
-        if inline:
-            code = _SOURCE_MAP.sub("", _read_asset(rel)).replace("</script", "<\\/script")
-            parts.append(f"<script>{code}</script>")
-        else:
-            parts.append(f'<script src="{(web_assets_dir() / rel).as_uri()}"></script>')
+        code = _SOURCE_MAP.sub("", _read_asset(_JS_ASSETS[name])).replace("</script", "<\\/script")
+        parts.append(f"<script>{code}</script>")
     # Insert at the top of the header so the map's own script runs after Leaflet loads.
     fig.header._children.pop("hotspot_assets", None)
     fig.header.add_child(Element("\n".join(parts)), name="hotspot_assets", index=0)
     return fig.render()
 
 
-def write_html(
-    m: folium.Map, path: str | os.PathLike, *, overwrite: bool = False, inline: bool = True
-) -> Path:
+def write_html(m: folium.Map, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
     """Write the map as a self-contained HTML file, atomically.
 
     Raises
@@ -211,7 +196,7 @@ def write_html(
     ExportError
         When the file exists and ``overwrite`` is false, or the folder is missing.
     """
-    text = render_html(m, inline=inline)
+    text = render_html(m)
     return atomic_write_text(path, text, overwrite=overwrite)
 
 

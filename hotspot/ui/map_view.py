@@ -88,9 +88,9 @@ def build_page(
         compact=True,
     )
     progress.update(0.7, "Drawing the map")
-    # Leaflet inlined: a local page allowed to reach tile servers (see MapView) cannot
-    # load scripts from other file:// URLs
-    return web_html.render_html(m, inline=True)
+    # Leaflet inlined (render_html always does): a local page allowed to reach tile
+    # servers (see MapView) cannot load scripts from other file:// URLs
+    return web_html.render_html(m)
 
 
 class MapView(QWidget):
