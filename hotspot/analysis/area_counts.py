@@ -73,6 +73,11 @@ def assign_by_location(points: Any, areas: Any) -> np.ndarray:
 def assign_by_code(lsoa_codes: pd.Series, area_codes: pd.Series) -> np.ndarray:
     """Index of the area whose code equals each offence's LSOA code (-1: none, -2: missing)."""
     lookup = pd.Index(area_codes.astype(str))
+    if isinstance(lsoa_codes.dtype, pd.CategoricalDtype):
+        # each distinct code looked up once (a force's millions of rows hold a few thousand)
+        per_code = assign_by_code(pd.Series(lsoa_codes.cat.categories), area_codes)
+        codes = lsoa_codes.cat.codes.to_numpy()
+        return np.where(codes < 0, -2, per_code[np.maximum(codes, 0)]).astype(np.int64)
     codes = lsoa_codes.astype("string")
     out = lookup.get_indexer(codes.fillna("").to_numpy(object)).astype(np.int64)
     out[codes.isna().to_numpy() | (codes.fillna("").str.strip() == "").to_numpy()] = -2
@@ -80,7 +85,9 @@ def assign_by_code(lsoa_codes: pd.Series, area_codes: pd.Series) -> np.ndarray:
 
 
 def _looks_like_lsoas(codes: pd.Series) -> bool:
-    return bool(codes.astype(str).str.match(LSOA_CODE_RE).mean() > 0.9)
+    counts = codes.value_counts(dropna=False)  # each distinct code matched once
+    matches = counts.index.astype(str).str.match(LSOA_CODE_RE)
+    return bool(counts[matches].sum() > 0.9 * len(codes)) if len(codes) else False
 
 
 def _has_codes(gdf: Any) -> bool:

@@ -34,6 +34,7 @@ import math
 import numpy as np
 import shapely
 
+from hotspot.analysis.study_points import unique_points
 from hotspot.core.errors import AnalysisError
 from hotspot.core.progress import Progress
 
@@ -228,7 +229,7 @@ def _kde_exact(xy, w, kernel, h, x0, y0, cell, nrows, ncols, progress) -> np.nda
     in [0, 1] and cancellation is checked once per chunk.
     """
     # repeated locations (police.uk map points) are merged with summed weights
-    uniq, inverse = np.unique(xy, axis=0, return_inverse=True)
+    uniq, inverse = unique_points(xy)
     wsum = np.bincount(inverse.ravel(), weights=w, minlength=uniq.shape[0])
     radius = kernel_radius(kernel, h)
     # the cell holding each point, and the window of cell offsets the kernel can reach

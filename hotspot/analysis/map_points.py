@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from hotspot.analysis.study_points import CRS, to_bng
+from hotspot.analysis.study_points import CRS, to_bng, unique_points
 from hotspot.analysis.zone_names import ward_names
 from hotspot.core.formats import published_count
 from hotspot.core.params import param, validate
@@ -173,16 +173,22 @@ def busiest_points(
     ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     progress.update(0.0, "Counting offences per map point")
     xy = shapely.get_coordinates(geoms[ok])
-    raw = gdf["location"] if "location" in gdf.columns else pd.Series("", index=gdf.index)
-    raw = raw.astype("string").fillna("").to_numpy(dtype=object)[ok]
+    names, codes = _location_codes(gdf, ok)
     flag = np.zeros(int(ok.sum()), dtype=bool) if excluded is None else np.asarray(excluded)[ok]
-    frame = pd.DataFrame(
-        {"x": np.round(xy[:, 0], 1), "y": np.round(xy[:, 1], 1), "location": raw, "ex": flag}
+    # one group per (point, name): hashed, not sorted, so a force's millions take a blink
+    uniq, at_point = unique_points(np.round(xy, 1))
+    n_names = max(len(names), 1)
+    group, keys = pd.factorize(at_point.astype(np.int64) * n_names + codes)
+    grouped = pd.DataFrame(
+        {
+            "x": uniq[keys // n_names, 0],
+            "y": uniq[keys // n_names, 1],
+            "location": names[keys % n_names],
+            "offences": np.bincount(group, minlength=len(keys)),
+            "excluded": np.bincount(group, weights=flag, minlength=len(keys)) > 0,
+        }
     )
-    grouped = frame.groupby(["x", "y", "location"], sort=False).agg(
-        offences=("ex", "size"), excluded=("ex", "any")
-    )
-    grouped = grouped.reset_index().sort_values(
+    grouped = grouped.sort_values(
         ["offences", "location", "x", "y"], ascending=[False, True, True, True], kind="stable"
     )
     n_points = len(grouped)
@@ -196,7 +202,7 @@ def busiest_points(
             "place": places,
             "location": listed["location"].to_numpy(dtype=object),
             "offences": listed["offences"].to_numpy(dtype=np.int64),
-            "share": listed["offences"].to_numpy(dtype=float) / max(len(frame), 1),
+            "share": listed["offences"].to_numpy(dtype=float) / max(len(flag), 1),
             "ward": _ward_of(listed[["x", "y"]].to_numpy(dtype=float), wards),
             "facility": [rules.facility(p) for p in places],
             "excluded": listed["excluded"].to_numpy(dtype=bool),
@@ -212,8 +218,27 @@ def busiest_points(
     )
     progress.update(1.0, "Map points counted")
     return MapPoints(
-        points=points, n_offences=len(frame), n_points=n_points, shared=shared, params=params
+        points=points, n_offences=len(flag), n_points=n_points, shared=shared, params=params
     )
+
+
+def _location_codes(gdf: Any, ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct location names (a missing one is "") and each kept offence's code."""
+    if "location" not in gdf.columns:
+        return np.array([""], dtype=object), np.zeros(int(ok.sum()), dtype=np.int64)
+    loc = gdf["location"]
+    if isinstance(loc.dtype, pd.CategoricalDtype):
+        labels = np.append(loc.cat.categories.astype(str).to_numpy(dtype=object), "")
+        codes = loc.cat.codes.to_numpy()[ok].astype(np.int64)
+        codes[codes < 0] = len(labels) - 1
+    else:
+        codes, labels = pd.factorize(loc.to_numpy(dtype=object)[ok], use_na_sentinel=False)
+        labels = np.asarray(labels, dtype=object)
+        labels[pd.isna(labels)] = ""
+        labels = labels.astype(str).astype(object)
+    # labels that read the same ("" for a missing name and an empty one) are one name
+    same, names = pd.factorize(labels)
+    return np.asarray(names, dtype=object), same[codes].astype(np.int64)
 
 
 def _ward_of(xy: np.ndarray, wards: Any) -> list[str]:

@@ -285,6 +285,42 @@ def robust_extent_mask(xy: np.ndarray) -> np.ndarray:
     return np.all((xy >= lo - fence) & (xy <= hi + fence), axis=1)
 
 
+def unique_points(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct coordinate pairs of ``xy``, sorted, and for each row the index of its pair.
+
+    The answer of ``np.unique(xy, axis=0, return_inverse=True)``, by hashing each
+    coordinate rather than sorting the rows: a whole force's three million offences at a few
+    tens of thousands of map points take a tenth of a second instead of three seconds (and
+    a loading thread no longer holds the interpreter lock that long, freezing the window).
+
+    Parameters
+    ----------
+    xy : ndarray of shape (n, 2)
+        Coordinates (rows with the same NaN coordinate count as one pair).
+
+    Returns
+    -------
+    uniq : ndarray of shape (m, 2)
+        The distinct pairs, in lexicographic order (x, then y).
+    inverse : ndarray of shape (n,)
+        ``uniq[inverse]`` equals ``xy``.
+    """
+    import pandas as pd
+
+    xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+    if not len(xy):
+        return xy.copy(), np.zeros(0, dtype=np.intp)
+    # +0.0 makes -0.0 and 0.0 one value, as np.unique's sort does
+    xcode, xs = pd.factorize(xy[:, 0] + 0.0, use_na_sentinel=False)
+    ycode, ys = pd.factorize(xy[:, 1] + 0.0, use_na_sentinel=False)
+    pair, keys = pd.factorize(xcode.astype(np.int64) * len(ys) + ycode)
+    uniq = np.column_stack([np.asarray(xs)[keys // len(ys)], np.asarray(ys)[keys % len(ys)]])
+    order = np.lexsort((uniq[:, 1], uniq[:, 0]))
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    return uniq[order], rank[pair].astype(np.intp)
+
+
 def study_area_from(
     areas: Any = None,
     outline: Any = None,
@@ -337,6 +373,7 @@ def study_area_from(
 
 
 __all__ = [
+    "unique_points",
     "union_geometry",
     "usable_coordinates",
     "CRS",

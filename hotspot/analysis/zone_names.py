@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from hotspot.analysis.study_points import to_bng
+from hotspot.analysis.study_points import to_bng, unique_points
 from hotspot.core.errors import AnalysisError
 from hotspot.core.formats import published_count
-from hotspot.model.places import PlaceRules, place_name
+from hotspot.model.places import PlaceRules, place_name_codes
 
 NO_NAME = "(no location name)"
 """How offences whose map point has no name are listed."""
@@ -32,9 +32,8 @@ thousand map points cost a few thousand string operations, not 100,000."""
 
 def named(xy: np.ndarray, names: Any) -> Named:
     """``(xy, codes, labels)`` of points and their place names ("On or near " taken off)."""
-    codes, uniques = pd.factorize(pd.Series(names, dtype=object).fillna(""), sort=False)
-    labels = np.array([place_name(u) for u in uniques] + [""], dtype=object)
-    return np.asarray(xy, dtype=float), np.where(codes < 0, len(uniques), codes), labels
+    codes, labels = place_name_codes(names if isinstance(names, pd.Series) else list(names))
+    return np.asarray(xy, dtype=float), codes, labels
 
 
 def listed_places(
@@ -154,7 +153,8 @@ def offence_points(offences: Any) -> Named:
     if xy.shape[0] != int(ok.sum()):
         raise AnalysisError("offences must be single points, not lines or polygons")
     if "location" in gdf.columns:
-        return named(xy, gdf["location"].to_numpy(dtype=object)[ok])
+        codes, labels = place_name_codes(gdf["location"])  # by category: no string per row
+        return xy, codes[ok], labels
     return named(xy, [""] * int(ok.sum()))
 
 
@@ -221,10 +221,18 @@ def wards_of_zones(
     keep = overlap > tiny
     z_idx, w_idx, overlap = z_idx[keep], w_idx[keep], overlap[keep]
     inside = np.flatnonzero(zone_of_offence > 0)
-    p_idx, pw_idx = tree.query(shapely.points(xy[inside]), predicate="within")
+    # offences share map points: each distinct point is looked up once
+    points, point_of = unique_points(xy[inside])
+    p_idx, pw_idx = tree.query(shapely.points(points), predicate="within")
+    per_point = (
+        pd.DataFrame({"zone": zone_of_offence[inside] - 1, "point": point_of})
+        .value_counts()
+        .rename("n")
+        .reset_index()
+    )
     counts = (
-        pd.Series(1, index=pd.MultiIndex.from_arrays([zone_of_offence[inside[p_idx]] - 1, pw_idx]))
-        .groupby(level=[0, 1])
+        per_point.merge(pd.DataFrame({"point": p_idx, "ward": pw_idx}), on="point")
+        .groupby(["zone", "ward"])["n"]
         .sum()
     )
     main, touched = [], []

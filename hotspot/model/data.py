@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -59,6 +60,7 @@ class OffenceData:
     gdf: gpd.GeoDataFrame
     report: LoadReport
     _selections: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _monthly: list = field(default_factory=list, init=False, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.gdf)
@@ -89,7 +91,9 @@ class OffenceData:
             mask &= period.contains(self.gdf["month"]).to_numpy(dtype=bool)
         chosen = OffenceData(self.gdf if mask.all() else self.gdf[mask], self.report)
         if len(self._selections) >= _SELECTIONS_KEPT:
-            self._selections.pop(next(iter(self._selections)))
+            # the window may select on two threads at once: either may drop the oldest
+            with contextlib.suppress(KeyError, StopIteration, RuntimeError):
+                self._selections.pop(next(iter(self._selections)))
         self._selections[key] = chosen
         return chosen
 
@@ -103,7 +107,30 @@ class OffenceData:
 
     def months(self) -> list[pd.Timestamp]:
         """Distinct months present, sorted."""
-        return sorted(pd.to_datetime(self.gdf["month"]).dropna().unique())
+        return list(self._month_by_category().index)
+
+    def monthly_counts(self, group: OffenceGroup | None = None) -> pd.Series:
+        """Rows per month present (sorted), of ``group``'s categories or of every row.
+
+        Counted once per table (months by categories), so a new group or period costs
+        nothing however many rows there are.
+        """
+        table = self._month_by_category()
+        if group is None or group.every_row:
+            return table.sum(axis=1).astype(np.int64)
+        wanted = [c for c in table.columns if c in set(group.categories)]
+        return table[wanted].sum(axis=1).astype(np.int64)
+
+    def _month_by_category(self) -> pd.DataFrame:
+        if not self._monthly:
+            pairs = pd.DataFrame({"month": self.gdf["month"], "category": self.gdf["category"]})
+            table = (
+                pairs.groupby(["month", "category"], observed=True, dropna=False)
+                .size()
+                .unstack("category", fill_value=0)
+            )
+            self._monthly.append(table[table.index.notna()].sort_index())
+        return self._monthly[0]
 
     @property
     def last_month(self) -> pd.Timestamp | None:

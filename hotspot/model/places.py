@@ -63,12 +63,29 @@ def place_name(location: object) -> str:
     return "" if text.lower() in _NO_NAME else text
 
 
+def place_name_codes(locations: Iterable[object]) -> tuple[np.ndarray, np.ndarray]:
+    """``(codes, names)``: the distinct :func:`place_name` of ``locations`` and each one's code.
+
+    ``names[codes]`` is the place name of every location. Each distinct location is cleaned
+    once; a categorical column is read through its codes, so a whole force's millions of
+    rows at a few thousand map points cost a few thousand string operations.
+    """
+    series = locations if isinstance(locations, pd.Series) else pd.Series(list(locations))
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        uniques = list(series.cat.categories)
+        codes = series.cat.codes.to_numpy().astype(np.int64)
+    else:
+        codes, uniques = pd.factorize(series.astype("string").fillna(""), sort=False)
+    cleaned = np.array([place_name(u) for u in uniques] + [""], dtype=object)
+    codes = np.where(codes < 0, len(cleaned) - 1, codes)  # missing: the trailing ""
+    same, names = pd.factorize(cleaned)  # locations that clean to one name are one name
+    return same[codes].astype(np.int64), np.asarray(names, dtype=object)
+
+
 def place_names(locations: Iterable[object]) -> np.ndarray:
     """:func:`place_name` of many locations (object array; fast on repeated names)."""
-    series = pd.Series(list(locations) if not isinstance(locations, pd.Series) else locations)
-    codes, uniques = pd.factorize(series.astype("string").fillna(""), sort=False)
-    cleaned = np.array([place_name(u) for u in uniques] + [""], dtype=object)
-    return cleaned[codes]  # code -1 (missing) picks the trailing ""
+    codes, names = place_name_codes(locations)
+    return names[codes]
 
 
 # --------------------------------------------------------------------------- facilities
@@ -237,8 +254,11 @@ def exclusion_masks(gdf: pd.DataFrame, exclusions: Iterable[LocationExclusion]) 
     exclusions = list(exclusions)
     if not exclusions:
         return []
-    names = place_names(gdf["location"]) if "location" in gdf.columns else np.full(len(gdf), "")
-    names_lower = np.array([n.lower() for n in names], dtype=object)
+    if "location" in gdf.columns:
+        codes, names = place_name_codes(gdf["location"])
+        names_lower = np.array([n.lower() for n in names], dtype=object)[codes]
+    else:
+        names_lower = np.full(len(gdf), "", dtype=object)
     geoms = gdf.geometry.values
     xy = np.full((len(gdf), 2), np.nan)
     ok = ~(geoms.isna() | geoms.is_empty) if len(gdf) else np.zeros(0, dtype=bool)
@@ -256,6 +276,7 @@ __all__ = [
     "exclusion_masks",
     "parse_exclusion",
     "place_name",
+    "place_name_codes",
     "place_names",
     "place_rules",
     "point_key",

@@ -360,16 +360,15 @@ def coverage(workspace: Any) -> list[Coverage]:
     """The :class:`Coverage` of the ward and LSOA layers by every offence loaded (cached)."""
     if "coverage" in workspace.cache:
         return workspace.cache["coverage"]
-    from hotspot.analysis.study_points import robust_extent_mask
+    from hotspot.analysis.study_points import robust_extent_mask, unique_points
     from hotspot.maps.layers import union_bounds
 
     out: list[Coverage] = []
     offences = workspace.offences
     if offences is not None and len(offences.gdf):
-        geoms = offences.gdf.geometry
-        xy = np.column_stack([geoms.x.to_numpy(), geoms.y.to_numpy()])
+        xy = shapely.get_coordinates(offences.gdf.geometry.to_numpy())
         xy = xy[robust_extent_mask(xy)]  # a few stray points do not set the frame
-        uniq, inverse = np.unique(xy, axis=0, return_inverse=True)
+        uniq, inverse = unique_points(xy)
         weight = np.bincount(inverse.ravel(), minlength=len(uniq))
         points = shapely.points(uniq)
         pbox = (*uniq.min(axis=0), *uniq.max(axis=0))

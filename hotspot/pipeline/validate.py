@@ -80,8 +80,8 @@ def _offences_inside(selection: Selection, workspace: Any) -> str | None:
     sel = selection.offences
     if not layers or sel is None or not len(sel.gdf):
         return None
-    xy = sel.gdf.geometry
-    x, y = xy.x.to_numpy(), xy.y.to_numpy()
+    xy = shapely.get_coordinates(sel.gdf.geometry.to_numpy())
+    x, y = xy[:, 0], xy[:, 1]
     for _role, layer in layers:
         # one offence inside is enough: the offences inside the layer's extent, a few
         # thousand at a time, stopping at the first inside an area (a whole force's

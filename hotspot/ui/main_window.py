@@ -190,9 +190,9 @@ class MainWindow(ProjectActions, QMainWindow):
         self.data_panel.set_authorities(map_layers.local_authorities(ws))
         self.data_panel.set_selection(project.selection, project.groups)
         self.data_panel.set_sources(map_layers.source_labels(project))
-        self._show_load_report()
         self.session.layers.remove_prefix("result:")
         entries = map_layers.workspace_layers(ws, project, self.session.selection())
+        self._show_load_report()  # after the selection is made: a report job reads it
         keep = {e.key for e in entries}
         for key in self.session.layers.key_order():
             if key not in keep:  # a source that was removed, or data that no longer apply
@@ -221,15 +221,34 @@ class MainWindow(ProjectActions, QMainWindow):
         export.setStatusTip(text)
 
     def _show_load_report(self) -> None:
-        text = map_layers.load_report(self.session)
-        if text:
-            self.data_panel.set_report(text)
+        """The load report in the Data panel: at once after a load (worked out by the
+        loading thread), in the background after a new selection (its map points take a
+        moment on a whole force)."""
+        view = self.session.selection_view()
+        if view is None:
+            return
+        if view.report_ready:
+            self.data_panel.set_report(view.report())
+            return
+
+        def show(text: str) -> None:
+            if self.session.selection_view() is view and text:
+                self.data_panel.set_report(text)
+
+        self.runner.submit(
+            "report",
+            lambda progress: view.report(),
+            on_success=show,
+            on_error=lambda exc: errors.dispatch(
+                exc, lambda m: self.message.show_message(m, "error")
+            ),
+            message="Writing the load report",
+        )
 
     def _selection_changed(self) -> None:
         """New offence group, period or exclusions: redraw the selected offences and the title."""
         project = self.session.project
         self.data_panel.set_selection(project.selection, project.groups)
-        self._show_load_report()
         entries = map_layers.offence_layers(
             self.session.workspace, self.session.project, self.session.selection()
         )
@@ -237,6 +256,7 @@ class MainWindow(ProjectActions, QMainWindow):
             self.session.layers.remove_prefix("offences:")
         for entry in entries:
             self.session.layers.put(entry)
+        self._show_load_report()  # after the selection is made: the job reads it
         self._map_timer.start()
         self._show_checks()
         self.update_title()
@@ -294,6 +314,8 @@ class MainWindow(ProjectActions, QMainWindow):
 
     def refresh_map(self) -> None:
         """Rebuild the map page from the layer stack (in the background)."""
+        if self.session.selecting:  # the new selection redraws the map when it is made
+            return
         layers = self.session.layers.map_layers(visible_only=True)
         # the selection mapped, in the status bar (the map itself has no title box)
         self.selection_label.setText(map_layers.selection_label(self.session))

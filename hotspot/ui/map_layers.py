@@ -67,19 +67,6 @@ def map_frame(session: Any) -> tuple[float, float, float, float] | None:
     return frame(ws)
 
 
-def load_report(session: Any) -> str:
-    """The text of ``load_report.txt`` for the window's project (as ``hotspot run`` writes)."""
-    from hotspot import pipeline
-
-    ws = session.workspace
-    if ws is None:
-        return ""
-    try:
-        return pipeline.load_report_text(session.project, ws, session.selection())
-    except HotspotError as exc:
-        return str(exc)
-
-
 def source_labels(project: Project) -> list[str]:
     """One line per source: what it is and its file, e.g. "Boundaries (wards): wards.geojson"."""
     kinds = {

@@ -17,6 +17,7 @@ from hotspot.core.errors import HotspotError
 from hotspot.model import Project, SelectionParams
 from hotspot.ui import errors
 from hotspot.ui.layer_stack import LayerStack
+from hotspot.ui.selection_view import SelectionView
 from hotspot.ui.workers import JobRunner
 
 log = logging.getLogger(__name__)
@@ -31,12 +32,17 @@ ADD_SOURCE_MENU = {
 """How a window user adds a source of each kind (for messages on missing inputs)."""
 
 
-def load_and_prepare(project: Project, *, progress: Any) -> Any:
-    """Load a project's sources and work out, on the loading thread, what the panels ask."""
+def load_and_prepare(project: Project, *, progress: Any) -> SelectionView:
+    """Load a project's sources and work out, on the loading thread, what the panels ask.
+
+    Returns the :class:`SelectionView` of the project on the new workspace, filled.
+    """
     from hotspot import pipeline
     from hotspot.pipeline.study_area import prepare
 
-    return prepare(pipeline.load_workspace(project, progress=progress))
+    workspace = prepare(pipeline.load_workspace(project, progress=progress))
+    progress.update(1.0, "Selecting the offences")
+    return SelectionView(project, workspace).work_out()
 
 
 class Session(QObject):
@@ -76,8 +82,7 @@ class Session(QObject):
         self.pending: Project | None = None
         self.dirty = False
         self.verification: Any = None  # the last check against PySAL of ``results``
-        self._problems: list[str] | None = None
-        self._selection: Any = None
+        self._view: SelectionView | None = None
 
     # ---------------------------------------------------------------- project
 
@@ -99,12 +104,13 @@ class Session(QObject):
 
         self.pending = project
 
-        def loaded(workspace: Any) -> None:
+        def loaded(view: SelectionView) -> None:
             self.pending = None
             self.cancel_analyses()
             self.project = project
-            self.workspace = workspace
+            self.workspace = view.workspace
             self.clear_results()  # their inputs changed: tables and summaries go too
+            self._view = view  # worked out on the loading thread
             if on_done is not None:
                 on_done()
             self.workspace_changed.emit()
@@ -197,7 +203,42 @@ class Session(QObject):
         if restricted is not None:
             self.workspace = restricted
             self.workspace_changed.emit()
-        self.selection_changed.emit()
+            self.selection_changed.emit()
+        else:
+            self._select_then_emit()
+
+    @property
+    def selecting(self) -> bool:
+        """Whether a new selection is being worked out (``selection_changed`` follows)."""
+        return self.runner.is_running("select")
+
+    def _select_then_emit(self) -> None:
+        """Select the offences on a worker thread, then say the selection changed.
+
+        On a whole force the selection, its checks and its load report take a second or so:
+        the window stays responsive meanwhile. Asked for sooner (Run clicked at once),
+        :meth:`selection` works it out there and then.
+        """
+        workspace = self.workspace
+        if workspace is None:
+            self.selection_changed.emit()
+            return
+        view = SelectionView(self.project, workspace)
+
+        def ready(done: SelectionView) -> None:
+            if self.workspace is not workspace:  # other data were loaded meanwhile
+                return
+            # current: a newer selection would have cancelled this job
+            self._view = done
+            self.selection_changed.emit()
+
+        self.runner.submit(
+            "select",
+            lambda progress: view.work_out(),
+            on_success=ready,
+            on_error=lambda exc: errors.dispatch(exc, lambda m: self.problem.emit("load", m)),
+            message="Selecting the offences",
+        )
 
     def exclude_locations(self, entries: list[str]) -> None:
         """Leave map points out of every analysis, and run again what had been run."""
@@ -225,26 +266,26 @@ class Session(QObject):
 
         Worked out once per selection and workspace (:func:`hotspot.pipeline.validate.selection_problems`).
         """
-        if self.workspace is None:
-            return []
-        if self._problems is None:
-            from hotspot.pipeline.validate import selection_problems
-
-            try:
-                self._problems = selection_problems(self.project, self.workspace, self.selection())
-            except HotspotError as exc:
-                self._problems = [str(exc)]
-        return self._problems
+        view = self.selection_view()
+        return [] if view is None else view.problems()
 
     def selection(self) -> Any:
         """The project's selection applied to the workspace (made once per change), or None."""
+        view = self.selection_view()
+        return None if view is None else view.selection()
+
+    def load_report(self) -> str:
+        """The text of ``load_report.txt`` for the project ("" before any data is loaded)."""
+        view = self.selection_view()
+        return "" if view is None else view.report()
+
+    def selection_view(self) -> SelectionView | None:
+        """What the window shows of the current selection (None before any data is loaded)."""
         if self.workspace is None:
             return None
-        if self._selection is None:
-            from hotspot import pipeline
-
-            self._selection = pipeline.select(self.project, self.workspace)
-        return self._selection
+        if self._view is None or self._view.workspace is not self.workspace:
+            self._view = SelectionView(self.project, self.workspace)
+        return self._view
 
     def cancel_analyses(self) -> None:
         """Stop running analyses: their inputs changed, so their results would be stale."""
@@ -264,7 +305,7 @@ class Session(QObject):
         sections = list(self.outcomes)
         self.results.clear()
         self.outcomes.clear()
-        self._problems = self._selection = None
+        self._view = None
         if self.verification is not None:
             self.verification = None
             self.verification_changed.emit()

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from hotspot.core.errors import AnalysisError
 from hotspot.core.progress import NO_PROGRESS, Progress
@@ -33,19 +34,24 @@ def named_points(workspace: Any) -> tuple[np.ndarray, np.ndarray]:
     """
     if "named_points" in workspace.cache:
         return workspace.cache["named_points"]
-    from hotspot.model.places import place_names
+    import shapely
+
+    from hotspot.analysis.study_points import unique_points
+    from hotspot.model.places import place_name_codes
 
     gdf = workspace.offences.gdf
-    geoms = gdf.geometry.values
-    ok = ~(geoms.isna() | geoms.is_empty)
-    names = place_names(gdf["location"])[ok] if "location" in gdf.columns else np.array([])
-    xy = np.column_stack([geoms[ok].x, geoms[ok].y]) if ok.any() else np.zeros((0, 2))
-    if len(names):
-        import pandas as pd
-
-        key = pd.DataFrame({"x": np.round(xy[:, 0], 1), "y": np.round(xy[:, 1], 1), "n": names})
-        first = ~key.duplicated().to_numpy()
-        xy, names = xy[first], names[first]
+    geoms = gdf.geometry.to_numpy()
+    ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    xy = shapely.get_coordinates(geoms[ok])
+    if "location" in gdf.columns and len(xy):
+        codes, labels = place_name_codes(gdf["location"])
+        codes = codes[ok]
+        # each (map point, name) once: hashed codes, no string per row
+        _, point_of = unique_points(np.round(xy, 1))
+        first = ~pd.Series(point_of.astype(np.int64) * len(labels) + codes).duplicated().to_numpy()
+        xy, names = xy[first], labels[codes[first]]
+    else:
+        xy, names = np.zeros((0, 2)), np.array([], dtype=object)
     workspace.cache["named_points"] = (xy, names)
     return workspace.cache["named_points"]
 

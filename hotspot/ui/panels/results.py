@@ -115,19 +115,21 @@ class ResultsPanel(QWidget):
 
     def update_trend(self) -> None:
         """Redraw the monthly counts of the selected offence group."""
-        from hotspot import pipeline
-
         ws = self.session.workspace
         if ws is None or ws.offences is None or not len(ws.offences):
             self.trend.set_plot(None)
             return
         try:
-            sel = pipeline.select(self.session.project, ws)
+            sel = self.session.selection()
         except HotspotError:
             self.trend.set_plot(None)
             return
-        monthly = ws.offences.select(sel.group).gdf.groupby("month").size()
-        months = pd.date_range(min(ws.offences.months()), max(ws.offences.months()), freq="MS")
+        monthly = ws.offences.monthly_counts(sel.group)
+        present = ws.offences.months()
+        if not present:  # no row has a month
+            self.trend.set_plot(None)
+            return
+        months = pd.date_range(present[0], present[-1], freq="MS")
         monthly = monthly.reindex(months, fill_value=0).astype(float)
         # a month absent from the data is unknown, not zero: leave a gap in the line
         absent = pd.to_datetime([f"{m}-01" for m in ws.offences.report.missing_months])
