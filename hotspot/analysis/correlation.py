@@ -43,7 +43,7 @@ import pandas as pd
 
 from hotspot.analysis._area_inputs import geo_frame, list_codes
 from hotspot.analysis.errors import AnalysisError, WeightsError
-from hotspot.core.params import param, validate
+from hotspot.core.params import param, seed_param, validate
 from hotspot.core.progress import NO_PROGRESS, Progress, SubProgress
 
 _GLOBAL_CHUNK_ELEMENTS = 2_000_000  # permuted values drawn at once for the global test
@@ -107,13 +107,10 @@ class BivariateParams:
         "2 x areas / significance level, rounded up to 999, 1,999, 4,999, 9,999, 19,999, "
         "49,999 or 99,999 (999 without FDR), and at most 200 million area-permutations",
     )
-    seed: int = param(
-        12345,
-        label="Random seed",
-        help="Fixes the random rearrangements so the same data give the same result; change it "
+    seed: int = seed_param(
+        "Fixes the random rearrangements so the same data give the same result; change it "
         "to check that conclusions do not depend on the particular draws.",
-        minimum=0,
-        advanced=True,
+        fresh=False,
     )
     alpha: float = param(
         0.05,

@@ -44,7 +44,7 @@ from hotspot.analysis.mann_kendall import mann_kendall
 from hotspot.analysis.spacetime_cube import TimeSteps, cube_counts, step_name, time_steps
 from hotspot.analysis.spacetime_gistar import spacetime_gi_star, spacetime_weights, whole_windows
 from hotspot.core.errors import AnalysisError
-from hotspot.core.params import param, validate
+from hotspot.core.params import param, permutations_param, seed_param, validate
 from hotspot.core.progress import NO_PROGRESS, Progress, SubProgress
 
 MIN_POINTS = 30
@@ -99,22 +99,12 @@ class EmergingParams:
         minimum=0,
         maximum=12,
     )
-    permutations: int = param(
-        0,
-        label="Permutations",
-        help="0 = analytical z-test (fast, usual). Otherwise conditional permutations for "
+    permutations: int = permutations_param(
+        "0 = analytical z-test (fast, usual). Otherwise conditional permutations for "
         "pseudo p-values (199 or 999).",
-        minimum=0,
         maximum=9_999,
     )
-    seed: int | None = param(
-        12345,
-        label="Random seed",
-        help="Seed of the permutations: the same seed gives the same result.",
-        minimum=0,
-        computed="a fresh random seed, recorded with the result",
-        advanced=True,
-    )
+    seed: int | None = seed_param("Seed of the permutations: the same seed gives the same result.")
     fdr: bool = param(
         True,
         label="False discovery rate correction",

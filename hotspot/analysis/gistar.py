@@ -39,7 +39,7 @@ from hotspot.analysis.gistar_inference import BIN_LABELS, bin_labels, infer_gi_s
 from hotspot.analysis.grid import make_grid
 from hotspot.analysis.study_points import points_in_study_area
 from hotspot.core.errors import AnalysisError
-from hotspot.core.params import param, validate
+from hotspot.core.params import param, permutations_param, seed_param, validate
 from hotspot.core.progress import NO_PROGRESS, Progress, SubProgress
 
 MIN_POINTS = 30
@@ -106,21 +106,13 @@ class GiStarParams:
         maximum=100,
         advanced=True,
     )
-    permutations: int = param(
-        0,
-        label="Permutations",
-        help="0 = analytical z-test (fast, usual). Otherwise the number of random "
+    permutations: int = permutations_param(
+        "0 = analytical z-test (fast, usual). Otherwise the number of random "
         "rearrangements for pseudo p-values (999 is typical).",
-        minimum=0,
         maximum=99_999,
     )
-    seed: int | None = param(
-        12345,
-        label="Random seed",
-        help="Seed of the random rearrangements: the same seed gives the same result.",
-        minimum=0,
-        computed="a fresh random seed, recorded with the result",
-        advanced=True,
+    seed: int | None = seed_param(
+        "Seed of the random rearrangements: the same seed gives the same result."
     )
     fdr: bool = param(
         True,

@@ -131,6 +131,26 @@ def param(
     return dataclasses.field(default=default, metadata={_META_KEY: meta})
 
 
+def seed_param(help: str, *, fresh: bool = True) -> Any:  # noqa: A002 - as param()
+    """The "Random seed" of an analysis with random rearrangements (default 12345, advanced).
+
+    ``fresh``: an empty seed draws a fresh one, recorded with the result.
+    """
+    return param(
+        12345,
+        label="Random seed",
+        help=help,
+        minimum=0,
+        computed="a fresh random seed, recorded with the result" if fresh else None,
+        advanced=True,
+    )
+
+
+def permutations_param(help: str, *, maximum: int) -> Any:  # noqa: A002 - as param()
+    """The "Permutations" of a z-test that can use permutations instead (default 0: none)."""
+    return param(0, label="Permutations", help=help, minimum=0, maximum=maximum)
+
+
 def _unwrap(tp: Any) -> tuple[type, bool, type | None]:
     """Return (base type, optional, item type) for an annotation."""
     optional = False
@@ -326,4 +346,13 @@ def to_dict(obj: Any) -> dict[str, Any]:
     return out
 
 
-__all__ = ["ParamSpec", "from_dict", "param", "specs", "to_dict", "validate"]
+__all__ = [
+    "ParamSpec",
+    "from_dict",
+    "param",
+    "permutations_param",
+    "seed_param",
+    "specs",
+    "to_dict",
+    "validate",
+]
