@@ -60,7 +60,7 @@ from hotspot.analysis.errors import NoPointsError, warn
 from hotspot.analysis.hot_classes import hot_classes
 from hotspot.analysis.kde_bandwidth import silverman_bandwidth, standard_distance
 from hotspot.analysis.kernel_sum import KERNELS, _inside_mask, _kde_exact, _kde_fft, kernel_radius
-from hotspot.analysis.study_points import CRS, points_in_study_area
+from hotspot.analysis.study_points import CRS, points_in_study_area, unique_points
 from hotspot.core.errors import AnalysisError, ProjectError
 from hotspot.core.params import param, validate
 from hotspot.core.progress import NO_PROGRESS, Progress, SubProgress
@@ -244,7 +244,7 @@ def _exact_is_cheap(xy: np.ndarray, kernel: str, h: float, cell: float) -> bool:
     footprint = math.pi * (kernel_radius(kernel, h) / cell + 1.0) ** 2
     if xy.shape[0] * footprint <= _EXACT_BUDGET:
         return True
-    n_unique = np.unique(xy[:, 0] + 1j * xy[:, 1]).size
+    n_unique = unique_points(xy)[0].shape[0]
     return n_unique * footprint <= _EXACT_BUDGET
 
 

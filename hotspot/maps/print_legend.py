@@ -6,6 +6,7 @@ import textwrap
 from collections.abc import Sequence
 
 import numpy as np
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -20,6 +21,16 @@ def _legend_handles(legend: Legend):
     for e in legend.entries:
         if e.kind == "line":
             handles.append(Line2D([], [], color=e.colour, linewidth=1.5, label=e.label))
+        elif e.kind == "area":
+            handles.append(
+                Patch(
+                    facecolor=to_rgba(e.colour, 0.25),
+                    edgecolor=e.colour,
+                    linewidth=1.0,
+                    linestyle=(0, (3, 1.5)),
+                    label=e.label,
+                )
+            )
         elif e.kind == "point":
             handles.append(
                 Line2D(

@@ -37,6 +37,9 @@ WEB_VERTICES = 60_000
 WEB_SIMPLIFY_M = 4.0
 """Tolerance of the web map's copy of a large layer (a few metres: invisible on screen)."""
 LABEL_SIZE = 5.6
+OUTLINE_ABOVE = 45
+"""How far above its own layer an area's outline is drawn on print maps: over the result and
+boundary layers above it (10 apart), under the labels (50 above their layer)."""
 MAX_ROAD_LABELS = 40
 
 
@@ -147,7 +150,7 @@ class ReferenceMap(MapLayer):
             ranks = sorted(set(self._gdf["rank"].astype(int).clip(0, 5)))
             entries = tuple(LegendEntry(RANKS[r], ROAD_COLOURS[r], "line") for r in ranks[:4])
         elif self.geometry == "polygons":
-            entries = (LegendEntry(label, AREA_COLOUR),)
+            entries = (LegendEntry(label, AREA_COLOUR, "area"),)
         else:
             entries = (LegendEntry(label, POINT_COLOUR, "point"),)
         notes = [self.note, *getattr(self.reference, "warnings", ())[:1]]
@@ -183,12 +186,12 @@ class ReferenceMap(MapLayer):
         if self.geometry == "polygons":
             from hotspot.maps.print_layers import _polygon_paths
 
+            # the pale fill beneath the results; the outline over them (annotate_static)
             ax.add_collection(
                 PathCollection(
                     _polygon_paths(gdf.geometry.values),
                     facecolors=AREA_COLOUR,
-                    edgecolors=AREA_COLOUR,
-                    linewidths=1.2,
+                    edgecolors="none",
                     alpha=0.25,
                     zorder=zorder,
                     gid="reference-areas",
@@ -218,9 +221,28 @@ class ReferenceMap(MapLayer):
             )
 
     def annotate_static(self, ax, box: tuple[float, float, float, float], zorder: int) -> None:
-        """Name roads along their lines, where they fit at the map's scale."""
+        """Name roads along their lines, where they fit at the map's scale; outline areas
+        over everything drawn before (the results and boundaries)."""
         from matplotlib import patheffects
+        from matplotlib.collections import PathCollection
 
+        if self.geometry == "polygons":
+            # over the results and boundaries (a town centre under a hot spot must still
+            # show where it is), under the labels
+            from hotspot.maps.print_layers import _polygon_paths
+
+            ax.add_collection(
+                PathCollection(
+                    _polygon_paths(self._in_view(box).geometry.values),
+                    facecolors="none",
+                    edgecolors=AREA_COLOUR,
+                    linewidths=1.3,
+                    linestyles=[(0, (3, 1.5))],
+                    zorder=zorder + OUTLINE_ABOVE,
+                    gid="reference-area-outlines",
+                ),
+                autolim=False,
+            )
         if self.geometry == "lines":
             for x, y, angle, text in road_labels(self._gdf, box, _points_per_metre(ax, box)):
                 ax.text(

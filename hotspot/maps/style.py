@@ -37,7 +37,8 @@ class LegendEntry:
     colour : str
         ``"#rrggbb"``.
     kind : str
-        "fill" (a square), "line" (a boundary) or "point" (a dot).
+        "fill" (a square), "area" (a pale square with a dashed outline: an area drawn over
+        the results, such as a town centre), "line" (a boundary) or "point" (a dot).
     """
 
     label: str

@@ -125,6 +125,11 @@ def _legend_html(legend: Legend, block_id: str, visible: bool) -> str:
                 sw = f'<span class="lg-line" style="border-color:{entry.colour}"></span>'
             elif entry.kind == "point":
                 sw = f'<span class="lg-pt" style="background:{entry.colour}"></span>'
+            elif entry.kind == "area":  # a pale fill in a dashed outline
+                sw = (
+                    f'<span class="lg-sw" style="background:{entry.colour}33;'
+                    f'border:1px dashed {entry.colour};box-sizing:border-box"></span>'
+                )
             else:
                 sw = f'<span class="lg-sw" style="background:{entry.colour}"></span>'
             out.append(f'<div class="lg-row">{sw}<span>{e(entry.label)}</span></div>')

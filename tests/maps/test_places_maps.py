@@ -125,3 +125,28 @@ def test_zones_are_numbered_and_explained_on_the_web_map(gistar, wards):
         t.get_text() for t in ax.texts if t.get_gid() == "area-label" and t.get_text().isdigit()
     ]
     assert numbers == [str(z) for z in zones.zones["zone"]]
+
+
+def test_a_town_centre_under_a_hot_spot_shows_its_outline_over_the_results(gistar):
+    # a town centre exactly where the Gi* cells are: its fill lies beneath them, but its
+    # dashed outline is drawn over the cells and the boundaries, and the legend says so
+    cells = gistar.cells.geometry
+    x0, y0, x1, y1 = cells.total_bounds
+    centre = shapely.box(x0 + 0.3 * (x1 - x0), y0 + 0.3 * (y1 - y0), x0 + 0.6 * (x1 - x0), y1)
+    areas = gpd.GeoDataFrame({"name": ["High Street"]}, geometry=[centre], crs="EPSG:27700")
+    ref = ReferenceMap(ReferenceLayer(areas, "polygons", label="Town centres"))
+    outline = gpd.GeoDataFrame({"code": ["B"], "name": ["Borough"]}, geometry=[cells.union_all()])
+    outline = outline.set_crs(27700)
+    layers = [ref, L.GiStarCells(gistar, show_not_significant=False), L.AreaBoundaries(outline)]
+    fig, ax = _map(layers, (x0, y0, x1, y1))
+    by_gid = {c.get_gid(): c for c in ax.collections}
+    fill, edge = by_gid["reference-areas"], by_gid["reference-area-outlines"]
+    others = [c for c in ax.collections if not str(c.get_gid()).startswith("reference")]
+    assert others
+    assert fill.get_zorder() < min(c.get_zorder() for c in others)
+    assert edge.get_zorder() > max(c.get_zorder() for c in others)
+    assert edge.get_facecolor().size == 0 or edge.get_facecolor()[0][3] == 0  # outline only
+    labels = [t for t in ax.texts if t.get_zorder() > 0]
+    assert all(edge.get_zorder() < t.get_zorder() for t in labels if t.get_gid() != "road-label")
+    legend = ref.legend()
+    assert [e.kind for e in legend.entries] == ["area"]
