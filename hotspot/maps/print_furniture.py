@@ -38,7 +38,7 @@ def _hide_cut_labels(fig: Figure, ax) -> None:
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     for text in ax.texts:
-        if text.get_gid() != "area-label":
+        if text.get_gid() not in ("area-label", "zone-label"):
             continue
         box = text.get_window_extent(renderer)
         inside = (

@@ -112,6 +112,6 @@ def _draw_layer(ax, layer: L.MapLayer, zorder: int, box=None) -> None:
             va="center",
             zorder=zorder + 50,
             clip_on=True,
-            gid="area-label",
+            gid=getattr(layer, "label_gid", "area-label"),
             **look,
         )

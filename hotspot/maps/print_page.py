@@ -23,6 +23,7 @@ from hotspot.maps import layers as L
 from hotspot.maps.attributions import OSM_TEXT, attribution_lines
 from hotspot.maps.print_basemap import _draw_basemap
 from hotspot.maps.print_furniture import _empty_notes, _hide_cut_labels, _north_arrow, _scale_bar
+from hotspot.maps.print_labels import clear_zone_numbers
 from hotspot.maps.print_layers import _draw_layer
 from hotspot.maps.print_legend import _draw_legends, _merge_boundary_legends
 from hotspot.maps.style import Legend
@@ -238,6 +239,7 @@ def draw_map(
             if annotate is not None:
                 annotate(ax, box, zorder=10 + 10 * i)
     literal_text(fig)  # names and titles come from the user's files: measured as drawn
+    clear_zone_numbers(fig, ax)  # names make way for zone numbers, then cut ones go
     _hide_cut_labels(fig, ax)
     if scale_bar:
         _scale_bar(ax)

@@ -66,6 +66,7 @@ class ZoneOutlines(MapLayer):
         "bbox": {"boxstyle": "circle,pad=0.25", "facecolor": "#ffffff", "edgecolor": "#111111"},
     }
     label_class: ClassVar[str] = "hotspot-zone-label"
+    label_gid: ClassVar[str] = "zone-label"  # print maps: names make way for zone numbers
     _gdf: Any = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:

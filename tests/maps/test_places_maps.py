@@ -122,7 +122,7 @@ def test_zones_are_numbered_and_explained_on_the_web_map(gistar, wards):
     fig = static.gistar_map(gistar, static.MapContext(wards=wards), zones=zones)
     ax = next(a for a in fig.axes if a.get_gid() == "map")
     numbers = [
-        t.get_text() for t in ax.texts if t.get_gid() == "area-label" and t.get_text().isdigit()
+        t.get_text() for t in ax.texts if t.get_gid() == "zone-label" and t.get_text().isdigit()
     ]
     assert numbers == [str(z) for z in zones.zones["zone"]]
 
