@@ -3,7 +3,7 @@
 Linear binning on a grid at least 3 times finer than the raster (20 fine cells per
 bandwidth), one double-precision FFT pair per phase of the fine grid, and the study-area
 mask by testing every cell centre against the polygon. Same quantity as
-``hotspot.analysis.kernel_sum._kde_fft``.
+``hotspot.analysis.kernel_sum.kde_fft``.
 """
 
 from __future__ import annotations

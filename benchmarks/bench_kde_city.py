@@ -147,12 +147,12 @@ def main() -> None:
     params = KdeParams(kernel="quartic", bandwidth=args.bandwidth, cell_size=args.cell)
 
     ours, result = best(lambda: run_kde(xy, params, study_area=area), args.repeat)
-    engine, mask = kde._kde_fft, kde._inside_mask
-    kde._kde_fft, kde._inside_mask = previous_fft, previous_mask
+    engine, mask = kde.kde_fft, kde.cells_inside_mask
+    kde.kde_fft, kde.cells_inside_mask = previous_fft, previous_mask
     try:
         before, old = best(lambda: run_kde(xy, params, study_area=area), args.repeat)
     finally:
-        kde._kde_fft, kde._inside_mask = engine, mask
+        kde.kde_fft, kde.cells_inside_mask = engine, mask
 
     t = time.perf_counter()
     exact = exact_surface(pts, counts, result, args.bandwidth)

@@ -14,7 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from hotspot.analysis.errors import WeightsError
-from hotspot.analysis.grid import Grid, _lattice_centres
+from hotspot.analysis.grid import Grid, lattice_centres
 from hotspot.core.progress import NO_PROGRESS, Progress
 
 AREA_WEIGHTS = ("queen", "rook", "knn", "distance")
@@ -27,8 +27,8 @@ def _offsets(grid: Grid, distance: float, parity: int) -> list[tuple[int, int]]:
     reach_c = int(math.ceil(distance / s)) + 1
     dr, dc = (a.ravel() for a in np.mgrid[-reach_r : reach_r + 1, -reach_c : reach_c + 1])
     base_r = np.full(dr.shape, parity)
-    x0, y0 = _lattice_centres(grid.shape, (0.0, 0.0), s, base_r, np.zeros_like(dc))
-    x1, y1 = _lattice_centres(grid.shape, (0.0, 0.0), s, base_r + dr, dc)
+    x0, y0 = lattice_centres(grid.shape, (0.0, 0.0), s, base_r, np.zeros_like(dc))
+    x1, y1 = lattice_centres(grid.shape, (0.0, 0.0), s, base_r + dr, dc)
     keep = np.hypot(x1 - x0, y1 - y0) <= distance * (1 + 1e-9)
     return list(zip(dr[keep].tolist(), dc[keep].tolist(), strict=True))
 

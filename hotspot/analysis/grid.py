@@ -115,10 +115,28 @@ class Grid:
 
 
 def _centres(grid: Grid, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    return _lattice_centres(grid.shape, grid.origin, grid.cell_size, rows, cols)
+    return lattice_centres(grid.shape, grid.origin, grid.cell_size, rows, cols)
 
 
-def _lattice_centres(shape, origin, s, rows, cols) -> tuple[np.ndarray, np.ndarray]:
+def lattice_centres(shape, origin, s, rows, cols) -> tuple[np.ndarray, np.ndarray]:
+    """Coordinates of the centres of lattice cells ``(rows, cols)``.
+
+    Parameters
+    ----------
+    shape : {"square", "hexagon"}
+        Cell shape; hexagons are pointy-topped with odd rows shifted east.
+    origin : tuple of float
+        The lattice's top-left corner (x, y).
+    s : float
+        Cell size (side of a square, width of a hexagon) in metres.
+    rows, cols : ndarray
+        Lattice row and column of each cell.
+
+    Returns
+    -------
+    tuple of ndarray
+        x and y of each cell centre.
+    """
     x0, y0 = origin
     if shape == "square":
         return x0 + (cols + 0.5) * s, y0 - (rows + 0.5) * s
@@ -168,7 +186,7 @@ _BLOCK_CELLS = 250_000  # lattice cells built at once (cancellation is checked b
 
 def _block_cells(area, near, shape, origin, s, rows, cols, clip):
     """The cells of one block of the lattice that overlap ``area``."""
-    cx, cy = _lattice_centres(shape, origin, s, rows, cols)
+    cx, cy = lattice_centres(shape, origin, s, rows, cols)
     cand = shapely.contains_xy(near, cx, cy)
     rows, cols, cx, cy = rows[cand], cols[cand], cx[cand], cy[cand]
     if shape == "square":
@@ -263,4 +281,5 @@ def make_grid(
 __all__ = [
     "Grid",
     "make_grid",
+    "lattice_centres",
 ]

@@ -59,7 +59,13 @@ from hotspot.analysis.cell_size import check_grid_size, default_kde_cell_size, l
 from hotspot.analysis.errors import NoPointsError, warn
 from hotspot.analysis.hot_classes import hot_classes
 from hotspot.analysis.kde_bandwidth import silverman_bandwidth, standard_distance
-from hotspot.analysis.kernel_sum import KERNELS, _inside_mask, _kde_exact, _kde_fft, kernel_radius
+from hotspot.analysis.kernel_sum import (
+    KERNELS,
+    cells_inside_mask,
+    kde_exact,
+    kde_fft,
+    kernel_radius,
+)
 from hotspot.analysis.study_points import CRS, points_in_study_area, unique_points
 from hotspot.core.errors import AnalysisError, ProjectError
 from hotspot.core.params import param, validate
@@ -344,7 +350,7 @@ def run_kde(
     method = params.method
     if method == "fft" and _exact_is_cheap(xy, params.kernel, h, cell):
         method = "exact"  # kernels with an edge: the exact sum is cheap here and has no error
-    compute = _kde_fft if method == "fft" else _kde_exact
+    compute = kde_fft if method == "fft" else kde_exact
     dens = compute(
         xy, w, params.kernel, h, x0, y0, cell, nrows, ncols, SubProgress(progress, 0.1, 0.9)
     )
@@ -355,7 +361,7 @@ def run_kde(
     else:
         values = dens * cell * cell
         units = "offences per cell"
-    values[~_inside_mask(area, x0, y0, cell, values.shape, progress)] = np.nan
+    values[~cells_inside_mask(area, x0, y0, cell, values.shape, progress)] = np.nan
     used = replace(params, bandwidth=float(h), cell_size=float(cell), method=method)
     progress.update(1.0, "Density surface ready")
     return DensityResult(

@@ -3,10 +3,10 @@
 Two ways to the same quantity, the sum over points of ``kernel_value(kernel, d, h)`` at every
 cell centre (density per m²):
 
-``_kde_exact``
+``kde_exact``
     Every point's kernel evaluated at every cell centre it reaches. No approximation; the cost
     grows with points x cells per kernel.
-``_kde_fft``
+``kde_fft``
     The points are *binned*: each point's weight is shared among the nodes of a grid around it
     so that the nodes' kernels, summed, interpolate the point's own kernel. The binned grid is
     then convolved with the kernel sampled at the node offsets, by FFT (float32, all cores).
@@ -155,7 +155,7 @@ def _binned_phases(rows, cols, wrows, wcols, offsets, big_r, big_c, f):
             yield p, q, acc[q * plane : (q + 1) * plane].reshape(big_r, big_c)
 
 
-def _kde_fft(xy, w, kernel, h, x0, y0, cell, nrows, ncols, progress) -> np.ndarray:
+def kde_fft(xy, w, kernel, h, x0, y0, cell, nrows, ncols, progress) -> np.ndarray:
     """Density per m² at cell centres: binning + FFT convolution (see the module docstring).
 
     ``progress`` gets fractions in [0, 1]; cancellation is checked once per binning phase.
@@ -221,7 +221,7 @@ def _kde_fft(xy, w, kernel, h, x0, y0, cell, nrows, ncols, progress) -> np.ndarr
 _EXACT_PAIRS = 2_000_000  # point-cell pairs summed at once by the exact method
 
 
-def _kde_exact(xy, w, kernel, h, x0, y0, cell, nrows, ncols, progress) -> np.ndarray:
+def kde_exact(xy, w, kernel, h, x0, y0, cell, nrows, ncols, progress) -> np.ndarray:
     """Density per m² at cell centres: the sum of every point's kernel.
 
     Each point adds its kernel to the cells of the window around it that the kernel
@@ -270,7 +270,7 @@ def _kde_exact(xy, w, kernel, h, x0, y0, cell, nrows, ncols, progress) -> np.nda
 _MASK_BLOCK = 4_000_000  # cells rasterised at once
 
 
-def _inside_mask(
+def cells_inside_mask(
     area: shapely.Geometry, x0: float, y0: float, cell: float, shape, progress: Progress
 ) -> np.ndarray:
     """Which cell centres lie inside the study area, rasterised row block by row block."""

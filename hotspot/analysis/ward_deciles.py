@@ -81,7 +81,17 @@ DECILE_SCALES = (
 """The decile columns the summary knows, with the direction of each scale."""
 
 
-def _indicator_frame(indicators: Any) -> pd.DataFrame:
+def indicator_frame(indicators: Any) -> pd.DataFrame:
+    """One table per LSOA (``lsoa_code`` column) from Indicators or DataFrames.
+
+    Tables are joined on ``lsoa_code``; a column repeated in a later table is dropped.
+    None gives an empty table.
+
+    Raises
+    ------
+    AnalysisError
+        When an item is neither Indicators nor a DataFrame with an ``lsoa_code`` column.
+    """
     if indicators is None:
         return pd.DataFrame(columns=["lsoa_code"])
     items = indicators if isinstance(indicators, Sequence) else [indicators]
@@ -131,7 +141,7 @@ def ward_decile_table(assignment: pd.DataFrame, indicators: Any, column: str) ->
     pandas.DataFrame
         Index ``ward_code``; columns 1..10 and "unknown" (LSOAs without a decile).
     """
-    ind = _indicator_frame(indicators)
+    ind = indicator_frame(indicators)
     if column not in ind.columns:
         raise AnalysisError(f"indicators: no {column!r} column")
     dec = assignment[["lsoa_code", "ward_code"]].merge(
@@ -236,7 +246,8 @@ def profile_sentence(scale: DecileScale, counts: Sequence[int], whose: str) -> s
     )
 
 
-def _distribution_text(counts: pd.Series) -> str:
+def decile_distribution_text(counts: pd.Series) -> str:
+    """Counts per decile as text ("1: 3, 4: 1"), deciles with none left out."""
     known = counts.reindex(range(1, 11), fill_value=0).astype(int)
     return ", ".join(f"{d}: {int(n)}" for d, n in known.items() if n) or "none known"
 
@@ -249,4 +260,6 @@ __all__ = [
     "profile_sentence",
     "ward_decile_table",
     "whole_deciles",
+    "decile_distribution_text",
+    "indicator_frame",
 ]

@@ -27,9 +27,9 @@ from hotspot.analysis.rate_table import competition_rank
 from hotspot.analysis.ward_assignment import assign_to_wards
 from hotspot.analysis.ward_deciles import (
     DECILE_SCALES,
-    _distribution_text,
-    _indicator_frame,
+    decile_distribution_text,
     decile_sentence,
+    indicator_frame,
     ward_decile_table,
 )
 
@@ -261,7 +261,7 @@ def ward_summary(
             text += f" ({rank_text})"
         sentences[code] = [text + "."]
 
-    ind = _indicator_frame(indicators)
+    ind = indicator_frame(indicators)
     profiles: dict[str, dict[str, list[int]]] = {}
     for scale in DECILE_SCALES:
         if scale.column not in ind.columns:
@@ -278,7 +278,7 @@ def ward_summary(
             dist[pair[0]] + dist[pair[1]]
         ).astype(int)
         out[f"{scale.label} deciles (decile: LSOAs; {scale.scale_note})"] = [
-            _distribution_text(dist.loc[c]) for c in out.index
+            decile_distribution_text(dist.loc[c]) for c in out.index
         ]
         unknown = int(dist["unknown"].sum())
         if unknown:

@@ -59,15 +59,15 @@ from hotspot.demo.files import (
     WARD_CODE_FIELD,
     WARD_NAME_FIELD,
     WARDS_FILE,
-    _csv_bytes,
-    _geojson,
-    _ground_truth,
-    _imd_csv,
-    _lookup_csv,
-    _population_csv,
-    _readme,
-    _samhi_csv,
+    csv_bytes,
+    geojson_text,
+    ground_truth_json,
+    imd_csv,
+    lookup_csv,
     planned_files,
+    population_csv,
+    readme_text,
+    samhi_csv,
 )
 from hotspot.demo.geography import BOROUGH_CODE, BOROUGH_NAME, Geography, make_geography
 from hotspot.demo.offences import FORCE, FORCE_SLUG, HEADER, OffenceSet, make_offences
@@ -258,7 +258,7 @@ def write_demo(
 
     outline = put_text(
         OUTLINE_FILE,
-        _geojson(
+        geojson_text(
             f"{BOROUGH_NAME.lower()}_outline",
             [geo.outline],
             [{LAD_CODE_FIELD: BOROUGH_CODE, LAD_NAME_FIELD: BOROUGH_NAME}],
@@ -266,7 +266,7 @@ def write_demo(
     )
     wards = put_text(
         WARDS_FILE,
-        _geojson(
+        geojson_text(
             f"{BOROUGH_NAME.lower()}_wards_2024",
             list(geo.wards),
             [
@@ -282,7 +282,7 @@ def write_demo(
     )
     lsoas = put_text(
         LSOAS_FILE,
-        _geojson(
+        geojson_text(
             f"{BOROUGH_NAME.lower()}_lsoa_2021",
             list(geo.lsoas),
             [
@@ -291,15 +291,15 @@ def write_demo(
             ],
         ),
     )
-    imd = put_bytes(IMD_FILE, _imd_csv(geo, ctx))
-    samhi = put_bytes(SAMHI_FILE, _samhi_csv(geo, ctx))
-    population = put_bytes(POPULATION_FILE, _population_csv(geo, ctx))
-    lookup = put_bytes(LOOKUP_FILE, _lookup_csv(geo))
-    ground_truth = put_text(GROUND_TRUTH_FILE, _ground_truth(data))
+    imd = put_bytes(IMD_FILE, imd_csv(geo, ctx))
+    samhi = put_bytes(SAMHI_FILE, samhi_csv(geo, ctx))
+    population = put_bytes(POPULATION_FILE, population_csv(geo, ctx))
+    lookup = put_bytes(LOOKUP_FILE, lookup_csv(geo))
+    ground_truth = put_text(GROUND_TRUTH_FILE, ground_truth_json(data))
     st = data.streets
     roads = put_text(
         ROADS_FILE,
-        _geojson(
+        geojson_text(
             f"{BOROUGH_NAME.lower()}_roads",
             list(st.roads),
             [
@@ -310,13 +310,13 @@ def write_demo(
     )
     town_centres = put_text(
         TOWN_CENTRES_FILE,
-        _geojson(
+        geojson_text(
             f"{BOROUGH_NAME.lower()}_town_centres",
             list(st.centres),
             [{"tc_name": n, "type": "Town centre"} for n in st.centre_names],
         ),
     )
-    put_text(README_FILE, _readme(data))
+    put_text(README_FILE, readme_text(data))
 
     offences_dir = base / OFFENCES_FOLDER
     months = data.offences.months
@@ -324,7 +324,7 @@ def write_demo(
         progress.update(0.6 + 0.35 * i / len(months), f"Writing offences for {month}")
         put_bytes(
             f"{OFFENCES_FOLDER}/{month}/{month}-{FORCE_SLUG}-street.csv",
-            _csv_bytes([list(HEADER), *data.offences.rows[month]]),
+            csv_bytes([list(HEADER), *data.offences.rows[month]]),
         )
 
     project = demo_project(base, last_month=months[-1])

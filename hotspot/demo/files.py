@@ -86,7 +86,7 @@ def _round_coords(obj: Any) -> Any:
     return obj
 
 
-def _geojson(name: str, geoms: list, props: list[dict[str, Any]]) -> str:
+def geojson_text(name: str, geoms: list, props: list[dict[str, Any]]) -> str:
     """A GeoJSON FeatureCollection in EPSG:27700 (named CRS, as GDAL and QGIS write it)."""
     features = []
     for geom, p in zip(geoms, props, strict=True):
@@ -107,7 +107,7 @@ def _geojson(name: str, geoms: list, props: list[dict[str, Any]]) -> str:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def _csv_bytes(rows: list[list[Any]]) -> bytes:
+def csv_bytes(rows: list[list[Any]]) -> bytes:
     """CSV with CRLF line ends (as police.uk and ONS publish them), UTF-8."""
     buf = io.StringIO(newline="")
     writer = csv.writer(buf)
@@ -115,7 +115,8 @@ def _csv_bytes(rows: list[list[Any]]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def _imd_csv(geo: Geography, ctx: Context) -> bytes:
+def imd_csv(geo: Geography, ctx: Context) -> bytes:
+    """The demo borough's deprivation CSV per LSOA, in the layout of the published IMD file."""
     header = [
         "LSOA code (2021)",
         "LSOA name (2021)",
@@ -129,10 +130,11 @@ def _imd_csv(geo: Geography, ctx: Context) -> bytes:
             geo.lsoa_codes, geo.lsoa_names, ctx.imd_score, ctx.imd_rank, ctx.imd_decile, strict=True
         )
     ]
-    return _csv_bytes([header, *rows])
+    return csv_bytes([header, *rows])
 
 
-def _samhi_csv(geo: Geography, ctx: Context) -> bytes:
+def samhi_csv(geo: Geography, ctx: Context) -> bytes:
+    """The demo borough's mental health CSV per LSOA, in the layout of the published SAMHI file."""
     header = [
         LSOA_CODE_FIELD,
         LSOA_NAME_FIELD,
@@ -146,10 +148,11 @@ def _samhi_csv(geo: Geography, ctx: Context) -> bytes:
             geo.lsoa_codes, geo.lsoa_names, ctx.samhi_index, ctx.samhi_decile, strict=True
         )
     ]
-    return _csv_bytes([header, *rows])
+    return csv_bytes([header, *rows])
 
 
-def _population_csv(geo: Geography, ctx: Context) -> bytes:
+def population_csv(geo: Geography, ctx: Context) -> bytes:
+    """The demo's population CSV per LSOA, all ages and by age band."""
     header = [
         LSOA_CODE_FIELD,
         LSOA_NAME_FIELD,
@@ -164,10 +167,11 @@ def _population_csv(geo: Geography, ctx: Context) -> bytes:
             geo.lsoa_codes, geo.lsoa_names, ctx.population, ctx.age, strict=True
         )
     ]
-    return _csv_bytes([header, *rows])
+    return csv_bytes([header, *rows])
 
 
-def _lookup_csv(geo: Geography) -> bytes:
+def lookup_csv(geo: Geography) -> bytes:
+    """The demo's LSOA to ward to local authority lookup CSV."""
     header = [
         LSOA_CODE_FIELD,
         LSOA_NAME_FIELD,
@@ -180,10 +184,11 @@ def _lookup_csv(geo: Geography) -> bytes:
         [code, name, geo.ward_codes[w], geo.ward_names[w], BOROUGH_CODE, BOROUGH_NAME]
         for code, name, w in zip(geo.lsoa_codes, geo.lsoa_names, geo.lsoa_ward, strict=True)
     ]
-    return _csv_bytes([header, *rows])
+    return csv_bytes([header, *rows])
 
 
-def _ground_truth(data: DemoData) -> str:
+def ground_truth_json(data: DemoData) -> str:
+    """The demo's ground truth as JSON text: planted hot spots and month patterns."""
     geo = data.geography
     from pyproj import Transformer
 
@@ -234,7 +239,8 @@ def _ground_truth(data: DemoData) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def _readme(data: DemoData) -> str:
+def readme_text(data: DemoData) -> str:
+    """The README of the demo folder: what the data are, their seed, extent and files."""
     geo = data.geography
     return (
         f"{PROJECT_NAME}\n"
@@ -260,4 +266,15 @@ def _readme(data: DemoData) -> str:
     )
 
 
-__all__ = ["PROJECT_NAME", "planned_files"]
+__all__ = [
+    "PROJECT_NAME",
+    "planned_files",
+    "csv_bytes",
+    "geojson_text",
+    "ground_truth_json",
+    "imd_csv",
+    "lookup_csv",
+    "population_csv",
+    "readme_text",
+    "samhi_csv",
+]

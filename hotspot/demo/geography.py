@@ -227,18 +227,20 @@ def allocate(total: int, weights: np.ndarray, minimum: int) -> np.ndarray:
 
 # --------------------------------------------------------------------------- map points
 
-_STREET_FIRST = (
+STREET_FIRST_WORDS = (
     "Alder", "Beacon", "Birch", "Bramble", "Cedar", "Chapel", "Church", "Clover", "Copper",
     "Cross", "Dale", "Elm", "Fern", "Forge", "Glebe", "Granary", "Hawthorn", "Heron", "Hollow",
     "Kiln", "Lark", "Linden", "Maple", "Meadow", "Mill", "Moor", "Oak", "Orchard", "Pond",
     "Quarry", "Rowan", "Sedge", "Sorrel", "Spring", "Tanner", "Thistle", "Vale", "Weaver",
     "Willow", "Wren",
 )  # fmt: skip
-_STREET_SECOND = (
+"""First words of the demo's invented street names ("Alder" Road)."""
+STREET_TYPES = (
     "Road", "Street", "Lane", "Close", "Avenue", "Way", "Grove", "Crescent", "Drive", "Gardens",
     "Place", "Walk",
 )  # fmt: skip
-_PLACES = (
+"""Last words of the demo's invented street names (Alder "Road")."""
+PLACE_KINDS = (
     "Supermarket",
     "Parking Area",
     "Shopping Area",
@@ -254,6 +256,7 @@ _PLACES = (
     "Theatre/Concert Hall",
     "Park/Open Space",
 )
+"""Kinds of place that police.uk map points are named after ("On or near Supermarket")."""
 
 
 def make_map_points(
@@ -290,7 +293,7 @@ def make_map_points(
     n_streets = max(len(points) // 8, 1)
     street_seeds = points[rng.choice(len(points), size=n_streets, replace=False)]
     _, street = cKDTree(street_seeds).query(points)
-    combos = [f"{a} {b}" for a in _STREET_FIRST for b in _STREET_SECOND]
+    combos = [f"{a} {b}" for a in STREET_FIRST_WORDS for b in STREET_TYPES]
     street_names = rng.choice(len(combos), size=n_streets, replace=len(combos) < n_streets)
     names = [f"On or near {combos[street_names[s]]}" for s in street]
     # Some points are places rather than streets, more of them in the town centres.
@@ -298,9 +301,9 @@ def make_map_points(
     for c in centres:
         in_centre |= np.hypot(points[:, 0] - c.x, points[:, 1] - c.y) <= c.radius
     is_place = rng.random(len(points)) < np.where(in_centre, 0.3, 0.06)
-    place = rng.integers(0, len(_PLACES), len(points))
+    place = rng.integers(0, len(PLACE_KINDS), len(points))
     for i in np.flatnonzero(is_place):
-        names[i] = f"On or near {_PLACES[place[i]]}"
+        names[i] = f"On or near {PLACE_KINDS[place[i]]}"
     return points, background, names
 
 

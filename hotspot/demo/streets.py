@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
-from hotspot.demo.geography import _PLACES, _STREET_FIRST, _STREET_SECOND, Geography
+from hotspot.demo.geography import PLACE_KINDS, STREET_FIRST_WORDS, STREET_TYPES, Geography
 
 STREET_SPACING = 190.0  # metres between parallel local streets
 HIGH_STREETS = {
@@ -107,7 +107,7 @@ def _major_roads(rng: np.random.Generator, geo: Geography):
 
 def _local_streets(rng: np.random.Generator, geo: Geography, taken: set[str]):
     """A curving grid of named streets in each ward, at the ward's own angle."""
-    combos = [f"{a} {b}" for a in _STREET_FIRST for b in _STREET_SECOND]
+    combos = [f"{a} {b}" for a in STREET_FIRST_WORDS for b in STREET_TYPES]
     combos = [n for n in combos if n not in taken]
     order = rng.permutation(len(combos))
     roads, names = [], []
@@ -213,7 +213,7 @@ def make_streets(rng: np.random.Generator, geo: Geography) -> Streets:
 def _name_points(rng: np.random.Generator, geo: Geography, roads: np.ndarray, names: list[str]):
     """Every map point named after its nearest street; one hospital, two police stations."""
     nearest = shapely.STRtree(roads).query_nearest(shapely.points(geo.points), all_matches=False)[1]
-    kinds = set(_PLACES) - set(FACILITY_NAMES)
+    kinds = set(PLACE_KINDS) - set(FACILITY_NAMES)
     out = []
     for i, old in enumerate(geo.point_names):
         # kinds of place keep their name; every other point takes its nearest street's

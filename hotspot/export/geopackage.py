@@ -56,7 +56,7 @@ from hotspot.core.atomic import atomic_path
 from hotspot.core.errors import ExportError
 from hotspot.core.progress import NO_PROGRESS, Progress
 from hotspot.export.disclosure import publishable
-from hotspot.export.params import PARAMS_TABLE, _plain, result_params
+from hotspot.export.params import PARAMS_TABLE, plain_value, result_params
 
 BNG = "EPSG:27700"
 
@@ -121,7 +121,7 @@ def _writable_frame(gdf, layer: str):
             out[col] = s.astype(str)
         elif s.dtype == object:
             if s.map(lambda v: isinstance(v, list | tuple | set | dict)).any():
-                out[col] = s.map(lambda v: json.dumps(_plain(v)) if v is not None else None)
+                out[col] = s.map(lambda v: json.dumps(plain_value(v)) if v is not None else None)
             elif not s.map(lambda v: v is None or isinstance(v, str)).all():
                 out[col] = s.map(lambda v: None if v is None else str(v))
         elif pd.api.types.is_timedelta64_dtype(s):

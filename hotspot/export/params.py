@@ -15,18 +15,18 @@ PARAMS_TABLE = "hotspot_params"
 # --------------------------------------------------------------------------- parameters
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
     """A JSON-friendly copy of a parameter value."""
     if hasattr(value, "label") and hasattr(value, "span"):  # a Period
         return str(value.label)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: plain_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, SimpleNamespace):
-        return {k: _plain(v) for k, v in vars(value).items()}
+        return {k: plain_value(v) for k, v in vars(value).items()}
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain_value(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
-        return [_plain(v) for v in value]
+        return [plain_value(v) for v in value]
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, float) and not math.isfinite(value):
@@ -48,7 +48,7 @@ def result_params(result: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     params = getattr(result, "params", None)
     if params is not None:
-        plain = _plain(params)
+        plain = plain_value(params)
         out.update(plain if isinstance(plain, dict) else {"params": plain})
     for name in (
         "seed",
@@ -66,7 +66,7 @@ def result_params(result: Any) -> dict[str, Any]:
         "warnings",
     ):
         if hasattr(result, name) and getattr(result, name) is not None:
-            value = _plain(getattr(result, name))
+            value = plain_value(getattr(result, name))
             if value not in ((), [], ""):
                 out[name] = value
             span = getattr(getattr(result, name), "span", None)

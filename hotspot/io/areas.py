@@ -61,7 +61,19 @@ def _degrees(gdf: gpd.GeoDataFrame) -> bool:
     return bool(-180 <= xmin <= xmax <= 180 and -90 <= ymin <= ymax <= 90)
 
 
-def _set_crs(gdf: gpd.GeoDataFrame, path: Path, notes: list[str]) -> gpd.GeoDataFrame:
+def to_british_grid(gdf: gpd.GeoDataFrame, path: Path, notes: list[str]) -> gpd.GeoDataFrame:
+    """Areas in British National Grid, their stated or evident coordinate system resolved.
+
+    A file stating no coordinate system is read in the one its coordinates show
+    (longitude/latitude or British National Grid); a file claiming longitude/latitude
+    while holding grid metres is read as British National Grid. Each such decision is
+    added to ``notes``. Areas outside Great Britain are refused.
+
+    Raises
+    ------
+    InputError
+        When the coordinate system cannot be told, naming ``path``.
+    """
     if gdf.crs is None:
         guess = _plausible_crs(gdf)
         if guess is None:
@@ -356,7 +368,7 @@ def _build(gdf, p, level, code_field, name_field) -> AreaLayer:
     out = gpd.GeoDataFrame(out, geometry=gdf.geometry.values, crs=gdf.crs)
     out = out.rename_geometry("geometry") if out.geometry.name != "geometry" else out
     out = out.loc[~empty.to_numpy()].reset_index(drop=True)
-    out = _set_crs(out, p, notes)
+    out = to_british_grid(out, p, notes)
     out = _repair(out, p, notes)
     if len(out) == 0:
         raise InputError(

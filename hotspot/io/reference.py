@@ -31,7 +31,7 @@ from hotspot.core.errors import InputError
 from hotspot.core.progress import NO_PROGRESS, Progress
 from hotspot.io._columns import norm
 from hotspot.io._sources import guard, vector_layers
-from hotspot.io.areas import _set_crs
+from hotspot.io.areas import to_british_grid
 from hotspot.model.reference import ReferenceLayer, road_rank
 
 HUGE_FEATURES = 100_000
@@ -211,7 +211,7 @@ def _build(gdf, p: Path, name_field, class_field, label: str, progress: Progress
         )
         gdf = gdf.loc[(kinds == geometry).to_numpy()].reset_index(drop=True)
     gdf = gdf.rename_geometry("geometry") if gdf.geometry.name != "geometry" else gdf
-    gdf = _set_crs(gdf, p, notes)
+    gdf = to_british_grid(gdf, p, notes)
     progress.update(0.5, f"Reading {p.name}")
     columns = [str(c) for c in gdf.columns if c != "geometry"]
     name_col = _field(columns, NAME_FIELDS, name_field, "name_field", p)

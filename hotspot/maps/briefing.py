@@ -47,7 +47,7 @@ from hotspot.maps import fonts, static
 from hotspot.maps import layers as L
 from hotspot.maps.attributions import join_nonempty
 from hotspot.maps.briefing_cover import cover_page
-from hotspot.maps.briefing_methods import _methods_flow, methods_pages
+from hotspot.maps.briefing_methods import methods_flow, methods_pages
 from hotspot.maps.briefing_summary import summary_page
 from hotspot.maps.briefing_types import BriefingPage, BriefingSection
 from hotspot.maps.briefing_ward import find_ward, ward_page
@@ -210,7 +210,7 @@ def plan(b: Briefing) -> list[PlannedPage]:
         ward = find_ward(wards, key)
         name = str(ward["name"].iloc[0]) if "name" in ward.columns else str(key)
         out.append(PlannedPage(f"Ward: {name}", lambda n, key=key: ward_page(b, key, n)))
-    methods = _methods_flow(b)
+    methods = methods_flow(b)
     out.append(PlannedPage("Methods and data", lambda n: methods_pages(b, n), pages=methods.pages))
     return out
 

@@ -111,7 +111,12 @@ def _report_lines(report: str, suppress_below: int = 0) -> list[str]:
 _METHODS_TOP = 0.885
 
 
-def _methods_flow(b: Briefing):
+def methods_flow(b: Briefing):
+    """The briefing's methods text laid out in the pack's orientation.
+
+    Two columns on landscape pages, one on portrait; the result tells how many pages
+    the methods take.
+    """
     wide = is_landscape(b)
     return flow(
         _methods_blocks(b),
@@ -134,7 +139,7 @@ def methods_pages(b: Briefing, number: int) -> list[Figure]:
     In the pack's orientation (two columns on landscape pages); text that does not fit
     continues on another page.
     """
-    laid = _methods_flow(b)
+    laid = methods_flow(b)
     pages = []
     for i in range(laid.pages):
         fig = page_figure(b)

@@ -71,7 +71,7 @@ page after page."""
 _basemap_down: dict[str, Any] = {}  # the last failure: fetcher, at (monotonic s), reason
 
 
-def _draw_basemap(ax, bounds: tuple[float, float, float, float], timeout: float) -> str:
+def draw_basemap(ax, bounds: tuple[float, float, float, float], timeout: float) -> str:
     """Draw OSM tiles under the map; return "" or a note saying why there are none."""
     import contextily as cx
     from pyproj import Transformer
@@ -97,4 +97,9 @@ def _draw_basemap(ax, bounds: tuple[float, float, float, float], timeout: float)
     return ""
 
 
-__all__ = ["BASEMAP_RETRY_S", "BasemapUnavailable", "fetch_basemap"]
+__all__ = [
+    "BASEMAP_RETRY_S",
+    "BasemapUnavailable",
+    "fetch_basemap",
+    "draw_basemap",
+]

@@ -15,7 +15,8 @@ from matplotlib.figure import Figure
 from hotspot.maps import layers as L
 
 
-def _north_arrow(ax) -> None:
+def draw_north_arrow(ax) -> None:
+    """Draw the north arrow in the map's top right corner."""
     ax.annotate(
         "N",
         xy=(0.955, 0.965),
@@ -33,7 +34,7 @@ def _north_arrow(ax) -> None:
     )
 
 
-def _hide_cut_labels(fig: Figure, ax) -> None:
+def hide_cut_labels(fig: Figure, ax) -> None:
     """Leave out area names that the map frame would cut (a zoomed map's neighbours)."""
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
@@ -47,7 +48,8 @@ def _hide_cut_labels(fig: Figure, ax) -> None:
         text.set_visible(inside)
 
 
-def _scale_bar(ax) -> None:
+def draw_scale_bar(ax) -> None:
+    """Draw a scale bar in metres in the map's bottom left corner."""
     from matplotlib_scalebar.scalebar import ScaleBar
 
     bar = ScaleBar(
@@ -64,7 +66,7 @@ def _scale_bar(ax) -> None:
     ax.add_artist(bar)
 
 
-def _empty_notes(ax, layers: Sequence[L.MapLayer]) -> None:
+def draw_empty_notes(ax, layers: Sequence[L.MapLayer]) -> None:
     """Say on the map itself why a layer shows nothing to act on (no hot spot ...)."""
     notes = [n for n in (layer.empty_note() for layer in layers) if n]
     if not notes:

@@ -22,7 +22,7 @@ def _ring_arrays(geom) -> list[np.ndarray]:
     return out
 
 
-def _polygon_paths(geoms) -> list[MplPath]:
+def polygon_paths(geoms) -> list[MplPath]:
     """One matplotlib path per (multi)polygon, holes included (even-odd filling)."""
     paths = []
     for geom in geoms:
@@ -44,7 +44,12 @@ def _rings(geoms) -> list[np.ndarray]:
     return [ring for geom in geoms if geom is not None for ring in _ring_arrays(geom)]
 
 
-def _draw_layer(ax, layer: L.MapLayer, zorder: int, box=None) -> None:
+def draw_layer(ax, layer: L.MapLayer, zorder: int, box=None) -> None:
+    """Draw one map layer on the print map's axes at ``zorder``.
+
+    Rasters as images, points as dots, polygons and lines from their style columns;
+    layers with their own ``draw_static`` draw themselves within ``box``.
+    """
     own = getattr(layer, "draw_static", None)
     if own is not None:  # layers that draw themselves (reference roads and places)
         own(ax, zorder, box)
@@ -77,7 +82,7 @@ def _draw_layer(ax, layer: L.MapLayer, zorder: int, box=None) -> None:
         stroked = filled["_stroke"].notna() & (filled["_stroke"] != "")
         ax.add_collection(
             PathCollection(
-                _polygon_paths(filled.geometry.values),
+                polygon_paths(filled.geometry.values),
                 facecolors=filled["_fill"].tolist(),
                 edgecolors=filled["_stroke"].where(stroked, "none").tolist(),
                 linewidths=filled["_stroke_width"].astype(float).where(stroked, 0.0).tolist(),

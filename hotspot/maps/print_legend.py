@@ -44,7 +44,7 @@ def _legend_handles(legend: Legend):
     return handles
 
 
-def _merge_boundary_legends(legends: list[Legend]) -> list[Legend]:
+def merge_boundary_legends(legends: list[Legend]) -> list[Legend]:
     """One "Boundaries" legend for all outline-only legends, placed last."""
     lines = [lg for lg in legends if lg.entries and all(e.kind == "line" for e in lg.entries)]
     rest = [lg for lg in legends if lg not in lines]
@@ -54,7 +54,7 @@ def _merge_boundary_legends(legends: list[Legend]) -> list[Legend]:
     return rest
 
 
-def _draw_legends(fig: Figure, ax, legends: Sequence[Legend], wrap: int) -> None:
+def draw_legends(fig: Figure, ax, legends: Sequence[Legend], wrap: int) -> None:
     """Stack the legends from the top of the legend column."""
     renderer = fig.canvas.get_renderer()
     y = 1.0

@@ -21,11 +21,16 @@ from hotspot.core.errors import HotspotError
 from hotspot.maps import fonts
 from hotspot.maps import layers as L
 from hotspot.maps.attributions import OSM_TEXT, attribution_lines
-from hotspot.maps.print_basemap import _draw_basemap
-from hotspot.maps.print_furniture import _empty_notes, _hide_cut_labels, _north_arrow, _scale_bar
+from hotspot.maps.print_basemap import draw_basemap
+from hotspot.maps.print_furniture import (
+    draw_empty_notes,
+    draw_north_arrow,
+    draw_scale_bar,
+    hide_cut_labels,
+)
 from hotspot.maps.print_labels import clear_zone_numbers
-from hotspot.maps.print_layers import _draw_layer
-from hotspot.maps.print_legend import _draw_legends, _merge_boundary_legends
+from hotspot.maps.print_layers import draw_layer
+from hotspot.maps.print_legend import draw_legends, merge_boundary_legends
 from hotspot.maps.style import Legend
 from hotspot.maps.text import literal_text
 
@@ -74,7 +79,8 @@ def _draw_methods(
     )
 
 
-def _padded(bounds, frac: float = 0.04):
+def padded_bounds(bounds, frac: float = 0.04):
+    """``bounds`` (xmin, ymin, xmax, ymax) widened by ``frac`` of its size on every side."""
     xmin, ymin, xmax, ymax = bounds
     dx, dy = (xmax - xmin) * frac, (ymax - ymin) * frac
     return (xmin - dx, ymin - dy, xmax + dx, ymax + dy)
@@ -176,7 +182,7 @@ def print_map(
         basemap_timeout=basemap_timeout,
     )
     legends = [lg for lg in (layer.legend() for layer in shown) if lg is not None]
-    draw_legend_panel(fig, lay["legend"], _merge_boundary_legends(legends))
+    draw_legend_panel(fig, lay["legend"], merge_boundary_legends(legends))
 
     if methods:
         max_ = fig.add_axes(lay["methods"])
@@ -221,16 +227,16 @@ def draw_map(
     ax.set_facecolor("#ffffff")
     box = extent or L.layers_bounds(list(layers))
     if box is not None:
-        box = _fit_to_axes(_padded(box) if extent is None else box, fig, rect)
+        box = _fit_to_axes(padded_bounds(box) if extent is None else box, fig, rect)
     for i, layer in enumerate(layers):
-        _draw_layer(ax, layer, zorder=10 + 10 * i, box=box)
+        draw_layer(ax, layer, zorder=10 + 10 * i, box=box)
     if box is not None:
         ax.set_xlim(box[0], box[2])
         ax.set_ylim(box[1], box[3])
     ax.set_aspect("equal", adjustable="box")
     note = ""
     if basemap == "osm" and box is not None:
-        note = _draw_basemap(ax, box, basemap_timeout)
+        note = draw_basemap(ax, box, basemap_timeout)
         ax.set_xlim(box[0], box[2])
         ax.set_ylim(box[1], box[3])
     if box is not None:  # labels that depend on the scale (road names along roads)
@@ -240,12 +246,12 @@ def draw_map(
                 annotate(ax, box, zorder=10 + 10 * i)
     literal_text(fig)  # names and titles come from the user's files: measured as drawn
     clear_zone_numbers(fig, ax)  # names make way for zone numbers, then cut ones go
-    _hide_cut_labels(fig, ax)
+    hide_cut_labels(fig, ax)
     if scale_bar:
-        _scale_bar(ax)
+        draw_scale_bar(ax)
     if north_arrow:
-        _north_arrow(ax)
-    _empty_notes(ax, layers)
+        draw_north_arrow(ax)
+    draw_empty_notes(ax, layers)
     return ax, note
 
 
@@ -256,8 +262,14 @@ def draw_legend_panel(
     lax = fig.add_axes(rect)
     lax.set_axis_off()
     lax.set_gid("legend-panel")
-    _draw_legends(fig, lax, list(legends), wrap=wrap)
+    draw_legends(fig, lax, list(legends), wrap=wrap)
     return lax
 
 
-__all__ = ["PAGES", "print_map", "draw_map", "draw_legend_panel"]
+__all__ = [
+    "PAGES",
+    "print_map",
+    "draw_map",
+    "draw_legend_panel",
+    "padded_bounds",
+]

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import shapely
 
-from hotspot.maps.layers.base import MapLayer, _label_point, as_bng_gdf
+from hotspot.maps.layers.base import MapLayer, as_bng_gdf, label_point
 from hotspot.maps.style import Legend, LegendEntry
 from hotspot.model.reference import RANKS, ReferenceLayer
 
@@ -126,7 +126,7 @@ class ReferenceMap(MapLayer):
             return []
         out = []
         for geom, name in zip(self._gdf.geometry, self._gdf["name"], strict=True):
-            p = _label_point(geom) if name else None
+            p = label_point(geom) if name else None
             if p is not None:
                 out.append((float(p.x), float(p.y), str(name)))
         return out
@@ -184,12 +184,12 @@ class ReferenceMap(MapLayer):
             )  # fmt: skip
             return
         if self.geometry == "polygons":
-            from hotspot.maps.print_layers import _polygon_paths
+            from hotspot.maps.print_layers import polygon_paths
 
             # the pale fill beneath the results; the outline over them (annotate_static)
             ax.add_collection(
                 PathCollection(
-                    _polygon_paths(gdf.geometry.values),
+                    polygon_paths(gdf.geometry.values),
                     facecolors=AREA_COLOUR,
                     edgecolors="none",
                     alpha=0.25,
@@ -229,11 +229,11 @@ class ReferenceMap(MapLayer):
         if self.geometry == "polygons":
             # over the results and boundaries (a town centre under a hot spot must still
             # show where it is), under the labels
-            from hotspot.maps.print_layers import _polygon_paths
+            from hotspot.maps.print_layers import polygon_paths
 
             ax.add_collection(
                 PathCollection(
-                    _polygon_paths(self._in_view(box).geometry.values),
+                    polygon_paths(self._in_view(box).geometry.values),
                     facecolors="none",
                     edgecolors=AREA_COLOUR,
                     linewidths=1.3,

@@ -15,7 +15,7 @@ from typing import Any
 
 from hotspot.analysis.emerging_categories import CATEGORIES
 from hotspot.export.disclosure import publishable
-from hotspot.maps.layers.base import MapLayer, _fmt_count, _name_column, _result_gdf, _styled
+from hotspot.maps.layers.base import MapLayer, as_result_gdf, format_count, name_column, styled_gdf
 from hotspot.maps.style import Legend, LegendEntry
 
 EMERGING_COLOURS: dict[str, str] = {
@@ -71,7 +71,7 @@ class EmergingCells(MapLayer):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        gdf = _result_gdf(self.result.locations, self.name, "pattern")
+        gdf = as_result_gdf(self.result.locations, self.name, "pattern")
         # worked out on every location (secondary suppression needs the column total)
         gdf = publishable(gdf, self.suppress_below)
         if not self.show_no_pattern:
@@ -81,10 +81,10 @@ class EmergingCells(MapLayer):
     def features(self):
         gdf = self._gdf
         fill = gdf["pattern"].map(EMERGING_COLOURS).fillna("#f0f0f0")
-        out = _styled(gdf, fill.values, fill_opacity=self.opacity, stroke=None, stroke_width=0.0)
-        name_col = _name_column(gdf)
+        out = styled_gdf(gdf, fill.values, fill_opacity=self.opacity, stroke=None, stroke_width=0.0)
+        name_col = name_column(gdf)
         out["tt_name"] = gdf[name_col].astype(str) if name_col else ""
-        out["tt_count"] = gdf["n"].map(_fmt_count)
+        out["tt_count"] = gdf["n"].map(format_count)
         steps = len(self.result.steps.steps)
         out["tt_steps"] = [
             f"{int(h)} hot, {int(c)} cold of {steps}"
@@ -104,7 +104,7 @@ class EmergingCells(MapLayer):
             ("tt_steps", "Time steps"),
             ("tt_trend", "Trend of Gi* z"),
         ]
-        if _name_column(self._gdf):
+        if name_column(self._gdf):
             fields.insert(0, ("tt_name", "Name"))
         return fields
 
@@ -160,12 +160,12 @@ class StabilityCells(MapLayer):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        gdf = _result_gdf(self.result.stability_cells, self.name, "agreement")
+        gdf = as_result_gdf(self.result.stability_cells, self.name, "agreement")
         self._gdf = gdf[gdf["agreement"].isin(list(STABILITY_COLOURS))]
 
     def features(self):
         gdf = self._gdf
-        out = _styled(
+        out = styled_gdf(
             gdf,
             gdf["agreement"].map(STABILITY_COLOURS).values,
             fill_opacity=self.opacity,

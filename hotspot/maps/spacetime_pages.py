@@ -22,7 +22,7 @@ from hotspot.maps import static
 from hotspot.maps.briefing_sections import BriefingSection, map_page
 from hotspot.maps.pages import TEXT_COLOUR, mark_page, page_figure
 from hotspot.maps.spacetime_layers import EmergingCells, StabilityCells, pattern_title
-from hotspot.maps.wording import _metres
+from hotspot.maps.wording import format_metres
 
 # --------------------------------------------------------------------------- emerging
 
@@ -43,7 +43,7 @@ def emerging_methods(result: Any) -> list[str]:
     """How the emerging hot spots were made (window, step, neighbourhood, inference)."""
     p = result.params
     where = (
-        f"grid cells of {_metres(p.cell_size)}"
+        f"grid cells of {format_metres(p.cell_size)}"
         if result.kind == "grid"
         else f"{'LSOAs' if p.units == 'lsoa' else 'wards'}"
     )
@@ -84,7 +84,7 @@ def emerging_map(result: Any, ctx: static.MapContext, *, extent=None) -> Figure:
     """
     steps = result.steps
     window = f"{len(steps.steps) * steps.step_months} months, {steps.span}"
-    return static._one_layer_map(
+    return static.one_layer_map(
         EmergingCells(result, suppress_below=ctx.suppress_below),
         dataclasses.replace(ctx, period=window),
         title="Emerging hot spots: new, intensifying, persistent, diminishing ...",
@@ -180,7 +180,7 @@ def stability_map(result: Any, ctx: static.MapContext, *, extent=None) -> Figure
     """Cells hot under all, most or few of the bandwidths and cell sizes tried."""
     if result.stability_cells is None:
         return None
-    return static._one_layer_map(
+    return static.one_layer_map(
         StabilityCells(result),
         ctx,
         title="How stable are the hot spots? Cells hot under all, most or few settings",

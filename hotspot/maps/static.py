@@ -37,7 +37,7 @@ from hotspot.core.errors import HotspotError
 from hotspot.maps import class_breaks, style, wording
 from hotspot.maps import layers as L
 from hotspot.maps.attributions import attribution_lines, join_nonempty
-from hotspot.maps.print_page import _padded, print_map
+from hotspot.maps.print_page import padded_bounds, print_map
 
 # --------------------------------------------------------------------------- context
 
@@ -139,7 +139,7 @@ class MapContext:
 # --------------------------------------------------------------------------- map types
 
 
-def _one_layer_map(
+def one_layer_map(
     layer: L.MapLayer,
     ctx: MapContext,
     *,
@@ -154,11 +154,11 @@ def _one_layer_map(
     """A page with one result layer (and ``over`` it, e.g. numbered zones) between the
     context's reference layers and its boundaries (the map helpers)."""
     if extent is None and ctx.frame is not None:
-        extent = _padded(ctx.frame, 0.08)
+        extent = padded_bounds(ctx.frame, 0.08)
     if extent is None and ctx.outline is not None:
-        extent = _padded(L.AreaBoundaries(ctx.outline).bounds())
+        extent = padded_bounds(L.AreaBoundaries(ctx.outline).bounds())
     elif extent is None and ctx.wards is not None:
-        extent = _padded(L.AreaBoundaries(ctx.wards).bounds())
+        extent = padded_bounds(L.AreaBoundaries(ctx.wards).bounds())
     return print_map(
         [*ctx.reference_layers(), layer, *over, *ctx.boundary_layers()],
         title=title,
@@ -184,7 +184,7 @@ def layer_map(
 ) -> Figure:
     """A print map of any result layer in the context's frame (reference layers beneath,
     boundaries above), e.g. offences in named areas."""
-    return _one_layer_map(layer, ctx, title=title, methods=methods, extent=extent, over=over)
+    return one_layer_map(layer, ctx, title=title, methods=methods, extent=extent, over=over)
 
 
 def zone_layers(zones: Any) -> list[L.MapLayer]:
@@ -219,7 +219,7 @@ def kde_map(
     zones : ZoneResult, optional
         Hot spot zones, outlined and numbered over the surface.
     """
-    return _one_layer_map(
+    return one_layer_map(
         L.DensitySurface(result, display=display, opacity=0.85),
         ctx,
         title=title or "Where offences concentrate: kernel density hotspots",
@@ -235,7 +235,7 @@ def gistar_map(
     """Gi* hot and cold spot map (ArcGIS colours, three confidence levels), with the hot
     spot zones numbered when given. Over reference layers (roads, town centres) the cells
     that are not significant are left clear, so the streets show through."""
-    return _one_layer_map(
+    return one_layer_map(
         L.GiStarCells(
             result,
             opacity=0.85,
@@ -270,7 +270,7 @@ def rates_map(
         suppress_below=ctx.suppress_below,
     )
     level = {"ward": "ward", "lsoa": "LSOA"}.get(getattr(stats, "level", ""), "area")
-    return _one_layer_map(
+    return one_layer_map(
         layer,
         ctx,
         title=title or f"{layer.title} by {level}",
@@ -311,7 +311,7 @@ def change_map(
             diverging=True,
             suppress_below=ctx.suppress_below,
         )
-    return _one_layer_map(
+    return one_layer_map(
         layer,
         ctx,
         title=title or "Change since the previous period",
@@ -332,7 +332,7 @@ def clusters_map(
     extent=None,
 ) -> Figure:
     """Local bivariate Moran cluster map, with its caveat in the legend and methods."""
-    return _one_layer_map(
+    return one_layer_map(
         L.ClusterMap(result, x_label=x_label, y_label=y_label, opacity=0.9),
         ctx,
         title=title or f"Where {x_label} and neighbouring {y_label} go together",
@@ -362,7 +362,7 @@ def bivariate_map(
         f"Areas split into thirds (tertiles) by {x_label.lower()} and by {y_label}; "
         "colour shows the combination.",
     ]
-    return _one_layer_map(
+    return one_layer_map(
         layer,
         ctx,
         title=title or f"{x_label} and {y_label}",
@@ -395,4 +395,5 @@ __all__ = [
     "layer_map",
     "zone_layers",
     "rates_map",
+    "one_layer_map",
 ]

@@ -44,7 +44,7 @@ from hotspot.core.errors import HotspotError
 from hotspot.maps.attributions import attribution_lines
 from hotspot.maps.layers import MapLayer, layers_bounds
 from hotspot.maps.style import Legend
-from hotspot.maps.web_controls import _Fit, _Legends, _PageExtras
+from hotspot.maps.web_controls import FitStudyArea, LegendsControl, PageExtras
 
 BASEMAPS = ("none", "osm")
 BACKGROUND = "#f4f3ef"
@@ -293,11 +293,11 @@ def build_map(
         if lg is not None:
             legends.append((label, lg, layer.visible))
     if legends:
-        m.add_child(_Legends(legends, heading=(subtitle or "") if compact else ""))
+        m.add_child(LegendsControl(legends, heading=(subtitle or "") if compact else ""))
     attr = list(attributions) if attributions is not None else attribution_lines(basemap="none")
     if compact:
         title = subtitle = None
-    m.add_child(_PageExtras(title, subtitle, attr, BACKGROUND))
+    m.add_child(PageExtras(title, subtitle, attr, BACKGROUND))
     folium.LayerControl(collapsed=collapsed_control, position="topright").add_to(m)
     box = bounds or layers_bounds(list(layers))
     if box is not None:
@@ -307,7 +307,7 @@ def build_map(
         lon0, lat0 = to_ll.transform(box[0], box[1])
         lon1, lat1 = to_ll.transform(box[2], box[3])
         m.fit_bounds([[lat0, lon0], [lat1, lon1]])  # at once; refined when the controls exist
-        m.add_child(_Fit([[lat0, lon0], [lat1, lon1]]))
+        m.add_child(FitStudyArea([[lat0, lon0], [lat1, lon1]]))
     return m
 
 

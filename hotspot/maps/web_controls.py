@@ -19,7 +19,7 @@ FOLD_LEGEND_BELOW = (560, 420)
 """A map narrower or lower than this (CSS pixels) opens with its legend folded."""
 
 
-class _Legends(MacroElement):
+class LegendsControl(MacroElement):
     """Legends of every layer, bottom right; each follows its layer's visibility."""
 
     _template = Template(
@@ -139,7 +139,7 @@ def _legend_html(legend: Legend, block_id: str, visible: bool) -> str:
     return "".join(out)
 
 
-class _PageExtras(MacroElement):
+class PageExtras(MacroElement):
     """Title box, label style, plain background and the data attributions."""
 
     _template = Template(
@@ -224,7 +224,7 @@ class _PageExtras(MacroElement):
         )
 
 
-class _Fit(MacroElement):
+class FitStudyArea(MacroElement):
     """Open on the study area, clear of the map's controls and legend.
 
     Of the ways to keep the controls' corners free (a strip on the right, or strips at

@@ -21,8 +21,9 @@ def _get(obj: Any, name: str, default: Any = None) -> Any:
     return getattr(obj, name, default) if obj is not None else default
 
 
-def _metres(x: Any) -> str:
+def format_metres(x: Any) -> str:
     # a no-break space keeps the number with its unit when the text is wrapped
+    """A distance in whole metres with its unit ("1,500 m"); "?" when unknown."""
     return "?" if x is None else f"{float(x):,.0f}\u00a0m"
 
 
@@ -31,7 +32,7 @@ def kde_methods(result: Any) -> list[str]:
     p = _get(result, "params")
     lines = [
         f"Kernel density: {_get(p, 'kernel', 'quartic')} kernel, bandwidth "
-        f"{_metres(_get(p, 'bandwidth'))}, cell size {_metres(_get(p, 'cell_size'))}.",
+        f"{format_metres(_get(p, 'bandwidth'))}, cell size {format_metres(_get(p, 'cell_size'))}.",
     ]
     note = _get(result, "bandwidth_note")
     if note:
@@ -68,11 +69,11 @@ def gistar_methods(result: Any) -> list[str]:
     else:
         hood = _get(p, "neighbourhood", "queen")
         if hood == "distance":
-            hood_text = f"cells within {_metres(_get(p, 'distance'))}"
+            hood_text = f"cells within {format_metres(_get(p, 'distance'))}"
         else:
             hood_text = "the 8 surrounding cells plus the cell itself (binary weights)"
         lines = [
-            f"Getis-Ord Gi*: {_get(p, 'shape', 'square')} cells of {_metres(_get(p, 'cell_size'))}; "
+            f"Getis-Ord Gi*: {_get(p, 'shape', 'square')} cells of {format_metres(_get(p, 'cell_size'))}; "
             f"neighbourhood = {hood_text}."
         ]
     perms = int(_get(p, "permutations", 0) or 0)
@@ -274,4 +275,5 @@ __all__ = [
     "rates_methods",
     "strength",
     "zone_methods",
+    "format_metres",
 ]

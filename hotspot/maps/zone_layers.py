@@ -19,7 +19,7 @@ import numpy as np
 
 from hotspot.core.formats import published_count
 from hotspot.maps.layers.areas import AreaChoropleth
-from hotspot.maps.layers.base import MapLayer, _fmt, _label_point, as_bng_gdf
+from hotspot.maps.layers.base import MapLayer, as_bng_gdf, format_number, label_point
 from hotspot.maps.style import Legend, LegendEntry
 
 ZONE_COLOUR = "#1b1b1b"
@@ -31,7 +31,8 @@ def _counts_and_shares(counts: Any, shares: Any, suppress_below: int) -> tuple[l
     """Tooltip texts of counts ("<5" when small) and their shares (none beside "<5")."""
     shown = [published_count(v, suppress_below) for v in counts]
     share = [
-        "" if c.startswith("<") else _fmt(s, "{:.1%}") for c, s in zip(shown, shares, strict=True)
+        "" if c.startswith("<") else format_number(s, "{:.1%}")
+        for c, s in zip(shown, shares, strict=True)
     ]
     return shown, share
 
@@ -89,8 +90,8 @@ class ZoneOutlines(MapLayer):
         out["tt_count"], out["tt_share"] = _counts_and_shares(
             gdf["offences"], gdf["share_offences"], self.suppress_below
         )
-        out["tt_area"] = gdf["area_km2"].map(lambda v: _fmt(v, "{:.2f} km²"))
-        out["tt_pai"] = gdf["pai"].map(lambda v: _fmt(v, "{:.1f}"))
+        out["tt_area"] = gdf["area_km2"].map(lambda v: format_number(v, "{:.2f} km²"))
+        out["tt_pai"] = gdf["pai"].map(lambda v: format_number(v, "{:.1f}"))
         out["tt_wards"] = gdf["wards"].astype(str)
         out["tt_places"] = gdf["places"].astype(str)
         return out
@@ -109,7 +110,7 @@ class ZoneOutlines(MapLayer):
     def labels(self) -> list[tuple[float, float, str]]:
         out = []
         for geom, zone in zip(self._gdf.geometry, self._gdf["zone"], strict=True):
-            p = _label_point(geom)
+            p = label_point(geom)
             if p is not None:
                 out.append((float(p.x), float(p.y), str(int(zone))))
         return out
@@ -208,7 +209,7 @@ class NamedAreasMap(AreaChoropleth):
     def features(self):
         out = super().features()
         gdf = self._gdf
-        out["tt_share"] = gdf["share"].map(lambda v: _fmt(v, "{:.1%}"))
+        out["tt_share"] = gdf["share"].map(lambda v: format_number(v, "{:.1%}"))
         zones = [c for c in ("zones_gistar", "zones_kde") if c in gdf.columns]
         out["tt_zones"] = gdf[zones].astype(str).agg(" / ".join, axis=1) if zones else ""
         return out
@@ -225,7 +226,7 @@ class NamedAreasMap(AreaChoropleth):
     def labels(self) -> list[tuple[float, float, str]]:
         out = []
         for geom, name in zip(self._gdf.geometry, self._gdf["name"], strict=True):
-            p = _label_point(geom)
+            p = label_point(geom)
             if p is not None:
                 out.append((float(p.x), float(p.y), str(name)))
         return out

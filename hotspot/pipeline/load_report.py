@@ -16,11 +16,16 @@ OFFENCES_FILE = "offences.gpkg"
 OFFENCES_LAYER = "offences"
 
 
-def _write_load_report(ctx: RunContext) -> None:
+def write_load_report(ctx: RunContext) -> None:
+    """Write ``load_report.txt`` (every source's account, then the selection) among the outputs."""
     ctx.write_text(LOAD_REPORT_FILE, load_report_text(ctx.project, ctx.workspace, ctx.selection))
 
 
-def _write_selected_offences(ctx: RunContext) -> None:
+def write_selected_offences(ctx: RunContext) -> None:
+    """Write the selected offences as a GeoPackage among the outputs.
+
+    With no offence source, nothing is written and the workspace notes say so.
+    """
     sel = ctx.selection.offences
     if sel is None:
         ctx.workspace.notes.append("No offence source: no offences GeoPackage written")

@@ -43,7 +43,8 @@ def compute_analyses(ctx: RunContext) -> None:
                     ctx.warn(f"{spec.id}: {w}")
 
 
-def _ran(results: analysis_spec.Results) -> list[analysis_spec.AnalysisSpec]:
+def analyses_run(results: analysis_spec.Results) -> list[analysis_spec.AnalysisSpec]:
+    """The registered analyses that have a result in ``results``, in registry order."""
     return [s for s in registry.analyses() if s.has_result(results)]
 
 

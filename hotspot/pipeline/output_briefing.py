@@ -9,9 +9,9 @@ from hotspot.model import Project
 from hotspot.pipeline import analysis_spec
 from hotspot.pipeline.context import RunContext
 from hotspot.pipeline.inputs import lsoa_context
-from hotspot.pipeline.output_analyses import VERIFY_KEY, _ran
+from hotspot.pipeline.output_analyses import VERIFY_KEY, analyses_run
 from hotspot.pipeline.output_maps import boundary_year, data_source, map_notes
-from hotspot.pipeline.output_tables import _export
+from hotspot.pipeline.output_tables import write_output
 
 BRIEFING_FILE = "briefing.pdf"
 
@@ -55,7 +55,7 @@ def source_lines(project: Project, workspace: Any) -> tuple[str, ...]:
 
 def briefing_sections(results: analysis_spec.Results) -> list[Any]:
     """What each analysis contributes to the briefing pack, in registry order."""
-    sections = [spec.briefing(results) for spec in _ran(results)]
+    sections = [spec.briefing(results) for spec in analyses_run(results)]
     return [s for s in sections if s is not None]
 
 
@@ -106,7 +106,7 @@ def write_briefing_step(ctx: RunContext) -> None:
         frame=map_frame(ws),
         selection_note=ctx.selection.left_out_text,
     )
-    _export(
+    write_output(
         ctx,
         BRIEFING_FILE,
         lambda p: write_briefing(p, briefing, overwrite=ctx.force, progress=ctx.progress),

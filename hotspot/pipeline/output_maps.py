@@ -12,8 +12,8 @@ from typing import Any
 from hotspot.model import Project
 from hotspot.pipeline import analysis_spec, registry
 from hotspot.pipeline.context import RunContext
-from hotspot.pipeline.output_analyses import _ran
-from hotspot.pipeline.output_tables import _export
+from hotspot.pipeline.output_analyses import analyses_run
+from hotspot.pipeline.output_tables import write_output
 
 HTML_FILE = "map.html"
 
@@ -103,14 +103,14 @@ def write_maps_step(ctx: RunContext) -> None:
         try:
             for fmt in ctx.project.outputs.map_formats:
                 name = f"map_{map_id}.{fmt}"
-                _export(ctx, name, lambda p, f=fig: save_figure(f, p, overwrite=ctx.force))
+                write_output(ctx, name, lambda p, f=fig: save_figure(f, p, overwrite=ctx.force))
         finally:
             plt.close(fig)
 
 
 def result_layers(results: analysis_spec.Results) -> list[analysis_spec.ResultLayer]:
     """Every map layer of every result, in registry order."""
-    return [layer for spec in _ran(results) for layer in spec.layers(results)]
+    return [layer for spec in analyses_run(results) for layer in spec.layers(results)]
 
 
 def web_layers(
@@ -185,4 +185,4 @@ def write_html_step(ctx: RunContext) -> None:
         attributions=map_attributions(ctx.workspace, ctx.results),
         bounds=map_frame(ctx.workspace),
     )
-    _export(ctx, HTML_FILE, lambda p: write_html(m, p, overwrite=ctx.force))
+    write_output(ctx, HTML_FILE, lambda p: write_html(m, p, overwrite=ctx.force))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from hotspot.pipeline.context import RunContext
-from hotspot.pipeline.output_analyses import VERIFY_KEY, _ran
+from hotspot.pipeline.output_analyses import VERIFY_KEY, analyses_run
 
 SUMMARY_FILE = "summary.txt"
 
@@ -37,7 +37,7 @@ def summary_text(ctx: RunContext) -> str:
         lines.append("Left out of every analysis (selection.exclude_locations):")
         lines += [f"  - {line}" for line in excluded.lines()]
     lines.append("")
-    for spec in _ran(ctx.results):
+    for spec in analyses_run(ctx.results):
         lines.append(spec.title)
         lines += [f"  {line}" for line in spec.summary(shown)]
         lines.append("")
@@ -58,5 +58,5 @@ def summary_text(ctx: RunContext) -> str:
 
 def write_summary(ctx: RunContext) -> None:
     """``summary.txt`` (written last, so that it holds every warning of the run)."""
-    if _ran(ctx.results):
+    if analyses_run(ctx.results):
         ctx.write_text(SUMMARY_FILE, summary_text(ctx))

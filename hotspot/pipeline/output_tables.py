@@ -8,12 +8,12 @@ from typing import Any
 
 from hotspot.pipeline import analysis_spec
 from hotspot.pipeline.context import RunContext
-from hotspot.pipeline.output_analyses import _ran
+from hotspot.pipeline.output_analyses import analyses_run
 
 GPKG_FILE = "results.gpkg"
 
 
-def _export(ctx: RunContext, name: str, write: Callable[[Path], Any]) -> None:
+def write_output(ctx: RunContext, name: str, write: Callable[[Path], Any]) -> None:
     """Write ``name`` with an exporter that takes (path, overwrite=...)."""
     target = ctx.target(name)
     write(target)
@@ -22,15 +22,15 @@ def _export(ctx: RunContext, name: str, write: Callable[[Path], Any]) -> None:
 
 def write_files_step(ctx: RunContext) -> None:
     """The files of their own that analyses write (``kde.tif`` ...)."""
-    for spec in _ran(ctx.results):
+    for spec in analyses_run(ctx.results):
         for f in spec.files:
             if f.wanted(ctx.project):
-                _export(ctx, f.name, lambda p, f=f: f.write(ctx.results, p, ctx.force))
+                write_output(ctx, f.name, lambda p, f=f: f.write(ctx.results, p, ctx.force))
 
 
 def result_tables(results: analysis_spec.Results) -> list[analysis_spec.ResultTable]:
     """Every table of every result, in registry order."""
-    return [t for spec in _ran(results) for t in spec.tables(results)]
+    return [t for spec in analyses_run(results) for t in spec.tables(results)]
 
 
 def write_csv_step(ctx: RunContext) -> None:
@@ -41,7 +41,7 @@ def write_csv_step(ctx: RunContext) -> None:
     for table in result_tables(self_published(ctx.results, suppress)):
         if table.csv is None:
             continue
-        _export(
+        write_output(
             ctx,
             table.csv,
             lambda p, t=table: write_csv(
@@ -67,7 +67,7 @@ def write_gpkg_step(ctx: RunContext) -> None:
     ]
     if not layers:
         return
-    _export(
+    write_output(
         ctx,
         GPKG_FILE,
         lambda p: write_geopackage(

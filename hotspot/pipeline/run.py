@@ -21,8 +21,8 @@ from hotspot.pipeline.context import RunContext, Step
 from hotspot.pipeline.load_report import (
     LOAD_REPORT_FILE,
     OFFENCES_FILE,
-    _write_load_report,
-    _write_selected_offences,
+    write_load_report,
+    write_selected_offences,
 )
 from hotspot.pipeline.outputs import OUTPUT_STEPS
 from hotspot.pipeline.registry import check_project
@@ -33,13 +33,13 @@ from hotspot.pipeline.workspace import Workspace, load_workspace
 STEPS: list[Step] = [
     Step(
         "load_report",
-        _write_load_report,
+        write_load_report,
         wanted=lambda p: p.outputs.load_report,
         files=lambda p: (LOAD_REPORT_FILE,),
     ),
     Step(
         "offences_gpkg",
-        _write_selected_offences,
+        write_selected_offences,
         wanted=lambda p: p.outputs.offences_gpkg and not p.outputs.suppressing,
         files=lambda p: (OFFENCES_FILE,),
     ),

@@ -28,14 +28,17 @@ ZOOM = 0.8  # the page's controls and legends at the size of the window's own te
 USER_AGENT = f"Hotspot/{__version__} (desktop GIS for community safety; QtWebEngine)"
 """How the window names itself to a tile server (OpenStreetMap's tile policy asks for it)."""
 
-_FIND_MAP = (
+FIND_MAP_JS = (
     "(function(){for (const k of Object.keys(window)) {"
     "if (k.startsWith('map_') && window.L && window[k] instanceof L.Map) return window[k];}"
     "return null;})()"
 )
+"""JavaScript giving the page's Leaflet map (folium names it ``map_<id>``), or null."""
 # the view to keep: null when the user has not moved since the page fitted the area (the
 # next page then fits again, clear of its own, perhaps larger, legend)
-GET_VIEW = f"(function(){{const m={_FIND_MAP}; if(!m || window.hotspotMoved === false) return null;"
+GET_VIEW = (
+    f"(function(){{const m={FIND_MAP_JS}; if(!m || window.hotspotMoved === false) return null;"
+)
 GET_VIEW += " const c=m.getCenter(), f=window.hotspotFitted;"
 GET_VIEW += " if(f && Math.abs(f[0]-c.lat)<1e-9 && Math.abs(f[1]-c.lng)<1e-9 && f[2]===m.getZoom())"
 GET_VIEW += " return null; return [c.lat, c.lng, m.getZoom()];})()"
@@ -171,7 +174,7 @@ class MapView(QWidget):
         """Fit the map to ``(south, west, north, east)`` in degrees (a zone, a map point)."""
         s, w, n, e = (float(v) for v in bounds)
         self.run_js(
-            f"(function(){{const m={_FIND_MAP}; if(m) m.fitBounds([[{s},{w}],[{n},{e}]],"
+            f"(function(){{const m={FIND_MAP_JS}; if(m) m.fitBounds([[{s},{w}],[{n},{e}]],"
             "{maxZoom: 17});})()"
         )
 
@@ -216,7 +219,7 @@ class MapView(QWidget):
         if ok and self._restore is not None:
             lat, lng, zoom = self._restore
             self.run_js(
-                f"(function(){{const m={_FIND_MAP}; if(m) m.setView([{lat},{lng}],{zoom});}})()"
+                f"(function(){{const m={FIND_MAP_JS}; if(m) m.setView([{lat},{lng}],{zoom});}})()"
             )
         self._restore = None
         self.page_loaded.emit(ok)

@@ -24,7 +24,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWebEngineCore import QWebEngineProfile, QWebEngineUrlRequestInterceptor
 
 from hotspot.core import paths
-from hotspot.ui.map_view import _FIND_MAP as FIND_MAP
+from hotspot.ui.map_view import FIND_MAP_JS as FIND_MAP
 
 LOCAL_SCHEMES = frozenset({"file", "data", "qrc", "blob", "about"})
 ENV_TIMEOUT = "HOTSPOT_SMOKE_TIMEOUT"

@@ -33,9 +33,9 @@ GEOMETRY = (
 
 
 def find_map() -> str:
-    from hotspot.ui.map_view import _FIND_MAP
+    from hotspot.ui.map_view import FIND_MAP_JS
 
-    return _FIND_MAP
+    return FIND_MAP_JS
 
 
 def overlap(a, b) -> float:

@@ -21,13 +21,13 @@ from hotspot.export.disclosure import publishable
 from hotspot.maps import class_breaks, style
 from hotspot.maps.layers.base import (
     MapLayer,
-    _fmt,
-    _fmt_count,
-    _fmt_p,
-    _label_point,
-    _name_column,
-    _styled,
     as_bng_gdf,
+    format_count,
+    format_number,
+    format_p_value,
+    label_point,
+    name_column,
+    styled_gdf,
 )
 from hotspot.maps.style import Legend, LegendEntry
 
@@ -64,10 +64,10 @@ class AreaBoundaries(MapLayer):
 
     def features(self):
         gdf = self._gdf
-        out = _styled(
+        out = styled_gdf(
             gdf, None, fill_opacity=0.0, stroke=self.colour, stroke_width=float(self.width)
         )
-        name_col = _name_column(gdf)
+        name_col = name_column(gdf)
         out["tt_name"] = gdf[name_col].astype(str) if name_col else ""
         out["tt_code"] = gdf["code"].astype(str) if "code" in gdf.columns else ""
         return out
@@ -81,10 +81,10 @@ class AreaBoundaries(MapLayer):
     def labels(self) -> list[tuple[float, float, str]]:
         if not self.show_labels:
             return []
-        name_col = _name_column(self._gdf)
+        name_col = name_column(self._gdf)
         if name_col is None:
             return []
-        pts = [_label_point(g) for g in self._gdf.geometry]
+        pts = [label_point(g) for g in self._gdf.geometry]
         return [
             (float(p.x), float(p.y), str(n))
             for p, n in zip(pts, self._gdf[name_col], strict=True)
@@ -167,23 +167,25 @@ class AreaChoropleth(MapLayer):
 
     def features(self):
         gdf = self._gdf
-        out = _styled(
+        out = styled_gdf(
             gdf,
             self._classes.colour_of(),
             fill_opacity=self.opacity,
             stroke="#ffffff",
             stroke_width=0.5,
         )
-        name_col = _name_column(gdf)
+        name_col = name_column(gdf)
         out["tt_name"] = gdf[name_col].astype(str) if name_col else ""
         for col, key, fmt in (
             ("rate", "tt_rate", "{:,.1f}"),
             ("change", "tt_change", "{:+,.0f}"),
         ):
-            out[key] = gdf[col].map(lambda v, f=fmt: _fmt(v, f)) if col in gdf.columns else ""
-        out["tt_count"] = gdf["count"].map(_fmt_count) if "count" in gdf.columns else ""
+            out[key] = (
+                gdf[col].map(lambda v, f=fmt: format_number(v, f)) if col in gdf.columns else ""
+            )
+        out["tt_count"] = gdf["count"].map(format_count) if "count" in gdf.columns else ""
         if self.column not in ("count", "rate", "change"):
-            out["tt_value"] = gdf[self.column].map(lambda v: _fmt(v, "{:,.2f}"))
+            out["tt_value"] = gdf[self.column].map(lambda v: format_number(v, "{:,.2f}"))
         out["tt_class"] = self._classes.label_of()
         return out
 
@@ -221,7 +223,7 @@ class AreaChoropleth(MapLayer):
         if values.nunique() > 1:
             return ""
         return (
-            f"Every area has the same {self.title.lower()} ({_fmt(values.iloc[0], '{:,.4g}')}): "
+            f"Every area has the same {self.title.lower()} ({format_number(values.iloc[0], '{:,.4g}')}): "
             "the map shows no difference between areas."
         )
 
@@ -300,16 +302,16 @@ class ChangeSignificance(MapLayer):
             significant.iloc[order],
         )
         fill = [CHANGE_CLASSES[c][0] if c else style.NO_DATA_COLOUR for c in classes]
-        out = _styled(gdf, fill, fill_opacity=self.opacity, stroke="#ffffff", stroke_width=0.5)
+        out = styled_gdf(gdf, fill, fill_opacity=self.opacity, stroke="#ffffff", stroke_width=0.5)
         out["_stroke"] = np.where(significant, "#1a1a1a", "#ffffff")
         out["_stroke_width"] = np.where(significant, 1.8, 0.5)
-        name_col = _name_column(gdf)
+        name_col = name_column(gdf)
         out["tt_name"] = gdf[name_col].astype(str) if name_col else ""
-        out["tt_change"] = gdf["change"].map(lambda v: _fmt(v, "{:+,.0f}"))
+        out["tt_change"] = gdf["change"].map(lambda v: format_number(v, "{:+,.0f}"))
         pct = gdf["pct_change"] if "pct_change" in gdf.columns else pd.Series(np.nan, gdf.index)
-        out["tt_pct"] = pct.map(lambda v: _fmt(v, "{:+,.0f}%"))
+        out["tt_pct"] = pct.map(lambda v: format_number(v, "{:+,.0f}%"))
         p = gdf["change_p"] if "change_p" in gdf.columns else pd.Series(np.nan, gdf.index)
-        out["tt_p"] = p.map(_fmt_p)
+        out["tt_p"] = p.map(format_p_value)
         out["tt_class"] = classes.to_numpy()
         return out
 

@@ -43,7 +43,7 @@ def as_bng_gdf(obj: Any, what: str):
     return gdf
 
 
-def _result_gdf(obj: Any, what: str, required: str):
+def as_result_gdf(obj: Any, what: str, required: str):
     """``as_bng_gdf(obj)``, refusing a table without the ``required`` column."""
     gdf = as_bng_gdf(obj, what)
     if required not in gdf.columns:
@@ -54,7 +54,12 @@ def _result_gdf(obj: Any, what: str, required: str):
     return gdf
 
 
-def _fmt(value: Any, fmt: str = "{:,.1f}") -> str:
+def format_number(value: Any, fmt: str = "{:,.1f}") -> str:
+    """A value as text for a tooltip or note: ``fmt`` applied to a number.
+
+    Missing values (None, NaN) give ""; text (a suppressed count's mark) is kept as it is;
+    a value ``fmt`` cannot format is given by ``str``.
+    """
     if value is None:
         return ""
     try:
@@ -70,24 +75,26 @@ def _fmt(value: Any, fmt: str = "{:,.1f}") -> str:
         return str(value)
 
 
-def _fmt_count(value: Any) -> str:
+def format_count(value: Any) -> str:
     """A count as "1,234"; a suppressed count's mark ("<5", "[c]") as it is."""
     if isinstance(value, str):
         try:
             return f"{float(value.replace(',', '')):,.0f}"
         except ValueError:
             return value
-    return _fmt(value, "{:,.0f}")
+    return format_number(value, "{:,.0f}")
 
 
-def _fmt_p(value: Any) -> str:
+def format_p_value(value: Any) -> str:
+    """A p-value to 3 decimals, "< 0.001" below that; "" when missing."""
     if value is None or pd.isna(value):
         return ""
     v = float(value)
     return "< 0.001" if v < 0.001 else f"{v:.3f}"
 
 
-def _name_column(gdf) -> str | None:
+def name_column(gdf) -> str | None:
+    """The column holding area names ("name", "NAME" or "label_name"), or None."""
     for c in ("name", "NAME", "label_name"):
         if c in gdf.columns:
             return c
@@ -144,7 +151,23 @@ class MapLayer:
         return ""
 
 
-def _styled(gdf, fill, *, fill_opacity, stroke, stroke_width):
+def styled_gdf(gdf, fill, *, fill_opacity, stroke, stroke_width):
+    """The geometry of ``gdf`` with the fill and stroke columns the map layers draw.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+        Features whose geometry is kept.
+    fill : str or array-like
+        Fill colour, one for all or one per feature.
+    fill_opacity, stroke, stroke_width
+        Fill opacity, outline colour (None for none) and outline width.
+
+    Returns
+    -------
+    GeoDataFrame
+        ``geometry`` plus ``_fill``, ``_fill_opacity``, ``_stroke`` and ``_stroke_width``.
+    """
     out = gdf[["geometry"]].copy()
     out["_fill"] = fill
     out["_fill_opacity"] = fill_opacity
@@ -153,7 +176,7 @@ def _styled(gdf, fill, *, fill_opacity, stroke, stroke_width):
     return out
 
 
-def _label_point(geom):
+def label_point(geom):
     """Where an area's name goes: the point of its largest part farthest from its edges.
 
     The "pole of inaccessibility" keeps names of long or bent wards off their
@@ -201,4 +224,11 @@ __all__ = [
     "as_bng_gdf",
     "layers_bounds",
     "union_bounds",
+    "as_result_gdf",
+    "format_count",
+    "format_number",
+    "format_p_value",
+    "label_point",
+    "name_column",
+    "styled_gdf",
 ]

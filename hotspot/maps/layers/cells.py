@@ -9,12 +9,12 @@ from hotspot.export.disclosure import publishable
 from hotspot.maps import style
 from hotspot.maps.layers.base import (
     MapLayer,
-    _fmt,
-    _fmt_count,
-    _fmt_p,
-    _name_column,
-    _result_gdf,
-    _styled,
+    as_result_gdf,
+    format_count,
+    format_number,
+    format_p_value,
+    name_column,
+    styled_gdf,
 )
 from hotspot.maps.style import Legend, LegendEntry
 
@@ -45,7 +45,7 @@ class GiStarCells(MapLayer):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        gdf = _result_gdf(self.result.cells, self.name, "gi_bin")
+        gdf = as_result_gdf(self.result.cells, self.name, "gi_bin")
         # worked out on every cell (secondary suppression needs the column total)
         gdf = publishable(gdf, self.suppress_below)
         if not self.show_not_significant:
@@ -66,14 +66,14 @@ class GiStarCells(MapLayer):
         gdf = self._gdf
         bins = gdf["gi_bin"].astype(int)
         fill = bins.map(style.GI_BIN_COLOURS).fillna(style.NO_DATA_COLOUR)
-        out = _styled(gdf, fill.values, fill_opacity=self.opacity, stroke=None, stroke_width=0.0)
+        out = styled_gdf(gdf, fill.values, fill_opacity=self.opacity, stroke=None, stroke_width=0.0)
         name_col = self._place_column()
         out["tt_name"] = gdf[name_col].fillna("").astype(str) if name_col else ""
         cc = self._count_column()
-        out["tt_count"] = gdf[cc].map(_fmt_count) if cc else ""
-        out["tt_z"] = gdf["gi_z"].map(lambda v: _fmt(v, "{:.2f}")) if "gi_z" in gdf else ""
+        out["tt_count"] = gdf[cc].map(format_count) if cc else ""
+        out["tt_z"] = gdf["gi_z"].map(lambda v: format_number(v, "{:.2f}")) if "gi_z" in gdf else ""
         pcol = "q_value" if self.fdr and "q_value" in gdf.columns else "p_value"
-        out["tt_p"] = gdf[pcol].map(_fmt_p) if pcol in gdf.columns else ""
+        out["tt_p"] = gdf[pcol].map(format_p_value) if pcol in gdf.columns else ""
         out["tt_class"] = (
             gdf["label"].astype(str) if "label" in gdf.columns else bins.map(style.gi_bin_label)
         )
@@ -90,7 +90,7 @@ class GiStarCells(MapLayer):
 
     def _place_column(self) -> str | None:
         """The column naming each cell: an area's name, or the ward a grid cell lies in."""
-        return _name_column(self._gdf) or ("ward" if "ward" in self._gdf.columns else None)
+        return name_column(self._gdf) or ("ward" if "ward" in self._gdf.columns else None)
 
     def legend(self) -> Legend | None:
         counts = self._gdf["gi_bin"].astype(int).value_counts()

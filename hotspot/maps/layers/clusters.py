@@ -17,12 +17,12 @@ from hotspot.core.labels import VALUE_TITLES, variable_name
 from hotspot.maps import class_breaks, style
 from hotspot.maps.layers.base import (
     MapLayer,
-    _fmt,
-    _fmt_p,
-    _name_column,
-    _result_gdf,
-    _styled,
     as_bng_gdf,
+    as_result_gdf,
+    format_number,
+    format_p_value,
+    name_column,
+    styled_gdf,
 )
 from hotspot.maps.style import Legend, LegendEntry
 
@@ -51,7 +51,7 @@ class ClusterMap(MapLayer):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        self._gdf = _result_gdf(self.result.local, self.name, "cluster")
+        self._gdf = as_result_gdf(self.result.local, self.name, "cluster")
         self.x_label = self.x_label or variable_name(getattr(self.result, "x", ""), "x")
         self.y_label = self.y_label or variable_name(getattr(self.result, "y", ""), "y")
 
@@ -61,19 +61,21 @@ class ClusterMap(MapLayer):
     def features(self):
         gdf = self._gdf
         names = self.cluster_names()
-        out = _styled(
+        out = styled_gdf(
             gdf,
             names.map(style.CLUSTER_COLOURS).values,
             fill_opacity=self.opacity,
             stroke="#ffffff",
             stroke_width=0.5,
         )
-        name_col = _name_column(gdf)
+        name_col = name_column(gdf)
         out["tt_name"] = gdf[name_col].astype(str) if name_col else ""
-        out["tt_z"] = gdf["local_i"].map(lambda v: _fmt(v, "{:.3f}")) if "local_i" in gdf else ""
+        out["tt_z"] = (
+            gdf["local_i"].map(lambda v: format_number(v, "{:.3f}")) if "local_i" in gdf else ""
+        )
         fdr = bool(getattr(getattr(self.result, "params", None), "fdr", False))
         pcol = "q_value" if fdr and "q_value" in gdf.columns else "p_value"
-        out["tt_p"] = gdf[pcol].map(_fmt_p) if pcol in gdf.columns else ""
+        out["tt_p"] = gdf[pcol].map(format_p_value) if pcol in gdf.columns else ""
         out["tt_class"] = names.values
         return out
 
@@ -156,11 +158,11 @@ class BivariateChoropleth(MapLayer):
             style.BIVARIATE_COLOURS[j][i] if i >= 0 and j >= 0 else style.NO_DATA_COLOUR
             for i, j in zip(cx, cy, strict=True)
         ]
-        out = _styled(gdf, fill, fill_opacity=self.opacity, stroke="#ffffff", stroke_width=0.5)
-        name_col = _name_column(gdf)
+        out = styled_gdf(gdf, fill, fill_opacity=self.opacity, stroke="#ffffff", stroke_width=0.5)
+        name_col = name_column(gdf)
         out["tt_name"] = gdf[name_col].astype(str) if name_col else ""
-        out["tt_x"] = gdf[self.x].map(lambda v: _fmt(v, "{:,.1f}"))
-        out["tt_y"] = gdf[self.y].map(lambda v: _fmt(v, "{:,.2f}"))
+        out["tt_x"] = gdf[self.x].map(lambda v: format_number(v, "{:,.1f}"))
+        out["tt_y"] = gdf[self.y].map(lambda v: format_number(v, "{:,.2f}"))
         words = ("low", "middle", "high")
         out["tt_class"] = [
             f"{words[i]} {self.x_label} / {words[j]} {self.y_label}" if i >= 0 and j >= 0 else ""

@@ -19,7 +19,7 @@ import pandas as pd
 from hotspot.analysis.hot_classes import hot_classes
 from hotspot.core.errors import HotspotError
 from hotspot.maps import style
-from hotspot.maps.layers.base import BNG, MapLayer, _styled, as_bng_gdf
+from hotspot.maps.layers.base import BNG, MapLayer, as_bng_gdf, styled_gdf
 from hotspot.maps.style import Legend, LegendEntry
 
 # --------------------------------------------------------------------------- points
@@ -57,7 +57,7 @@ class OffencePoints(MapLayer):
 
     def features(self):
         gdf = self._gdf
-        out = _styled(gdf, self.colour, fill_opacity=0.8, stroke=self.colour, stroke_width=0.5)
+        out = styled_gdf(gdf, self.colour, fill_opacity=0.8, stroke=self.colour, stroke_width=0.5)
         out["tt_category"] = gdf["category"].astype(str) if "category" in gdf.columns else ""
         if "month" in gdf.columns:
             out["tt_month"] = pd.to_datetime(gdf["month"]).dt.strftime("%Y-%m").fillna("")
