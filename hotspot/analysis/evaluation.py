@@ -83,7 +83,9 @@ class EvaluationResult:
     Attributes
     ----------
     scores : pandas.DataFrame
-        One row per method ("Kernel density", "Gi*"): ``hot_area_km2``, ``area_share``,
+        One row per method ("Kernel density", "Gi*"): ``hot_spots`` (which cells count as
+        hot spots, in words: every hot class the map draws, a wider area than the numbered
+        zones, which keep the top density class and Gi* at 95%), ``hot_area_km2``, ``area_share``,
         ``hit_rate_t1``, ``pai_t1`` (T1's hot spots on T1), ``hit_rate`` and ``pai``
         (T1's hot spots on T2), ``ppai``, ``pei``, ``rri``, ``capture_1``, ``capture_5``,
         ``capture_10`` (share of T2 offences in the top 1, 5, 10% of the area).
@@ -165,6 +167,20 @@ def _raster_index(kde: Any, xy: np.ndarray) -> np.ndarray:
     inside = np.isfinite(kde.values.ravel())
     flat[ok] = np.where(inside[flat[ok]], flat[ok], -1)
     return flat
+
+
+GISTAR_HOT_RULE = "cells hot at 90% confidence or more"
+"""The Gi* cells scored as hot spots (every hot class the Gi* map draws)."""
+
+
+def kde_hot_rule(kde: Any) -> str:
+    """The KDE cells scored as hot spots, in words: every hotspot class the map draws
+    ("cells above 1x the mean of non-zero cells")."""
+    thresholds = kde.hotspot_thresholds()
+    if not thresholds:
+        return "cells in a hotspot class"
+    label = min(thresholds.items(), key=lambda kv: kv[1])[0]
+    return f"cells {label[:1].lower()}{label[1:]}"
 
 
 def _kde_surface(kde: Any, train_xy: np.ndarray, test_xy: np.ndarray) -> _Surface:
@@ -409,12 +425,12 @@ def run_evaluation(
         progress.update(0.2, "Scoring on the selected period")
         shares = np.linspace(0.0, 1.0, 201)
         rows, curves = [], []
-        for name, surface in (
-            ("Kernel density", _kde_surface(kde, train_xy, test_xy)),
-            ("Gi*", _gistar_surface(gi, test_xy)),
+        for name, surface, rule in (
+            ("Kernel density", _kde_surface(kde, train_xy, test_xy), kde_hot_rule(kde)),
+            ("Gi*", _gistar_surface(gi, test_xy), GISTAR_HOT_RULE),
         ):
             row, curve = _scores(name, surface, shares)
-            rows.append(row)
+            rows.append({"method": row.pop("method"), "hot_spots": rule, **row})
             curves.append(curve)
         if params.stability:
             stability, cells = _stability(
@@ -449,7 +465,9 @@ __all__ = [
     "CAPTURE_AT",
     "EvaluationParams",
     "EvaluationResult",
+    "GISTAR_HOT_RULE",
     "capture_curve",
+    "kde_hot_rule",
     "pai",
     "run_evaluation",
 ]

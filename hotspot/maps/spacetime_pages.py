@@ -126,10 +126,14 @@ def evaluation_methods(result: Any) -> list[str]:
         "the PAI of the best possible map of the same area; PEI = PAI / PPAI; RRI = PAI of "
         "the earlier hot spots on the later period / their PAI on their own period (near 1: "
         "the hot spots stay put).",
+        "The hot spots scored are every hot class each map draws; the numbered hot spot "
+        "zones are stricter (the top density class, Gi* at 95% or more), and their own PAIs "
+        "are in the zone tables.",
     ]
     for _, r in result.scores.iterrows():
         lines.append(
-            f"{r['method']}: hot spots cover {r['area_share']:.1%} of the area; they held "
+            f"{r['method']}: hot spots ({r['hot_spots']}) cover {r['area_share']:.1%} of the "
+            "area; they held "
             f"{r['hit_rate_t1']:.0%} of the offences of their own period (PAI {r['pai_t1']:.1f}) "
             f"and caught {r['hit_rate']:.0%} of the next (PAI {r['pai']:.1f}, PPAI "
             f"{r['ppai']:.1f}, PEI {r['pei']:.2f}, RRI {r['rri']:.2f})."

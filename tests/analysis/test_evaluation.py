@@ -99,6 +99,11 @@ def test_kde_scores_match_an_independent_count(points, result):
     hits = hot[np.asarray(r), np.asarray(c)].sum()
     share = hot.sum() / np.isfinite(kde.values).sum()
     row = result.scores.set_index("method").loc["Kernel density"]
+    # every hotspot class the map draws: from the lowest threshold, 1x the mean by default
+    assert row["hot_spots"] == "cells above 1x the mean of non-zero cells"
+    assert (
+        result.scores.set_index("method").loc["Gi*", "hot_spots"].endswith("90% confidence or more")
+    )
     assert row["area_share"] == pytest.approx(share)
     assert row["pai"] == pytest.approx((hits / len(t2)) / share)
 

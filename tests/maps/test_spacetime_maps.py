@@ -134,7 +134,15 @@ def test_briefing_sections_carry_pages_key_figures_and_every_category(results):
     e = evaluation_section(ev)
     assert len(e.pages) == 2 and "PAI" in e.key_figures[0]
     lines = dict(e.methods)["How good the hotspot maps are"]
-    assert any(line.startswith("Gi*: hot spots cover") for line in lines)
+    # each method says which cells it scored as hot spots, beside what they cover
+    assert any(
+        line.startswith("Gi*: hot spots (cells hot at 90% confidence or more) cover")
+        for line in lines
+    )
+    assert any(
+        line.startswith("Kernel density: hot spots (cells above 1x the mean") for line in lines
+    )
+    assert any("numbered hot spot zones are stricter" in line for line in lines)
 
 
 def test_emerging_tooltips_hide_small_counts_for_publication(results):

@@ -109,8 +109,8 @@ def _summary(results: Any) -> list[str]:
     lines = [f"Hot spots of {e.train} scored on {e.test}."]
     for _, r in e.scores.iterrows():
         lines.append(
-            f"{r['method']}: {r['hit_rate']:.0%} of offences caught in {r['area_share']:.1%} of "
-            f"the area (PAI {r['pai']:.1f}, PEI {r['pei']:.2f}, RRI {r['rri']:.2f}); top 5% of "
+            f"{r['method']} ({r['hot_spots']}): {r['hit_rate']:.0%} of offences caught in "
+            f"{r['area_share']:.1%} of the area (PAI {r['pai']:.1f}, PEI {r['pei']:.2f}, RRI {r['rri']:.2f}); top 5% of "
             f"the area: {r['capture_5']:.0%}"
         )
     if len(e.stability):
