@@ -32,7 +32,7 @@ from hotspot.analysis.zone_names import ward_names
 from hotspot.core.formats import published_count
 from hotspot.core.params import param, validate
 from hotspot.core.progress import NO_PROGRESS, Progress
-from hotspot.model.places import PlaceRules, place_names, place_rules, point_key
+from hotspot.model.places import PlaceRules, place_names, place_rules, point_key, text_codes
 
 POINT_COLUMNS = (
     "rank",
@@ -173,7 +173,11 @@ def busiest_points(
     ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     progress.update(0.0, "Counting offences per map point")
     xy = shapely.get_coordinates(geoms[ok])
-    names, codes = _location_codes(gdf, ok)
+    if "location" in gdf.columns:
+        codes, names = text_codes(gdf["location"])
+        codes = codes[ok]
+    else:
+        codes, names = np.zeros(int(ok.sum()), dtype=np.int64), np.array([""], dtype=object)
     flag = np.zeros(int(ok.sum()), dtype=bool) if excluded is None else np.asarray(excluded)[ok]
     # one group per (point, name): hashed, not sorted, so a force's millions take a blink
     uniq, at_point = unique_points(np.round(xy, 1))
@@ -220,25 +224,6 @@ def busiest_points(
     return MapPoints(
         points=points, n_offences=len(flag), n_points=n_points, shared=shared, params=params
     )
-
-
-def _location_codes(gdf: Any, ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct location names (a missing one is "") and each kept offence's code."""
-    if "location" not in gdf.columns:
-        return np.array([""], dtype=object), np.zeros(int(ok.sum()), dtype=np.int64)
-    loc = gdf["location"]
-    if isinstance(loc.dtype, pd.CategoricalDtype):
-        labels = np.append(loc.cat.categories.astype(str).to_numpy(dtype=object), "")
-        codes = loc.cat.codes.to_numpy()[ok].astype(np.int64)
-        codes[codes < 0] = len(labels) - 1
-    else:
-        codes, labels = pd.factorize(loc.to_numpy(dtype=object)[ok], use_na_sentinel=False)
-        labels = np.asarray(labels, dtype=object)
-        labels[pd.isna(labels)] = ""
-        labels = labels.astype(str).astype(object)
-    # labels that read the same ("" for a missing name and an empty one) are one name
-    same, names = pd.factorize(labels)
-    return np.asarray(names, dtype=object), same[codes].astype(np.int64)
 
 
 def _ward_of(xy: np.ndarray, wards: Any) -> list[str]:

@@ -30,7 +30,7 @@ from __future__ import annotations
 import fnmatch
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
@@ -63,23 +63,32 @@ def place_name(location: object) -> str:
     return "" if text.lower() in _NO_NAME else text
 
 
-def place_name_codes(locations: Iterable[object]) -> tuple[np.ndarray, np.ndarray]:
-    """``(codes, names)``: the distinct :func:`place_name` of ``locations`` and each one's code.
+def text_codes(
+    values: Iterable[object], clean: Callable[[object], str] = str
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(codes, names)``: the distinct ``clean(value)`` of ``values`` and each one's code.
 
-    ``names[codes]`` is the place name of every location. Each distinct location is cleaned
-    once; a categorical column is read through its codes, so a whole force's millions of
-    rows at a few thousand map points cost a few thousand string operations.
+    ``names[codes]`` is the cleaned text of every value (a missing value is ""). Each
+    distinct value is cleaned once, and a categorical column is read through its codes:
+    a whole force's millions of rows at a few thousand map points cost a few thousand
+    string operations, with no string made per row.
     """
-    series = locations if isinstance(locations, pd.Series) else pd.Series(list(locations))
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values))
     if isinstance(series.dtype, pd.CategoricalDtype):
         uniques = list(series.cat.categories)
         codes = series.cat.codes.to_numpy().astype(np.int64)
     else:
         codes, uniques = pd.factorize(series.astype("string").fillna(""), sort=False)
-    cleaned = np.array([place_name(u) for u in uniques] + [""], dtype=object)
+    cleaned = np.array([clean(u) for u in uniques] + [""], dtype=object)
     codes = np.where(codes < 0, len(cleaned) - 1, codes)  # missing: the trailing ""
-    same, names = pd.factorize(cleaned)  # locations that clean to one name are one name
+    same, names = pd.factorize(cleaned)  # values that clean to one text are one name
     return same[codes].astype(np.int64), np.asarray(names, dtype=object)
+
+
+def place_name_codes(locations: Iterable[object]) -> tuple[np.ndarray, np.ndarray]:
+    """``(codes, names)``: the distinct :func:`place_name` of ``locations`` and each one's
+    code (:func:`text_codes`)."""
+    return text_codes(locations, place_name)
 
 
 def place_names(locations: Iterable[object]) -> np.ndarray:
@@ -280,5 +289,6 @@ __all__ = [
     "place_names",
     "place_rules",
     "point_key",
+    "text_codes",
     "read_place_rules",
 ]
